@@ -1,0 +1,1 @@
+"""Pure-Python core of Uptrends Studio: never imports Qt."""

@@ -1,0 +1,228 @@
+"""Checks that depend on what a field holds: JSON/XML validity and unescaped free text.
+
+The rendered body is validated according to the step's Content-Type; a syntax error is mapped
+back to the template position it came from (or to the token whose value broke it).
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from enum import StrEnum
+from xml.parsers import expat
+
+from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.diagnostics import Diagnostic, Fix, LineIndex, Severity, locate
+from uptrends_studio.core.evaluator import Rendered
+from uptrends_studio.core.model import Step
+from uptrends_studio.core.parser import Template, Text, Token
+
+
+class BodyKind(StrEnum):
+    """How a body is interpreted, from the step's Content-Type header."""
+
+    JSON = "json"
+    XML = "xml"
+    FORM = "form"
+    TEXT = "text"
+
+
+def body_kind(content_type: str | None) -> BodyKind:
+    """Classify a Content-Type value (``application/json; charset=utf-8`` -> JSON)."""
+    if not content_type:
+        return BodyKind.TEXT
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media == "application/x-www-form-urlencoded":
+        return BodyKind.FORM
+    if media.endswith(("/json", "+json")):
+        return BodyKind.JSON
+    if media.endswith(("/xml", "+xml")):
+        return BodyKind.XML
+    return BodyKind.TEXT
+
+
+def _free_text(token: Token, catalogue: Catalogue) -> bool:
+    """True for a bare token whose value is user-written text (may hold quotes, newlines)."""
+    if token.is_call:
+        return token.name.casefold() == "@customfield"
+    info = catalogue.variable(token.name) or catalogue.variable_folded(token.name)
+    return info is not None and info.free_text
+
+
+def _wrap_fix(template: Template, token: Token, function: str) -> Fix:
+    original = template.source[token.start : token.end]
+    return Fix(
+        f"Wrap in {function}", token.start, token.end, "{{" + function + "(" + original + ")}}"
+    )
+
+
+def free_text_in_json(template: Template, field: str, catalogue: Catalogue) -> list[Diagnostic]:
+    """Free-text tokens inside a JSON string of the template, not wrapped in ``@JsonEncode``."""
+    found: list[Diagnostic] = []
+    in_string = escaped = False
+    for node in template.nodes:
+        if isinstance(node, Text):
+            for char in node.text:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = in_string
+                elif char == '"':
+                    in_string = not in_string
+            continue
+        escaped = False
+        if in_string and _free_text(node, catalogue):
+            found.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "raw-free-text",
+                    f"{node.name} is free text inserted raw into a JSON string: a quote, "
+                    f"backslash or line break in it breaks the JSON. Use "
+                    f"{{{{@JsonEncode({{{{{node.name}}}}})}}}}",
+                    field,
+                    node.start,
+                    node.end,
+                    fixes=(_wrap_fix(template, node, "@JsonEncode"),),
+                )
+            )
+    return found
+
+
+def free_text_unencoded(
+    template: Template, field: str, catalogue: Catalogue, function: str, where: str
+) -> list[Diagnostic]:
+    """Top-level free-text tokens in XML bodies or URLs, not wrapped in ``function``."""
+    return [
+        Diagnostic(
+            Severity.WARNING,
+            "raw-free-text",
+            f"{node.name} is free text inserted raw into {where}; characters in it can break "
+            f"it. Use {{{{{function}({{{{{node.name}}}}})}}}}",
+            field,
+            node.start,
+            node.end,
+            fixes=(_wrap_fix(template, node, function),),
+        )
+        for node in template.nodes
+        if isinstance(node, Token) and _free_text(node, catalogue)
+    ]
+
+
+def _token_at(template: Template, start: int, end: int) -> Token | None:
+    for node in template.nodes:
+        if isinstance(node, Token) and node.start == start and node.end == end:
+            return node
+    return None
+
+
+def _syntax_error(
+    template: Template,
+    rendered: Rendered,
+    field: str,
+    out_offset: int,
+    what: str,
+    detail: str,
+    catalogue: Catalogue,
+) -> Diagnostic:
+    out_line, out_col = LineIndex(rendered.text).position(min(out_offset, len(rendered.text)))
+    start, end = rendered.source_offset(out_offset)
+    message = f"the rendered body is not valid {what}: {detail} (rendered line {out_line}, " \
+              f"column {out_col})"
+    fixes: tuple[Fix, ...] = ()
+    token = _token_at(template, start, end)
+    if token is not None:
+        message += f", inside the value of {{{{{token.name}}}}}"
+        if _free_text(token, catalogue):
+            encoder = "@JsonEncode" if what == "JSON" else "@XmlEncode"
+            message += f"; wrap it in {encoder}"
+            fixes = (_wrap_fix(template, token, encoder),)
+    else:
+        end = max(end, start + 1)
+    return Diagnostic(Severity.ERROR, f"invalid-{what.lower()}", message, field, start, end,
+                      fixes=fixes)
+
+
+def validate_json(
+    template: Template, rendered: Rendered, field: str, catalogue: Catalogue
+) -> list[Diagnostic]:
+    """An error at the first JSON syntax error of the rendered text (empty text is fine)."""
+    text = rendered.text
+    if not text.strip():
+        return []
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [_syntax_error(template, rendered, field, exc.pos, "JSON", exc.msg, catalogue)]
+    except RecursionError:
+        return [Diagnostic(Severity.ERROR, "invalid-json",
+                           "the rendered body nests JSON too deeply to check", field)]
+    return []
+
+
+def validate_xml(
+    template: Template, rendered: Rendered, field: str, catalogue: Catalogue
+) -> list[Diagnostic]:
+    """An error at the first XML well-formedness error (no DTDs or external entities read)."""
+    text = rendered.text
+    if not text.strip():
+        return []
+    parser = ET.XMLParser()
+    # Refuse entity declarations outright: the check must never expand or fetch anything.
+    def _no_entities(*_: object) -> None:
+        raise ET.ParseError("entity declarations are not allowed")
+
+    parser.parser.EntityDeclHandler = _no_entities
+    try:
+        parser.feed(text)
+        parser.close()
+    except ET.ParseError as exc:
+        line, column = getattr(exc, "position", (1, 0))
+        offset = LineIndex(text).offset(line, column)
+        detail = str(exc).split(":", 1)[0] if ": line" in str(exc) else str(exc)
+        return [_syntax_error(template, rendered, field, offset, "XML", detail, catalogue)]
+    except expat.ExpatError as exc:  # pragma: no cover - ElementTree wraps these as ParseError
+        return [Diagnostic(Severity.ERROR, "invalid-xml", str(exc), field)]
+    return []
+
+
+def body_diagnostics(
+    step: Step,
+    prefix: str,
+    kind: BodyKind,
+    template: Template,
+    rendered: Rendered,
+    catalogue: Catalogue,
+) -> list[Diagnostic]:
+    """All body-level checks of one rendered step, located in the body template."""
+    field = f"{prefix}.body"
+    found: list[Diagnostic] = []
+    if kind is BodyKind.JSON:
+        found += free_text_in_json(template, field, catalogue)
+        found += validate_json(template, rendered, field, catalogue)
+    elif kind is BodyKind.XML:
+        found += free_text_unencoded(template, field, catalogue, "@XmlEncode", "XML")
+        found += validate_xml(template, rendered, field, catalogue)
+    elif kind is BodyKind.TEXT and step.header("Content-Type") is None:
+        stripped = step.body.lstrip()
+        if stripped[:1] in ("{", "[", "<") and step.method != "GET":
+            guess = "XML" if stripped.startswith("<") else "JSON"
+            found.append(
+                Diagnostic(
+                    Severity.NOTE,
+                    "content-type-missing",
+                    f"the body looks like {guess} but the step has no Content-Type header; "
+                    "many targets reject it",
+                    field,
+                    0,
+                    0,
+                )
+            )
+    index = LineIndex(template.source)
+    return [locate(d, index) for d in found]
+
+
+def url_diagnostics(template: Template, field: str, catalogue: Catalogue) -> list[Diagnostic]:
+    """Free-text tokens in a URL without ``@UrlEncode``, located."""
+    found = free_text_unencoded(template, field, catalogue, "@UrlEncode", "a URL")
+    index = LineIndex(template.source)
+    return [locate(d, index) for d in found]

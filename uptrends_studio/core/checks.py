@@ -1,0 +1,198 @@
+"""The full check of an integration: coverage, every template for every alert type, functions.
+
+``check_integration`` is what ``uptrends-studio check`` prints and what the editor's problem list
+shows. Diagnostics found for several alert types are merged into one, listing the types.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.diagnostics import Diagnostic, LineIndex, Severity, locate, merge
+from uptrends_studio.core.evaluator import render
+from uptrends_studio.core.messages import Renderer, coverage, select_steps
+from uptrends_studio.core.model import (
+    ALERT_TYPES,
+    AlertType,
+    HashFunction,
+    Integration,
+    MappingFunction,
+    RegexFunction,
+)
+from uptrends_studio.core.samples import AlertData, SampleSet, alert_data
+
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+
+
+def check_integration(
+    integration: Integration, sample: SampleSet, catalogue: Catalogue
+) -> list[Diagnostic]:
+    """Every diagnostic for the integration rendered with ``sample``, for all alert types.
+
+    Raises:
+        SampleError: the sample's times or time zone cannot be used.
+    """
+    renderer = Renderer(integration, catalogue)
+    found: list[Diagnostic] = list(coverage(integration))
+    found += definition_diagnostics(integration)
+    rendered_steps: set[int] = set()
+    datas = {t: alert_data(sample, t, catalogue) for t in ALERT_TYPES}
+    for alert_type in ALERT_TYPES:
+        for selected in select_steps(integration, alert_type):
+            rendered_steps.add(selected.index)
+            request = renderer.render_step(selected.index, datas[alert_type],
+                                           helper=selected.helper)
+            found += request.diagnostics
+    for index in range(len(integration.steps)):
+        if index not in rendered_steps:
+            # Never sent (its type is taken by an earlier step): still check its templates.
+            request = renderer.render_step(index, datas[AlertType.ERROR])
+            found += (replace(d, alert_types=()) for d in request.diagnostics)
+    found += function_diagnostics(integration, renderer, datas[AlertType.ERROR])
+    return sort_diagnostics(_drop_full_types(merge(found), integration), integration)
+
+
+def _drop_full_types(diagnostics: list[Diagnostic], integration: Integration) -> list[Diagnostic]:
+    """Drop the alert-type list of a step diagnostic found for every type the step runs for."""
+    runs: dict[str, set[str]] = {}
+    for alert_type in ALERT_TYPES:
+        for selected in select_steps(integration, alert_type):
+            runs.setdefault(f"steps[{selected.index}]", set()).add(alert_type.value)
+    result = []
+    for diagnostic in diagnostics:
+        step = diagnostic.field.split(".", 1)[0]
+        if diagnostic.alert_types and set(diagnostic.alert_types) == runs.get(step):
+            diagnostic = replace(diagnostic, alert_types=())
+        result.append(diagnostic)
+    return result
+
+
+def definition_diagnostics(integration: Integration) -> list[Diagnostic]:
+    """Problems with names and values that do not depend on rendering."""
+    found: list[Diagnostic] = []
+    if not integration.name.strip():
+        found.append(Diagnostic(Severity.WARNING, "no-name", "the integration has no name", "name"))
+    for index, variable in enumerate(integration.variables):
+        field = f"variables[{index}]"
+        if not _NAME_RE.match(variable.name):
+            found.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "bad-variable-name",
+                    f"variable name {variable.name!r} cannot be referenced as "
+                    "{{name}}: use letters, digits, '_', '.' or '-', starting with a letter",
+                    f"{field}.name",
+                    0,
+                    len(variable.name),
+                )
+            )
+        if "{{" in variable.value:
+            position = variable.value.index("{{")
+            found.append(
+                locate(
+                    Diagnostic(
+                        Severity.NOTE,
+                        "token-in-variable",
+                        "a predefined variable's value is inserted as written: tokens in it "
+                        "are not evaluated",
+                        f"{field}.value",
+                        position,
+                        position + 2,
+                    ),
+                    LineIndex(variable.value),
+                )
+            )
+    names = {v.name.casefold(): v.name for v in integration.variables}
+    for index, function in enumerate(integration.functions):
+        if function.name.casefold() in names:
+            found.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "name-clash",
+                    f"function {function.name!r} has the name of predefined variable "
+                    f"{names[function.name.casefold()]!r}",
+                    f"functions[{index}].name",
+                )
+            )
+    return found
+
+
+def function_diagnostics(
+    integration: Integration, renderer: Renderer, data: AlertData
+) -> list[Diagnostic]:
+    """Problems in user-defined functions: invalid regex, duplicate mapping rows, HMAC keys."""
+    found: list[Diagnostic] = []
+    for index, function in enumerate(integration.functions):
+        field = f"functions[{index}]"
+        if isinstance(function, RegexFunction):
+            try:
+                re.compile(function.pattern)
+            except re.error as exc:
+                position = exc.pos or 0
+                found.append(
+                    locate(
+                        Diagnostic(
+                            Severity.ERROR,
+                            "invalid-regex",
+                            f"invalid regular expression: {exc.msg}",
+                            f"{field}.pattern",
+                            position,
+                            position + 1,
+                        ),
+                        LineIndex(function.pattern),
+                    )
+                )
+        elif isinstance(function, MappingFunction):
+            seen: dict[str, int] = {}
+            for row, entry in enumerate(function.mapping):
+                if entry.source in seen:
+                    found.append(
+                        Diagnostic(
+                            Severity.WARNING,
+                            "duplicate-mapping",
+                            f"'{entry.source}' is mapped again; row {seen[entry.source] + 1} "
+                            "wins",
+                            f"{field}.mapping[{row}].from",
+                        )
+                    )
+                seen.setdefault(entry.source, row)
+        elif isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
+            if not function.key:
+                found.append(
+                    Diagnostic(Severity.ERROR, "hmac-key-missing",
+                               f"{function.algorithm} needs a secret key", f"{field}.key")
+                )
+            else:
+                result = render(renderer.template(function.key), renderer.scope(data),
+                                f"{field}.key")
+                index_ = LineIndex(function.key)
+                found += (locate(d, index_) for d in result.diagnostics)
+    return found
+
+
+def sort_diagnostics(diagnostics: list[Diagnostic], integration: Integration) -> list[Diagnostic]:
+    """Order by field as the Uptrends screens show them, then position, then severity."""
+
+    def field_rank(field: str) -> tuple[int, int, int, str]:
+        match = re.match(r"(\w+)(?:\[(\d+)\])?\.?(.*)", field)
+        if not match:
+            return (9, 0, 0, field)
+        head, number, rest = match.group(1), int(match.group(2) or -1), match.group(3)
+        order = {"name": 0, "variables": 1, "steps": 2, "functions": 3}.get(head, 9)
+        sub = ("alertTypes", "url", "headers", "body", "authentication")
+        sub_rank = next((i for i, s in enumerate(sub) if rest.startswith(s)), len(sub))
+        return (order, number, sub_rank, rest)
+
+    del integration
+    return sorted(
+        diagnostics,
+        key=lambda d: (field_rank(d.field), d.line, d.column, d.severity.rank, d.code),
+    )
+
+
+def exit_status(diagnostics: list[Diagnostic], *, strict: bool) -> int:
+    """1 if there is an error (or, with ``strict``, a warning), else 0."""
+    bad = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return 1 if any(d.severity in bad for d in diagnostics) else 0

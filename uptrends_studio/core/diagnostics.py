@@ -1,0 +1,136 @@
+"""Diagnostics: problems found in an integration, each tied to the exact text it is about."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How bad a diagnostic is; the CLI's exit code depends on it."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        """0 for errors, 1 for warnings, 2 for notes (sort key)."""
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A quick fix: replace ``text[start:end]`` of the diagnostic's field with ``replacement``."""
+
+    title: str
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem, located in one field of the integration.
+
+    Attributes:
+        severity: error, warning or note.
+        code: Stable short identifier (``unknown-variable``), printed in brackets.
+        message: Plain-language description.
+        field: Where in the integration, e.g. ``steps[0].body`` (0-based indices); ``""`` for
+            the integration as a whole.
+        start: Offset of the first character of the span in the field's text.
+        end: Offset one past the span's last character.
+        line: 1-based line of ``start`` in the field's text.
+        column: 1-based column of ``start``.
+        alert_types: The alert types for which it was found (empty: independent of the type).
+        fixes: Quick fixes the editor can offer.
+    """
+
+    severity: Severity
+    code: str
+    message: str
+    field: str = ""
+    start: int = 0
+    end: int = 0
+    line: int = 1
+    column: int = 1
+    alert_types: tuple[str, ...] = ()
+    fixes: tuple[Fix, ...] = ()
+
+    def format(self, path: str) -> str:
+        """Render as ``FILE:FIELD:LINE:COL: severity: message [code]``."""
+        where = f"{path}:{self.field}:{self.line}:{self.column}" if self.field else f"{path}:-:0:0"
+        types = ""
+        if self.alert_types and len(self.alert_types) < 3:
+            types = f" (for {', '.join(self.alert_types)})"
+        return f"{where}: {self.severity.value}: {self.message}{types} [{self.code}]"
+
+
+class LineIndex:
+    """Maps offsets in a text to 1-based (line, column) pairs in O(log n)."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._starts = starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Return the 1-based line and column of ``offset``."""
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        """Inverse of :meth:`position` for a 1-based line and 0-based column (as expat reports)."""
+        line = min(max(line, 1), len(self._starts))
+        return self._starts[line - 1] + max(column, 0)
+
+
+def locate(diagnostic: Diagnostic, index: LineIndex) -> Diagnostic:
+    """Return the diagnostic with ``line`` and ``column`` computed from ``start``."""
+    line, column = index.position(diagnostic.start)
+    return replace(diagnostic, line=line, column=column)
+
+
+def merge(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Fold diagnostics found for several alert types into one per place and message.
+
+    Diagnostics equal except for ``alert_types`` are merged and their types united (in
+    Error, Reminder, Ok order). The result is sorted by field order of appearance, position and
+    severity.
+    """
+    order = {"Error": 0, "Reminder": 1, "Ok": 2}
+    merged: dict[tuple[object, ...], Diagnostic] = {}
+    for diag in diagnostics:
+        key = (diag.severity, diag.code, diag.message, diag.field, diag.start, diag.end)
+        previous = merged.get(key)
+        if previous is None:
+            merged[key] = diag
+        elif previous.alert_types and diag.alert_types:
+            types = sorted(set(previous.alert_types) | set(diag.alert_types), key=order.__getitem__)
+            merged[key] = replace(previous, alert_types=tuple(types))
+        else:
+            merged[key] = replace(previous, alert_types=())
+    result = list(merged.values())
+    for i, diag in enumerate(result):
+        if len(diag.alert_types) == 3:
+            result[i] = replace(diag, alert_types=())
+    return result
+
+
+def worst(diagnostics: Sequence[Diagnostic]) -> Severity | None:
+    """The most severe severity present, or ``None`` for an empty list."""
+    if not diagnostics:
+        return None
+    return min((d.severity for d in diagnostics), key=lambda s: s.rank)

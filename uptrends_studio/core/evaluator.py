@@ -1,0 +1,527 @@
+"""Evaluate parsed templates against alert data: rendered text, source map and diagnostics.
+
+Values are inserted raw, exactly as Uptrends does (no automatic JSON escaping). The one
+automatic encoding is for ``application/x-www-form-urlencoded`` bodies, where every top-level
+token's value is URL-encoded. Unknown tokens render as written and are reported; nothing here
+raises for any template text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+from uptrends_studio.core import functions as fn
+from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.diagnostics import Diagnostic, Fix, Severity
+from uptrends_studio.core.model import UserFunction, Variable, VariableMode
+from uptrends_studio.core.parser import Node, Template, Text, Token, parse, split_arguments
+
+V = TypeVar("V")
+
+MAX_OUTPUT_CHARS = 32 * 1024 * 1024
+"""Rendering stops with an error once one field's output passes this size."""
+
+INVISIBLE_CHARS = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f")
+"""Zero-width and other invisible characters that break a copy-pasted token name."""
+
+_VAULT_RE = re.compile(r"@VaultItem\.([^.]+)\.(\w+)$", re.IGNORECASE)
+_INVISIBLE_NAMES = {
+    "\u200b": "ZERO WIDTH SPACE (U+200B)",
+    "\u200c": "ZERO WIDTH NON-JOINER (U+200C)",
+    "\u200d": "ZERO WIDTH JOINER (U+200D)",
+    "\u2060": "WORD JOINER (U+2060)",
+    "\ufeff": "ZERO WIDTH NO-BREAK SPACE (U+FEFF)",
+    "\u00ad": "SOFT HYPHEN (U+00AD)",
+    "\u200e": "LEFT-TO-RIGHT MARK (U+200E)",
+    "\u200f": "RIGHT-TO-LEFT MARK (U+200F)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a template can refer to while rendering one alert message.
+
+    Attributes:
+        values: System variable values by exact catalogue name.
+        variables: The integration's predefined variables by name.
+        escalation_level: Values of escalation-level variables (from the sample).
+        custom_fields: Monitor custom fields.
+        vault: The sample's mock vault: item GUID -> {"Username": ..., "Password": ...}.
+        functions: The integration's user-defined functions by name.
+        now: The clock for ``@DateTime`` (UTC, timezone-aware).
+        seed: Seed of the random functions (with the alert type, so Error and Ok differ).
+        salt: Distinguishes random streams, e.g. the alert type.
+        extra: Values of other names (response variables of earlier steps), by exact name.
+    """
+
+    catalogue: Catalogue
+    values: Mapping[str, str]
+    variables: Mapping[str, Variable]
+    escalation_level: Mapping[str, str]
+    custom_fields: Mapping[str, str]
+    vault: Mapping[str, Mapping[str, str]]
+    functions: Mapping[str, UserFunction]
+    now: datetime
+    seed: int
+    salt: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def unique_guid(self) -> str:
+        """The ``@UniqueGuid`` of this message: one per (seed, salt)."""
+        return fn.random_guid(random.Random(f"{self.seed}/{self.salt}/unique"))
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Output ``[out_start, out_end)`` came from source ``[src_start, src_end)``.
+
+    For literal text the offsets correspond character by character; for a token the whole
+    output maps to the whole token.
+    """
+
+    out_start: int
+    out_end: int
+    src_start: int
+    src_end: int
+    literal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """The result of rendering one template field."""
+
+    text: str
+    segments: tuple[Segment, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def source_offset(self, out_offset: int) -> tuple[int, int]:
+        """Map an output offset back to a span of the template source.
+
+        Inside literal text the span is one character; inside a token's value it is the whole
+        token (the value came from there).
+        """
+        lo, hi = 0, len(self.segments)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.segments[mid].out_end <= out_offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == len(self.segments):
+            if not self.segments:
+                return 0, 0
+            last = self.segments[-1]
+            return last.src_end, last.src_end
+        seg = self.segments[lo]
+        if seg.literal:
+            pos = seg.src_start + (out_offset - seg.out_start)
+            return pos, pos + 1
+        return seg.src_start, seg.src_end
+
+
+class OutputTooLarge(Exception):
+    """Internal signal: the output passed :data:`MAX_OUTPUT_CHARS`."""
+
+
+class _Evaluator:
+    def __init__(
+        self,
+        template: Template,
+        scope: Scope,
+        field_name: str,
+        form_encode: bool,
+        report: Callable[[Diagnostic], None],
+    ) -> None:
+        self.template = template
+        self.source = template.source
+        self.scope = scope
+        self.field = field_name
+        self.form_encode = form_encode
+        self.report = report
+        self.rng = random.Random(f"{scope.seed}/{scope.salt}/{field_name}")
+        self.size = 0
+
+    # -- diagnostics -------------------------------------------------------------------------
+
+    def diag(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        start: int,
+        end: int,
+        fixes: tuple[Fix, ...] = (),
+    ) -> None:
+        self.report(
+            Diagnostic(severity, code, message, self.field, start, end, fixes=fixes)
+        )
+
+    # -- evaluation --------------------------------------------------------------------------
+
+    def render(self) -> tuple[str, list[Segment]]:
+        parts: list[str] = []
+        segments: list[Segment] = []
+        out = 0
+        for node in self.template.nodes:
+            if isinstance(node, Text):
+                text = node.text
+                literal = True
+            else:
+                text = self.token(node)
+                literal = False
+                if self.form_encode and not _is_call_to(node, "@urlencode"):
+                    text = fn.url_encode(text)
+            self.grow(len(text))
+            parts.append(text)
+            segments.append(Segment(out, out + len(text), node.start, node.end, literal))
+            out += len(text)
+        return "".join(parts), segments
+
+    def grow(self, amount: int) -> None:
+        self.size += amount
+        if self.size > MAX_OUTPUT_CHARS:
+            raise OutputTooLarge
+
+    def nodes_text(self, nodes: tuple[Node, ...]) -> str:
+        parts = []
+        for node in nodes:
+            text = node.text if isinstance(node, Text) else self.token(node)
+            self.grow(len(text))
+            parts.append(text)
+        return "".join(parts)
+
+    def verbatim(self, token: Token) -> str:
+        return self.source[token.start : token.end]
+
+    def token(self, token: Token) -> str:
+        name = token.name
+        if token.junk or not name:
+            self.diag(
+                Severity.ERROR,
+                "malformed-token",
+                f"'{self.verbatim(token)[:60]}' is not a variable or function reference; "
+                "it is sent as written",
+                token.start,
+                token.end,
+            )
+            return self.verbatim(token)
+        invisible = [(i, c) for i, c in enumerate(name) if c in INVISIBLE_CHARS]
+        if invisible:
+            cleaned = "".join(c for c in name if c not in INVISIBLE_CHARS)
+            for index, char in invisible:
+                pos = token.name_start + index
+                self.diag(
+                    Severity.ERROR,
+                    "invisible-character",
+                    f"invisible {_INVISIBLE_NAMES[char]} inside '{cleaned}': Uptrends will not "
+                    "recognise the token (typically copied from a web page)",
+                    pos,
+                    pos + 1,
+                    (Fix("Remove the invisible character", pos, pos + 1, ""),),
+                )
+            return self.verbatim(token)
+        if token.spaced:
+            self.diag(
+                Severity.WARNING,
+                "whitespace-in-token",
+                "whitespace inside '{{...}}' is not documented to work in Uptrends; "
+                "the token is sent as written",
+                token.start,
+                token.end,
+                (Fix("Remove the whitespace", token.start, token.end, _unspaced(self, token)),),
+            )
+            return self.verbatim(token)
+        if name.startswith("@"):
+            return self.system(token)
+        return self.user(token)
+
+    # -- names without "@": predefined variables and user-defined functions -------------------
+
+    def user(self, token: Token) -> str:
+        name = token.name
+        scope = self.scope
+        if token.is_call:
+            function = scope.functions.get(name)
+            if function is None:
+                function = self.folded(token, scope.functions, "function")
+            if function is None:
+                self.unknown(token, "unknown-function", "user-defined function",
+                             list(scope.functions))
+                return self.verbatim(token)
+            argument = self.nodes_text(token.args or ())
+            key = ""
+            if isinstance(function, fn.HashFunction) and function.algorithm.startswith("HMAC"):
+                key = self.key_text(function)
+            try:
+                return fn.apply_user_function(function, argument, key)
+            except fn.FunctionError as exc:
+                severity = Severity.WARNING if exc.fallback is not None else Severity.ERROR
+                self.diag(severity, "function-failed", f"{name}: {exc}", token.start, token.end)
+                return self.verbatim(token) if exc.fallback is None else exc.fallback
+        if name in scope.extra:
+            return scope.extra[name]
+        variable = scope.variables.get(name)
+        if variable is None:
+            variable = self.folded(token, scope.variables, "predefined variable")
+        if variable is None:
+            self.unknown(token, "unknown-variable", "predefined variable", list(scope.variables))
+            return self.verbatim(token)
+        return self.predefined(token, variable)
+
+    def key_text(self, function: fn.HashFunction) -> str:
+        # The HMAC key is itself a template (vault references allowed); its problems are
+        # reported on the function's key field by the checker, not here.
+        key_eval = _Evaluator(parse(function.key), self.scope, self.field, False, _ignore)
+        text, _ = key_eval.render()
+        return text
+
+    def predefined(self, token: Token, variable: Variable) -> str:
+        if variable.mode is VariableMode.ESCALATION_LEVEL:
+            value = self.scope.escalation_level.get(variable.name)
+            if value is None:
+                self.diag(
+                    Severity.NOTE,
+                    "escalation-value-missing",
+                    f"'{variable.name}' is set per escalation level and the sample gives no "
+                    "value; it renders empty",
+                    token.start,
+                    token.end,
+                )
+                return ""
+            return value
+        if variable.vault is not None:
+            return self.vault_value(token, variable.vault.item, variable.vault.field.value)
+        return variable.value
+
+    def folded(self, token: Token, table: Mapping[str, V], what: str) -> V | None:
+        folded = {key.casefold(): key for key in table}
+        real = folded.get(token.name.casefold())
+        if real is None:
+            return None
+        self.case_mismatch(token, real, what)
+        return table[real]
+
+    def unknown(self, token: Token, code: str, what: str, known: list[str]) -> None:
+        hint = difflib.get_close_matches(token.name, known, n=1, cutoff=0.6)
+        fixes: tuple[Fix, ...] = ()
+        message = f"unknown {what} '{token.name}'; it is sent as written"
+        if hint:
+            message += f" (did you mean '{hint[0]}'?)"
+            fixes = (Fix(f"Change to '{hint[0]}'", token.name_start, token.name_end, hint[0]),)
+        elif not known:
+            message += f" (the integration defines no {what}s)"
+        self.diag(Severity.ERROR, code, message, token.name_start, token.name_end, fixes)
+
+    # -- "@" names: system variables, built-in functions, vault --------------------------------
+
+    def system(self, token: Token) -> str:
+        name = token.name
+        catalogue = self.scope.catalogue
+        vault = _VAULT_RE.match(name)
+        if vault and not token.is_call:
+            if not name.startswith("@VaultItem.") or vault.group(2) not in ("Username", "Password"):
+                proper = f"@VaultItem.{vault.group(1)}.{vault.group(2).capitalize()}"
+                if vault.group(2).casefold() not in ("username", "password"):
+                    self.diag(Severity.ERROR, "unknown-vault-field",
+                              f"vault field '{vault.group(2)}' does not exist: use Username or "
+                              "Password", token.name_start, token.name_end)
+                    return self.verbatim(token)
+                self.diag(Severity.WARNING, "case-mismatch",
+                          f"vault reference is spelled '{proper}'", token.name_start,
+                          token.name_end,
+                          (Fix(f"Change to '{proper}'", token.name_start, token.name_end,
+                               proper),))
+            return self.vault_value(token, vault.group(1), vault.group(2).capitalize())
+        if not token.is_call:
+            info = catalogue.variable(name)
+            if info is None and (folded := catalogue.variable_folded(name)) is not None:
+                info = folded
+                self.case_mismatch(token, folded.name, "system variable")
+            if info is not None and "(" not in info.name:
+                return self.scope.values.get(info.name, "")
+        function = catalogue.function(name)
+        if function is None and (folded_fn := catalogue.function_folded(name)) is not None:
+            function = folded_fn
+            self.case_mismatch(token, folded_fn.name, "function")
+        if function is None:
+            hint = catalogue.suggest(name)
+            what = "function" if token.is_call else "system variable"
+            fixes: tuple[Fix, ...] = ()
+            message = f"unknown {what} '{name}'; it is sent as written"
+            if hint:
+                message += f" (did you mean '{hint}'?)"
+                fixes = (Fix(f"Change to '{hint}'", token.name_start, token.name_end, hint),)
+            code = "unknown-function" if token.is_call else "unknown-variable"
+            self.diag(Severity.ERROR, code, message, token.name_start, token.name_end, fixes)
+            return self.verbatim(token)
+        return self.builtin(token, function.name, function.args)
+
+    def case_mismatch(self, token: Token, real: str, what: str) -> None:
+        self.diag(
+            Severity.WARNING,
+            "case-mismatch",
+            f"{what} is spelled '{real}', not '{token.name}'; Uptrends may not treat names "
+            "case-insensitively",
+            token.name_start,
+            token.name_end,
+            (Fix(f"Change to '{real}'", token.name_start, token.name_end, real),),
+        )
+
+    def vault_value(self, token: Token, item: str, field_name: str) -> str:
+        entry = self.scope.vault.get(item)
+        if entry is None or field_name not in entry:
+            self.diag(
+                Severity.WARNING,
+                "vault-missing",
+                f"vault item {item} ({field_name}) is not in the sample's mock vault; a "
+                "placeholder is shown. The Studio never reads a real vault",
+                token.start,
+                token.end,
+            )
+            return f"<vault:{item}:{field_name}>"
+        return entry[field_name]
+
+    def builtin(self, token: Token, name: str, params: tuple[str, ...] | None) -> str:
+        if params is None:
+            if token.is_call:
+                self.diag(Severity.ERROR, "argument-count",
+                          f"{name} takes no arguments; write {{{{{name}}}}}", token.start,
+                          token.end)
+                return self.verbatim(token)
+        elif not token.is_call:
+            self.diag(Severity.ERROR, "argument-count",
+                      f"{name} needs arguments: {name}({','.join(params)})", token.start, token.end)
+            return self.verbatim(token)
+        args = token.args or ()
+        try:
+            return self.call(token, name, args, params)
+        except fn.FunctionError as exc:
+            severity = Severity.WARNING if exc.fallback is not None else Severity.ERROR
+            self.diag(severity, "function-failed", f"{name}: {exc}", token.start, token.end)
+            return self.verbatim(token) if exc.fallback is None else exc.fallback
+
+    def call(
+        self, token: Token, name: str, args: tuple[Node, ...], params: tuple[str, ...] | None
+    ) -> str:
+        scope = self.scope
+        if params is None:
+            if name == "@RandomGuid":
+                return fn.random_guid(self.rng)
+            if name == "@UniqueGuid":
+                return scope.unique_guid()
+            if name == "@RandomUSMedicare":
+                return fn.random_us_medicare(self.rng)
+            raise fn.FunctionError("write it as @VaultItem.<itemGuid>.Username or .Password")
+        if len(params) == 1:
+            text = self.nodes_text(args)
+            if name == "@CustomField":
+                return self.custom_field(token, args, text)
+            return _ONE_ARG[name](text)
+        parts = split_arguments(args, max_parts=len(params), from_right=name == "@DateTime")
+        low = sum(1 for p in params if not p.endswith("?"))
+        if not low <= len(parts) <= len(params):
+            raise fn.FunctionError(
+                f"takes {'up to ' if low != len(params) else ''}{len(params)} arguments "
+                f"({', '.join(p.rstrip('?') for p in params)}), got {len(parts)}"
+            )
+        texts = [self.nodes_text(p) for p in parts]
+        if name == "@DateTime":
+            return fn.date_time(scope.now, texts[0], texts[1] if len(texts) > 1 else None)
+        if name == "@RandomInt":
+            return fn.random_int(self.rng, texts[0], texts[1])
+        if name == "@RandomChar":  # pragma: no cover - one-argument functions return above
+            return fn.random_chars(self.rng, texts[0])
+        raise fn.FunctionError("is not supported")  # pragma: no cover - catalogue and code agree
+
+    def custom_field(self, token: Token, args: tuple[Node, ...], text: str) -> str:
+        if any(isinstance(node, Token) for node in args):
+            self.diag(Severity.WARNING, "custom-field-nested",
+                      "@CustomField takes the field's literal name, not a token", token.start,
+                      token.end)
+        value = self.scope.custom_fields.get(text)
+        if value is None:
+            self.diag(
+                Severity.WARNING,
+                "custom-field-missing",
+                f"the sample's monitor has no custom field '{text}'; it renders empty",
+                token.start,
+                token.end,
+            )
+            return ""
+        return value
+
+
+def _ignore(_: Diagnostic) -> None:
+    return None
+
+
+_ONE_ARG: dict[str, Callable[[str], str]] = {
+    "@JsonEncode": fn.json_encode,
+    "@JsonDecode": fn.json_decode,
+    "@XmlEncode": fn.xml_encode,
+    "@XmlDecode": fn.xml_decode,
+    "@UrlEncode": fn.url_encode,
+    "@Base64Encode": fn.base64_encode,
+    "@Base64Decode": fn.base64_decode,
+    "@HexToBase64": fn.hex_to_base64,
+}
+
+
+def _is_call_to(token: Token, folded_name: str) -> bool:
+    return token.is_call and token.name.casefold() == folded_name
+
+
+def _unspaced(evaluator: _Evaluator, token: Token) -> str:
+    text = evaluator.verbatim(token)
+    if token.is_call:
+        head = "{{" + token.name + "("
+        args = evaluator.source[token.args_start : token.args_end]
+        return head + args + ")}}"
+    return "{{" + text[2:-2].strip() + "}}"
+
+
+def render(
+    template: Template,
+    scope: Scope,
+    field_name: str = "",
+    *,
+    form_encode: bool = False,
+) -> Rendered:
+    """Render a parsed template.
+
+    Args:
+        template: The parsed template.
+        scope: Values and definitions the tokens refer to.
+        field_name: Used in diagnostics (``steps[0].body``) and to seed random functions.
+        form_encode: URL-encode each top-level token's value (form-urlencoded bodies).
+
+    Returns:
+        The text, a source map and diagnostics (parse problems included). Diagnostics carry
+        offsets only; :func:`uptrends_studio.core.checks.locate_all` adds lines and columns.
+    """
+    found: list[Diagnostic] = [
+        Diagnostic(Severity.ERROR, issue.code, issue.message, field_name, issue.start, issue.end)
+        for issue in template.issues
+    ]
+    evaluator = _Evaluator(template, scope, field_name, form_encode, found.append)
+    try:
+        text, segments = evaluator.render()
+    except OutputTooLarge:
+        found.append(
+            Diagnostic(
+                Severity.ERROR,
+                "output-too-large",
+                f"the rendered text passed {MAX_OUTPUT_CHARS // 2**20} MB; rendering stopped",
+                field_name,
+                0,
+                0,
+            )
+        )
+        return Rendered("", (), tuple(found))
+    return Rendered(text, tuple(segments), tuple(found))

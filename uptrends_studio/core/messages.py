@@ -1,0 +1,250 @@
+"""Message types: which steps run for an alert type, coverage checks, and rendered requests.
+
+Selection rules (see ``docs/semantics.md``): for an alert type, the first step with that type
+ticked is the message step; steps with no type ticked are helper steps (e.g. fetching a token)
+that run before it, in list order. When no step has the type ticked, nothing is sent for it (and
+the helpers do not run either).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from uptrends_studio.core.bodies import BodyKind, body_diagnostics, body_kind, url_diagnostics
+from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.diagnostics import Diagnostic, LineIndex, Severity, locate
+from uptrends_studio.core.evaluator import Rendered, Scope, render
+from uptrends_studio.core.model import ALERT_TYPES, AlertType, AuthType, Integration, Step
+from uptrends_studio.core.parser import Template, parse
+from uptrends_studio.core.samples import AlertData, SampleSet, alert_data
+
+
+@dataclass(frozen=True, slots=True)
+class SelectedStep:
+    """A step chosen to run for an alert type; ``helper`` marks steps with no type ticked."""
+
+    index: int
+    step: Step
+    helper: bool
+
+
+def select_steps(integration: Integration, alert_type: AlertType) -> tuple[SelectedStep, ...]:
+    """The steps that run for ``alert_type``, in the order they run."""
+    message = next(
+        (i for i, step in enumerate(integration.steps) if alert_type in step.alert_types), None
+    )
+    if message is None:
+        return ()
+    helpers = [
+        SelectedStep(i, step, True)
+        for i, step in enumerate(integration.steps)
+        if not step.alert_types
+    ]
+    return (*helpers, SelectedStep(message, integration.steps[message], False))
+
+
+def coverage(integration: Integration) -> list[Diagnostic]:
+    """Check the Error/Reminder/Ok ticks across steps.
+
+    A type ticked on two steps is an error (Uptrends allows one); no step for Error is an
+    error; no step for Reminder or Ok is a note (those messages are then not sent).
+    """
+    found: list[Diagnostic] = []
+    if not integration.steps:
+        return [Diagnostic(Severity.ERROR, "no-steps", "the integration has no steps", "steps")]
+    for alert_type in ALERT_TYPES:
+        ticked = [i for i, s in enumerate(integration.steps) if alert_type in s.alert_types]
+        for extra in ticked[1:]:
+            found.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "type-ticked-twice",
+                    f"{alert_type.value} is ticked on step {ticked[0] + 1} "
+                    f"('{integration.steps[ticked[0]].name}') and step {extra + 1} "
+                    f"('{integration.steps[extra].name}'); Uptrends allows it on one step only",
+                    f"steps[{extra}].alertTypes",
+                )
+            )
+        if not ticked:
+            if alert_type is AlertType.ERROR:
+                found.append(
+                    Diagnostic(
+                        Severity.ERROR,
+                        "no-error-step",
+                        "no step has Error ticked: nothing is sent when an alert opens",
+                        "steps",
+                    )
+                )
+            else:
+                found.append(
+                    Diagnostic(
+                        Severity.NOTE,
+                        f"no-{alert_type.value.lower()}-step",
+                        f"no step has {alert_type.value} ticked: {alert_type.value} messages "
+                        "are not sent",
+                        "steps",
+                    )
+                )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedRequest:
+    """One HTTP request as Uptrends would send it.
+
+    ``fields`` holds the render result of each template field (``url``, ``headers[0].value``,
+    ``body``, ``authentication.username``, ...) for source mapping in the editor.
+    """
+
+    step_index: int
+    step_name: str
+    alert_type: AlertType
+    helper: bool
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    body: str
+    body_kind: BodyKind
+    auth_type: AuthType
+    username: str
+    password: str
+    fields: Mapping[str, Rendered] = field(default_factory=dict)
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """The shape ``render --format json`` prints."""
+        return {
+            "step": self.step_name,
+            "alertType": self.alert_type.value,
+            "method": self.method,
+            "url": self.url,
+            "headers": [[name, value] for name, value in self.headers],
+            "body": self.body,
+        }
+
+
+def field_prefix(index: int) -> str:
+    """``steps[2]`` for step index 2 (diagnostic field names are 0-based)."""
+    return f"steps[{index}]"
+
+
+class Renderer:
+    """Renders an integration's steps; parsed templates are cached by text.
+
+    One renderer serves one integration value; build a new one when the integration changes
+    (cheap: parsing is lazy and cached per template text).
+    """
+
+    def __init__(self, integration: Integration, catalogue: Catalogue) -> None:
+        self.integration = integration
+        self.catalogue = catalogue
+        self._templates: dict[str, Template] = {}
+
+    def template(self, text: str) -> Template:
+        """Parse ``text`` once."""
+        cached = self._templates.get(text)
+        if cached is None:
+            cached = self._templates[text] = parse(text)
+        return cached
+
+    def scope(self, data: AlertData, extra: Mapping[str, str] | None = None) -> Scope:
+        """The evaluation scope for one alert message."""
+        integration = self.integration
+        return Scope(
+            catalogue=self.catalogue,
+            values=data.values,
+            variables={v.name: v for v in integration.variables},
+            escalation_level=data.escalation_level,
+            custom_fields=data.custom_fields,
+            vault=data.vault,
+            functions={f.name: f for f in integration.functions},
+            now=data.now,
+            seed=data.seed,
+            salt=data.alert_type.value,
+            extra=extra or {},
+        )
+
+    def render_step(
+        self,
+        index: int,
+        data: AlertData,
+        *,
+        helper: bool = False,
+        extra: Mapping[str, str] | None = None,
+    ) -> RenderedRequest:
+        """Render step ``index`` for the alert message described by ``data``."""
+        step = self.integration.steps[index]
+        scope = self.scope(data, extra)
+        prefix = field_prefix(index)
+        fields: dict[str, Rendered] = {}
+        diagnostics: list[Diagnostic] = []
+
+        def run(name: str, text: str, form: bool = False) -> str:
+            full = f"{prefix}.{name}"
+            result = render(self.template(text), scope, full, form_encode=form)
+            fields[name] = result
+            if result.diagnostics:
+                index_ = LineIndex(text)
+                diagnostics.extend(locate(d, index_) for d in result.diagnostics)
+            return result.text
+
+        url = run("url", step.url)
+        diagnostics.extend(url_diagnostics(self.template(step.url), f"{prefix}.url", self.catalogue))
+        headers: list[tuple[str, str]] = []
+        content_type: str | None = None
+        for header_index, header in enumerate(step.headers):
+            value = run(f"headers[{header_index}].value", header.value)
+            name = header.name.strip()
+            headers.append((name, value))
+            if content_type is None and name.lower() == "content-type":
+                content_type = value
+        kind = body_kind(content_type)
+        body = run("body", step.body, form=kind is BodyKind.FORM)
+        auth = step.authentication
+        username = password = ""
+        if auth.type is not AuthType.NONE:
+            username = run("authentication.username", auth.username)
+            password = run("authentication.password", auth.password)
+        diagnostics.extend(
+            body_diagnostics(
+                step, prefix, kind, self.template(step.body), fields["body"], self.catalogue
+            )
+        )
+        typed = tuple(
+            (d if d.alert_types else _with_type(d, data.alert_type)) for d in diagnostics
+        )
+        return RenderedRequest(
+            step_index=index,
+            step_name=step.name,
+            alert_type=data.alert_type,
+            helper=helper,
+            method=step.method,
+            url=url,
+            headers=tuple(headers),
+            body=body,
+            body_kind=kind,
+            auth_type=auth.type,
+            username=username,
+            password=password,
+            fields=fields,
+            diagnostics=typed,
+        )
+
+    def render_alert(
+        self, alert_type: AlertType, sample: SampleSet
+    ) -> tuple[RenderedRequest, ...]:
+        """Render every step that runs for ``alert_type``, in order.
+
+        Raises:
+            SampleError: the sample's times or time zone cannot be used.
+        """
+        data = alert_data(sample, alert_type, self.catalogue)
+        return tuple(
+            self.render_step(sel.index, data, helper=sel.helper)
+            for sel in select_steps(self.integration, alert_type)
+        )
+
+
+def _with_type(diagnostic: Diagnostic, alert_type: AlertType) -> Diagnostic:
+    return replace(diagnostic, alert_types=(alert_type.value,))

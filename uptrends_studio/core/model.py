@@ -1,0 +1,201 @@
+"""The integration model: what an Uptrends custom integration consists of.
+
+Immutable dataclasses mirroring the Uptrends screens (Main tab with predefined variables,
+Customizations tab with HTTP steps and user-defined functions). Loading and saving them is
+:mod:`uptrends_studio.core.integration_file`'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum, StrEnum
+
+
+class AlertType(Enum):
+    """The three message types. ``value`` is the UI name, :attr:`token_value` what
+    ``{{@alert.type}}`` renders."""
+
+    ERROR = "Error"
+    REMINDER = "Reminder"
+    OK = "Ok"
+
+    @property
+    def token_value(self) -> str:
+        """The value of ``{{@alert.type}}`` for this type: ``Alert``, ``Reminder`` or ``Ok``."""
+        return "Alert" if self is AlertType.ERROR else self.value
+
+    @classmethod
+    def parse(cls, text: str) -> AlertType:
+        """Accept ``error``/``alert``, ``reminder``, ``ok`` in any case.
+
+        Raises:
+            ValueError: for anything else, naming the accepted words.
+        """
+        key = text.strip().lower()
+        for alert_type in cls:
+            if key in (alert_type.value.lower(), alert_type.token_value.lower()):
+                return alert_type
+        raise ValueError(f"unknown alert type {text!r}: use Error, Reminder or Ok")
+
+
+ALERT_TYPES: tuple[AlertType, ...] = (AlertType.ERROR, AlertType.REMINDER, AlertType.OK)
+
+
+class VariableMode(StrEnum):
+    """Where a predefined variable's value lives."""
+
+    HERE = "here"
+    """"Specify value here": stored in the integration."""
+    ESCALATION_LEVEL = "escalationLevel"
+    """"Specify value in escalation level": filled in per escalation level (sample data)."""
+
+
+class VaultField(StrEnum):
+    """The two fields of a vault credential set that can be referenced."""
+
+    USERNAME = "Username"
+    PASSWORD = "Password"
+
+
+class AuthType(StrEnum):
+    """HTTP authentication of a step."""
+
+    NONE = "None"
+    BASIC = "Basic"
+    DIGEST = "Digest"
+    NTLM = "NTLM"
+
+
+HTTP_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass(frozen=True, slots=True)
+class VaultRef:
+    """A reference to a field of a vault credential set (``item`` is the item's GUID)."""
+
+    item: str
+    field: VaultField
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """A predefined variable, referenced in templates as ``{{Name}}``.
+
+    Exactly one of ``value`` (plain text) and ``vault`` applies when the mode is
+    :attr:`VariableMode.HERE`; neither is stored for :attr:`VariableMode.ESCALATION_LEVEL`.
+    """
+
+    name: str
+    mode: VariableMode = VariableMode.HERE
+    value: str = ""
+    secret: bool = False
+    vault: VaultRef | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """A request header; ``value`` is a template, ``name`` is literal."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Authentication:
+    """A step's authentication; username and password are templates (vault tokens allowed)."""
+
+    type: AuthType = AuthType.NONE
+    username: str = ""
+    password: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One HTTP request of the Customizations tab.
+
+    ``alert_types`` are the ticked message-type boxes; a step with none ticked is a helper step
+    that runs before the selected one (see :mod:`uptrends_studio.core.messages`).
+    """
+
+    name: str
+    alert_types: tuple[AlertType, ...] = ALERT_TYPES
+    method: str = "POST"
+    url: str = "{{ApiUrl}}"
+    headers: tuple[Header, ...] = ()
+    body: str = ""
+    authentication: Authentication = field(default_factory=Authentication)
+
+    def header(self, name: str) -> str | None:
+        """The (template) value of the first header called ``name``, case-insensitively."""
+        lowered = name.lower()
+        for header in self.headers:
+            if header.name.strip().lower() == lowered:
+                return header.value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class MappingEntry:
+    """One row of a mapping function: input ``source`` gives output ``target``."""
+
+    source: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class MappingFunction:
+    """A user-defined mapping (From -> To table)."""
+
+    name: str
+    mapping: tuple[MappingEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RegexFunction:
+    """A user-defined regular expression: the first group of the first match (or the match)."""
+
+    name: str
+    pattern: str = ""
+
+
+HASH_ALGORITHMS: tuple[str, ...] = (
+    "MD5",
+    "SHA1",
+    "SHA256",
+    "SHA512",
+    "HMAC-SHA1",
+    "HMAC-SHA256",
+    "HMAC-SHA512",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HashFunction:
+    """A user-defined hash; HMAC variants use ``key`` (a template: vault tokens allowed)."""
+
+    name: str
+    algorithm: str = "SHA256"
+    key: str = ""
+
+
+UserFunction = MappingFunction | RegexFunction | HashFunction
+
+
+@dataclass(frozen=True, slots=True)
+class Integration:
+    """A whole custom integration as the Studio edits it."""
+
+    name: str
+    integration_type: str = "Uptrends integration"
+    description: str = ""
+    variables: tuple[Variable, ...] = ()
+    steps: tuple[Step, ...] = ()
+    functions: tuple[UserFunction, ...] = ()
+
+    def variable(self, name: str) -> Variable | None:
+        """The predefined variable called exactly ``name``."""
+        for variable in self.variables:
+            if variable.name == name:
+                return variable
+        return None
