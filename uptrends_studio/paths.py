@@ -15,5 +15,5 @@ def resources_dir() -> Path:
 
 
 def resource_path(*parts: str) -> Path:
-    """Return the path of a shipped resource, e.g. ``resource_path("samples", "https.sample.json")``."""
+    """Return the path of a shipped resource: ``resource_path("samples", "dns.sample.json")``."""
     return resources_dir().joinpath(*parts)

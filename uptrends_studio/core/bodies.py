@@ -7,7 +7,6 @@ back to the template position it came from (or to the token whose value broke it
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from enum import StrEnum
 from xml.parsers import expat
 
@@ -124,10 +123,8 @@ def _syntax_error(
     detail: str,
     catalogue: Catalogue,
 ) -> Diagnostic:
-    out_line, out_col = LineIndex(rendered.text).position(min(out_offset, len(rendered.text)))
     start, end = rendered.source_offset(out_offset)
-    message = f"the rendered body is not valid {what}: {detail} (rendered line {out_line}, " \
-              f"column {out_col})"
+    message = f"the rendered body is not valid {what}: {detail}"
     fixes: tuple[Fix, ...] = ()
     token = _token_at(template, start, end)
     if token is not None:
@@ -138,8 +135,9 @@ def _syntax_error(
             fixes = (_wrap_fix(template, token, encoder),)
     else:
         end = max(end, start + 1)
-    return Diagnostic(Severity.ERROR, f"invalid-{what.lower()}", message, field, start, end,
-                      fixes=fixes)
+    return Diagnostic(
+        Severity.ERROR, f"invalid-{what.lower()}", message, field, start, end, fixes=fixes
+    )
 
 
 def validate_json(
@@ -154,34 +152,44 @@ def validate_json(
     except json.JSONDecodeError as exc:
         return [_syntax_error(template, rendered, field, exc.pos, "JSON", exc.msg, catalogue)]
     except RecursionError:
-        return [Diagnostic(Severity.ERROR, "invalid-json",
-                           "the rendered body nests JSON too deeply to check", field)]
+        return [
+            Diagnostic(
+                Severity.ERROR,
+                "invalid-json",
+                "the rendered body nests JSON too deeply to check",
+                field,
+            )
+        ]
     return []
 
 
 def validate_xml(
     template: Template, rendered: Rendered, field: str, catalogue: Catalogue
 ) -> list[Diagnostic]:
-    """An error at the first XML well-formedness error (no DTDs or external entities read)."""
+    """An error at the first XML well-formedness error.
+
+    Uses expat directly with entity declarations refused and no external entities or DTDs
+    read, so checking a body can never expand or fetch anything.
+    """
     text = rendered.text
     if not text.strip():
         return []
-    parser = ET.XMLParser()
-    # Refuse entity declarations outright: the check must never expand or fetch anything.
-    def _no_entities(*_: object) -> None:
-        raise ET.ParseError("entity declarations are not allowed")
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
-    parser.parser.EntityDeclHandler = _no_entities
+    def refuse_entities(*_: object) -> None:
+        raise ValueError("entity declarations are not allowed")
+
+    parser.EntityDeclHandler = refuse_entities
     try:
-        parser.feed(text)
-        parser.close()
-    except ET.ParseError as exc:
-        line, column = getattr(exc, "position", (1, 0))
-        offset = LineIndex(text).offset(line, column)
-        detail = str(exc).split(":", 1)[0] if ": line" in str(exc) else str(exc)
+        parser.Parse(text, True)
+    except expat.ExpatError as exc:
+        detail = expat.errors.messages[exc.code] if exc.code else str(exc)
+        offset = LineIndex(text).offset(exc.lineno, exc.offset)
         return [_syntax_error(template, rendered, field, offset, "XML", detail, catalogue)]
-    except expat.ExpatError as exc:  # pragma: no cover - ElementTree wraps these as ParseError
-        return [Diagnostic(Severity.ERROR, "invalid-xml", str(exc), field)]
+    except ValueError as exc:
+        offset = LineIndex(text).offset(parser.CurrentLineNumber, parser.CurrentColumnNumber)
+        return [_syntax_error(template, rendered, field, offset, "XML", str(exc), catalogue)]
     return []
 
 

@@ -131,7 +131,9 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
         functions.append(
             FunctionInfo(
                 name=reader.string(item["name"], pointer(where, "name")),
-                args=None if args is None else tuple(
+                args=None
+                if args is None
+                else tuple(
                     reader.string(a, pointer(where, "args")) for a in reader.array(args, where)
                 ),
                 description=reader.string(item["description"], pointer(where, "description")),

@@ -42,8 +42,9 @@ def check_integration(
     for alert_type in ALERT_TYPES:
         for selected in select_steps(integration, alert_type):
             rendered_steps.add(selected.index)
-            request = renderer.render_step(selected.index, datas[alert_type],
-                                           helper=selected.helper)
+            request = renderer.render_step(
+                selected.index, datas[alert_type], helper=selected.helper
+            )
             found += request.diagnostics
     for index in range(len(integration.steps)):
         if index not in rendered_steps:
@@ -152,8 +153,7 @@ def function_diagnostics(
                         Diagnostic(
                             Severity.WARNING,
                             "duplicate-mapping",
-                            f"'{entry.source}' is mapped again; row {seen[entry.source] + 1} "
-                            "wins",
+                            f"'{entry.source}' is mapped again; row {seen[entry.source] + 1} wins",
                             f"{field}.mapping[{row}].from",
                         )
                     )
@@ -161,12 +161,17 @@ def function_diagnostics(
         elif isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
             if not function.key:
                 found.append(
-                    Diagnostic(Severity.ERROR, "hmac-key-missing",
-                               f"{function.algorithm} needs a secret key", f"{field}.key")
+                    Diagnostic(
+                        Severity.ERROR,
+                        "hmac-key-missing",
+                        f"{function.algorithm} needs a secret key",
+                        f"{field}.key",
+                    )
                 )
             else:
-                result = render(renderer.template(function.key), renderer.scope(data),
-                                f"{field}.key")
+                result = render(
+                    renderer.template(function.key), renderer.scope(data), f"{field}.key"
+                )
                 index_ = LineIndex(function.key)
                 found += (locate(d, index_) for d in result.diagnostics)
     return found

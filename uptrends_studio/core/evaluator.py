@@ -19,7 +19,7 @@ from typing import TypeVar
 from uptrends_studio.core import functions as fn
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, Fix, Severity
-from uptrends_studio.core.model import UserFunction, Variable, VariableMode
+from uptrends_studio.core.model import HashFunction, UserFunction, Variable, VariableMode
 from uptrends_studio.core.parser import Node, Template, Text, Token, parse, split_arguments
 
 V = TypeVar("V")
@@ -125,7 +125,7 @@ class Rendered:
         return seg.src_start, seg.src_end
 
 
-class OutputTooLarge(Exception):
+class OutputTooLargeError(Exception):
     """Internal signal: the output passed :data:`MAX_OUTPUT_CHARS`."""
 
 
@@ -158,9 +158,7 @@ class _Evaluator:
         end: int,
         fixes: tuple[Fix, ...] = (),
     ) -> None:
-        self.report(
-            Diagnostic(severity, code, message, self.field, start, end, fixes=fixes)
-        )
+        self.report(Diagnostic(severity, code, message, self.field, start, end, fixes=fixes))
 
     # -- evaluation --------------------------------------------------------------------------
 
@@ -186,7 +184,7 @@ class _Evaluator:
     def grow(self, amount: int) -> None:
         self.size += amount
         if self.size > MAX_OUTPUT_CHARS:
-            raise OutputTooLarge
+            raise OutputTooLargeError
 
     def nodes_text(self, nodes: tuple[Node, ...]) -> str:
         parts = []
@@ -251,12 +249,13 @@ class _Evaluator:
             if function is None:
                 function = self.folded(token, scope.functions, "function")
             if function is None:
-                self.unknown(token, "unknown-function", "user-defined function",
-                             list(scope.functions))
+                self.unknown(
+                    token, "unknown-function", "user-defined function", list(scope.functions)
+                )
                 return self.verbatim(token)
             argument = self.nodes_text(token.args or ())
             key = ""
-            if isinstance(function, fn.HashFunction) and function.algorithm.startswith("HMAC"):
+            if isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
                 key = self.key_text(function)
             try:
                 return fn.apply_user_function(function, argument, key)
@@ -274,7 +273,7 @@ class _Evaluator:
             return self.verbatim(token)
         return self.predefined(token, variable)
 
-    def key_text(self, function: fn.HashFunction) -> str:
+    def key_text(self, function: HashFunction) -> str:
         # The HMAC key is itself a template (vault references allowed); its problems are
         # reported on the function's key field by the checker, not here.
         key_eval = _Evaluator(parse(function.key), self.scope, self.field, False, _ignore)
@@ -328,15 +327,22 @@ class _Evaluator:
             if not name.startswith("@VaultItem.") or vault.group(2) not in ("Username", "Password"):
                 proper = f"@VaultItem.{vault.group(1)}.{vault.group(2).capitalize()}"
                 if vault.group(2).casefold() not in ("username", "password"):
-                    self.diag(Severity.ERROR, "unknown-vault-field",
-                              f"vault field '{vault.group(2)}' does not exist: use Username or "
-                              "Password", token.name_start, token.name_end)
+                    self.diag(
+                        Severity.ERROR,
+                        "unknown-vault-field",
+                        f"vault field '{vault.group(2)}' does not exist: use Username or Password",
+                        token.name_start,
+                        token.name_end,
+                    )
                     return self.verbatim(token)
-                self.diag(Severity.WARNING, "case-mismatch",
-                          f"vault reference is spelled '{proper}'", token.name_start,
-                          token.name_end,
-                          (Fix(f"Change to '{proper}'", token.name_start, token.name_end,
-                               proper),))
+                self.diag(
+                    Severity.WARNING,
+                    "case-mismatch",
+                    f"vault reference is spelled '{proper}'",
+                    token.name_start,
+                    token.name_end,
+                    (Fix(f"Change to '{proper}'", token.name_start, token.name_end, proper),),
+                )
             return self.vault_value(token, vault.group(1), vault.group(2).capitalize())
         if not token.is_call:
             info = catalogue.variable(name)
@@ -390,13 +396,22 @@ class _Evaluator:
     def builtin(self, token: Token, name: str, params: tuple[str, ...] | None) -> str:
         if params is None:
             if token.is_call:
-                self.diag(Severity.ERROR, "argument-count",
-                          f"{name} takes no arguments; write {{{{{name}}}}}", token.start,
-                          token.end)
+                self.diag(
+                    Severity.ERROR,
+                    "argument-count",
+                    f"{name} takes no arguments; write {{{{{name}}}}}",
+                    token.start,
+                    token.end,
+                )
                 return self.verbatim(token)
         elif not token.is_call:
-            self.diag(Severity.ERROR, "argument-count",
-                      f"{name} needs arguments: {name}({','.join(params)})", token.start, token.end)
+            self.diag(
+                Severity.ERROR,
+                "argument-count",
+                f"{name} needs arguments: {name}({','.join(params)})",
+                token.start,
+                token.end,
+            )
             return self.verbatim(token)
         args = token.args or ()
         try:
@@ -422,6 +437,8 @@ class _Evaluator:
             text = self.nodes_text(args)
             if name == "@CustomField":
                 return self.custom_field(token, args, text)
+            if name == "@RandomChar":
+                return fn.random_chars(self.rng, text)
             return _ONE_ARG[name](text)
         parts = split_arguments(args, max_parts=len(params), from_right=name == "@DateTime")
         low = sum(1 for p in params if not p.endswith("?"))
@@ -432,18 +449,32 @@ class _Evaluator:
             )
         texts = [self.nodes_text(p) for p in parts]
         if name == "@DateTime":
+            if len(texts) == 2 and not fn.is_offset(texts[1]):
+                # "dddd, MMMM d": the comma belongs to the format, there is no offset.
+                if fn.looks_like_offset(texts[1]):
+                    self.diag(
+                        Severity.WARNING,
+                        "datetime-offset",
+                        f"'{texts[1].strip()}' after the last comma is not an offset (whole "
+                        "seconds or FirstDayOfMonth, ...), so it is read as part of the format",
+                        token.start,
+                        token.end,
+                    )
+                return fn.date_time(scope.now, self.nodes_text(args), None)
             return fn.date_time(scope.now, texts[0], texts[1] if len(texts) > 1 else None)
         if name == "@RandomInt":
             return fn.random_int(self.rng, texts[0], texts[1])
-        if name == "@RandomChar":  # pragma: no cover - one-argument functions return above
-            return fn.random_chars(self.rng, texts[0])
         raise fn.FunctionError("is not supported")  # pragma: no cover - catalogue and code agree
 
     def custom_field(self, token: Token, args: tuple[Node, ...], text: str) -> str:
         if any(isinstance(node, Token) for node in args):
-            self.diag(Severity.WARNING, "custom-field-nested",
-                      "@CustomField takes the field's literal name, not a token", token.start,
-                      token.end)
+            self.diag(
+                Severity.WARNING,
+                "custom-field-nested",
+                "@CustomField takes the field's literal name, not a token",
+                token.start,
+                token.end,
+            )
         value = self.scope.custom_fields.get(text)
         if value is None:
             self.diag(
@@ -512,7 +543,7 @@ def render(
     evaluator = _Evaluator(template, scope, field_name, form_encode, found.append)
     try:
         text, segments = evaluator.render()
-    except OutputTooLarge:
+    except OutputTooLargeError:
         found.append(
             Diagnostic(
                 Severity.ERROR,

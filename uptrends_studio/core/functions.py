@@ -42,7 +42,7 @@ class FunctionError(ValueError):
 
 
 def json_encode(text: str) -> str:
-    """Escape for the inside of a JSON string: ``"`` ``\\`` and control characters only.
+    r"""Escape for the inside of a JSON string: ``"`` ``\`` and control characters only.
 
     ``/``, non-ASCII characters and ``< > & '`` are kept as they are (Newtonsoft's default
     string escaping, which the KB's examples match).
@@ -51,9 +51,9 @@ def json_encode(text: str) -> str:
 
 
 def json_decode(text: str) -> str:
-    """Undo JSON string escapes. Text without valid escapes is returned unchanged.
+    r"""Undo JSON string escapes. Text without escapes is returned unchanged.
 
-    A whole JSON string literal (``"a\\nb"``, with its quotes) is decoded to its content.
+    A whole JSON string literal (``"a\nb"``, with its quotes) is decoded to its content.
     """
     if "\\" not in text and not (len(text) >= 2 and text[0] == text[-1] == '"'):
         return text
@@ -94,8 +94,11 @@ def xml_decode(text: str) -> str:
 
 
 def url_encode(text: str) -> str:
-    """Form-style URL encoding of the UTF-8 bytes: space -> ``+``; letters, digits and
-    ``-_.!*'()~`` kept; everything else ``%XX`` in upper case (``Ben+%26+Jerry's``)."""
+    """Form-style URL encoding of the UTF-8 bytes (``Ben & Jerry's`` -> ``Ben+%26+Jerry's``).
+
+    Space becomes ``+``; letters, digits and ``-_.!*'()~`` are kept; everything else becomes
+    ``%XX`` in upper case.
+    """
     return quote_plus(text, safe="!*'()")
 
 
@@ -136,6 +139,29 @@ _NAMED_OFFSETS = (
 )
 MAX_OFFSET_SECONDS = 100 * 366 * 86400
 """Offsets beyond a century are refused (they would overflow .NET's DateTime too)."""
+
+
+def is_offset(text: str) -> bool:
+    """True if ``text`` is a ``@DateTime`` offset: signed whole seconds or a named day."""
+    stripped = text.strip()
+    return bool(re.fullmatch(r"[+-]?\d+", stripped)) or stripped.casefold() in {
+        name.casefold() for name in _NAMED_OFFSETS
+    }
+
+
+_FORMAT_LETTERS = frozenset("dfFghHKmMstyz")
+
+
+def looks_like_offset(text: str) -> bool:
+    """True for text meant as an offset but not valid: ``3.5``, ``Yesterday``, ``FirstDay``.
+
+    A single word using letters that are no .NET format specifiers, or a number that is not a
+    whole number of seconds. Format text such as ``MMMM d`` does not look like an offset.
+    """
+    stripped = text.strip()
+    if re.fullmatch(r"[+-]?\d[\d.,eE+-]*", stripped):
+        return True
+    return bool(re.fullmatch(r"[A-Za-z]+", stripped)) and not set(stripped) <= _FORMAT_LETTERS
 
 
 def apply_offset(now: datetime, offset: str) -> datetime:
@@ -193,7 +219,9 @@ def random_int(rng: random.Random, low_text: str, high_text: str) -> str:
     try:
         low, high = int(low_text.strip()), int(high_text.strip())
     except ValueError:
-        raise FunctionError(f"bounds must be whole numbers, not {low_text!r} and {high_text!r}") from None
+        raise FunctionError(
+            f"bounds must be whole numbers, not {low_text!r} and {high_text!r}"
+        ) from None
     if low > high:
         raise FunctionError(f"min {low} is greater than max {high}")
     return str(rng.randint(low, high))
@@ -217,8 +245,19 @@ def random_us_medicare(rng: random.Random) -> str:
     """An 11-character Medicare Beneficiary Identifier (CMS layout, letters S L O I B Z unused)."""
     numeric, alpha = "0123456789", _MBI_LETTERS
     alnum = numeric + alpha
-    layout = ("123456789", alpha, alnum, numeric, alpha, alnum, numeric, alpha, alpha, numeric,
-              numeric)
+    layout = (
+        "123456789",
+        alpha,
+        alnum,
+        numeric,
+        alpha,
+        alnum,
+        numeric,
+        alpha,
+        alpha,
+        numeric,
+        numeric,
+    )
     return "".join(rng.choice(chars) for chars in layout)
 
 

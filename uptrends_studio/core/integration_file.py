@@ -41,8 +41,16 @@ SUFFIX = ".integration.json"
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 """``MIGRATIONS[n]`` turns a version-``n`` document into version ``n + 1``."""
 
-_TOP = ("format", "version", "name", "integrationType", "description", "variables", "steps",
-        "functions")
+_TOP = (
+    "format",
+    "version",
+    "name",
+    "integrationType",
+    "description",
+    "variables",
+    "steps",
+    "functions",
+)
 _VARIABLE = ("name", "mode", "value", "secret", "vault", "description")
 _STEP = ("name", "alertTypes", "method", "url", "headers", "body", "authentication")
 _AUTH = ("type", "username", "password")
@@ -94,7 +102,9 @@ def _variables(reader: Reader, value: object) -> tuple[Variable, ...]:
         if not name.strip():
             raise reader.fail(pointer(where, "name"), "a variable needs a name")
         if name in seen:
-            raise reader.fail(pointer(where, "name"), f"{name!r} is already defined at {seen[name]}")
+            raise reader.fail(
+                pointer(where, "name"), f"{name!r} is already defined at {seen[name]}"
+            )
         seen[name] = where
         mode = VariableMode(
             reader.choice(data.get("mode", "here"), pointer(where, "mode"), tuple(VariableMode))
@@ -104,11 +114,15 @@ def _variables(reader: Reader, value: object) -> tuple[Variable, ...]:
             vault_where = pointer(where, "vault")
             vault_data = reader.obj(data["vault"], vault_where, ("item", "field"))
             vault = VaultRef(
-                item=reader.string(reader.require(vault_data, "item", vault_where),
-                                   pointer(vault_where, "item")),
+                item=reader.string(
+                    reader.require(vault_data, "item", vault_where), pointer(vault_where, "item")
+                ),
                 field=VaultField(
-                    reader.choice(reader.require(vault_data, "field", vault_where),
-                                  pointer(vault_where, "field"), tuple(VaultField))
+                    reader.choice(
+                        reader.require(vault_data, "field", vault_where),
+                        pointer(vault_where, "field"),
+                        tuple(VaultField),
+                    )
                 ),
             )
         value_text = reader.get(data, "value", where, reader.string, "")
@@ -135,7 +149,9 @@ def _steps(reader: Reader, value: object) -> tuple[Step, ...]:
         types_where = pointer(where, "alertTypes")
         types: list[AlertType] = []
         for type_index, raw in enumerate(reader.array(data.get("alertTypes", []), types_where)):
-            name = reader.choice(raw, pointer(types_where, type_index), tuple(t.value for t in ALERT_TYPES))
+            name = reader.choice(
+                raw, pointer(types_where, type_index), tuple(t.value for t in ALERT_TYPES)
+            )
             alert_type = AlertType(name)
             if alert_type in types:
                 raise reader.fail(pointer(types_where, type_index), f"{name!r} is listed twice")
@@ -152,8 +168,9 @@ def _steps(reader: Reader, value: object) -> tuple[Step, ...]:
             header = reader.obj(raw, header_where, ("name", "value"))
             headers.append(
                 Header(
-                    name=reader.string(reader.require(header, "name", header_where),
-                                       pointer(header_where, "name")),
+                    name=reader.string(
+                        reader.require(header, "name", header_where), pointer(header_where, "name")
+                    ),
                     value=reader.get(header, "value", header_where, reader.string, ""),
                 )
             )
@@ -163,8 +180,9 @@ def _steps(reader: Reader, value: object) -> tuple[Step, ...]:
             auth_data = reader.obj(data["authentication"], auth_where, _AUTH)
             auth = Authentication(
                 type=AuthType(
-                    reader.choice(auth_data.get("type", "None"), pointer(auth_where, "type"),
-                                  tuple(AuthType))
+                    reader.choice(
+                        auth_data.get("type", "None"), pointer(auth_where, "type"), tuple(AuthType)
+                    )
                 ),
                 username=reader.get(auth_data, "username", auth_where, reader.string, ""),
                 password=reader.get(auth_data, "password", auth_where, reader.string, ""),
@@ -196,15 +214,22 @@ def _functions(reader: Reader, value: object) -> tuple[UserFunction, ...]:
             raise reader.fail(pointer(where, "name"), f"function {name!r} is defined twice")
         seen.add(name)
         kind = reader.choice(
-            reader.require(data, "type", where), pointer(where, "type"), ("mapping", "regex", "hash")
+            reader.require(data, "type", where),
+            pointer(where, "type"),
+            ("mapping", "regex", "hash"),
         )
-        extra = set(data) - {"name", "type", {"mapping": "mapping", "regex": "pattern",
-                                              "hash": "algorithm"}[kind]}
+        extra = set(data) - {
+            "name",
+            "type",
+            {"mapping": "mapping", "regex": "pattern", "hash": "algorithm"}[kind],
+        }
         if kind == "hash":
             extra.discard("key")
         if extra:
             field_name = sorted(extra)[0]
-            raise reader.fail(pointer(where, field_name), f"a {kind} function has no {field_name!r}")
+            raise reader.fail(
+                pointer(where, field_name), f"a {kind} function has no {field_name!r}"
+            )
         if kind == "mapping":
             rows: list[MappingEntry] = []
             map_where = pointer(where, "mapping")
@@ -213,16 +238,20 @@ def _functions(reader: Reader, value: object) -> tuple[UserFunction, ...]:
                 row = reader.obj(raw, row_where, ("from", "to"))
                 rows.append(
                     MappingEntry(
-                        source=reader.string(reader.require(row, "from", row_where),
-                                             pointer(row_where, "from")),
-                        target=reader.string(reader.require(row, "to", row_where),
-                                             pointer(row_where, "to")),
+                        source=reader.string(
+                            reader.require(row, "from", row_where), pointer(row_where, "from")
+                        ),
+                        target=reader.string(
+                            reader.require(row, "to", row_where), pointer(row_where, "to")
+                        ),
                     )
                 )
             functions.append(MappingFunction(name=name, mapping=tuple(rows)))
         elif kind == "regex":
             functions.append(
-                RegexFunction(name=name, pattern=reader.get(data, "pattern", where, reader.string, ""))
+                RegexFunction(
+                    name=name, pattern=reader.get(data, "pattern", where, reader.string, "")
+                )
             )
         else:
             algorithm = reader.choice(
@@ -306,4 +335,6 @@ def save(integration: Integration, path: Path) -> None:
     try:
         jsonfile.write_text_atomic(path, dumps(integration))
     except OSError as exc:
-        raise FileFormatError(str(path), "", f"cannot write the file: {exc.strerror or exc}") from None
+        raise FileFormatError(
+            str(path), "", f"cannot write the file: {exc.strerror or exc}"
+        ) from None

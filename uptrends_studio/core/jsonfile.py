@@ -66,7 +66,9 @@ def parse_json_text(text: str, name: str, error: type[E] = FileFormatError) -> o
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise error(name, "", f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+        raise error(
+            name, "", f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
+        ) from None
     except RecursionError:  # pragma: no cover - guarded by _max_depth
         raise error(name, "", "JSON nested too deeply") from None
 
@@ -127,7 +129,9 @@ class Reader:
                     raise self.fail(pointer(where, key), f"unknown field{maybe}; known: {known}")
         return value
 
-    def get(self, data: Mapping[str, Any], key: str, where: str, kind: Callable[..., T], default: T) -> T:
+    def get(
+        self, data: Mapping[str, Any], key: str, where: str, kind: Callable[..., T], default: T
+    ) -> T:
         """Read an optional field with ``kind`` (one of the typed readers below)."""
         if key not in data:
             return default

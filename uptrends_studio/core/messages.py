@@ -190,7 +190,9 @@ class Renderer:
             return result.text
 
         url = run("url", step.url)
-        diagnostics.extend(url_diagnostics(self.template(step.url), f"{prefix}.url", self.catalogue))
+        diagnostics.extend(
+            url_diagnostics(self.template(step.url), f"{prefix}.url", self.catalogue)
+        )
         headers: list[tuple[str, str]] = []
         content_type: str | None = None
         for header_index, header in enumerate(step.headers):
@@ -211,9 +213,7 @@ class Renderer:
                 step, prefix, kind, self.template(step.body), fields["body"], self.catalogue
             )
         )
-        typed = tuple(
-            (d if d.alert_types else _with_type(d, data.alert_type)) for d in diagnostics
-        )
+        typed = tuple((d if d.alert_types else _with_type(d, data.alert_type)) for d in diagnostics)
         return RenderedRequest(
             step_index=index,
             step_name=step.name,
@@ -231,9 +231,7 @@ class Renderer:
             diagnostics=typed,
         )
 
-    def render_alert(
-        self, alert_type: AlertType, sample: SampleSet
-    ) -> tuple[RenderedRequest, ...]:
+    def render_alert(self, alert_type: AlertType, sample: SampleSet) -> tuple[RenderedRequest, ...]:
         """Render every step that runs for ``alert_type``, in order.
 
         Raises:

@@ -12,8 +12,11 @@ from enum import Enum, StrEnum
 
 
 class AlertType(Enum):
-    """The three message types. ``value`` is the UI name, :attr:`token_value` what
-    ``{{@alert.type}}`` renders."""
+    """The three message types.
+
+    ``value`` is the UI name (Error, Reminder, Ok); :attr:`token_value` is what
+    ``{{@alert.type}}`` renders (Alert, Reminder, Ok).
+    """
 
     ERROR = "Error"
     REMINDER = "Reminder"

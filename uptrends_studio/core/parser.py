@@ -154,7 +154,7 @@ class _Parser:
         return nodes
 
     def parse_token(self, opening: int, depth: int) -> Token | None:
-        """Parse the token whose ``{{`` is at ``opening``; ``None`` (and an issue) if it is broken."""
+        """Parse the token whose ``{{`` is at ``opening``; ``None`` (plus an issue) if broken."""
         source = self.source
         pos = opening + 2
         ws = _WS_RE.match(source, pos)
@@ -277,9 +277,9 @@ def parse(source: str) -> Template:
     return Template(source, tuple(nodes), tuple(issues))
 
 
-def split_arguments(nodes: tuple[Node, ...], *, max_parts: int, from_right: bool = False) -> list[
-    tuple[Node, ...]
-]:
+def split_arguments(
+    nodes: tuple[Node, ...], *, max_parts: int, from_right: bool = False
+) -> list[tuple[Node, ...]]:
     """Split call-argument nodes at top-level commas into at most ``max_parts`` parts.
 
     Commas inside nested tokens never split. With ``from_right``, the split happens at the last

@@ -32,8 +32,21 @@ SUFFIX = ".sample.json"
 DEFAULT_SAMPLE = "https"
 EDGE_CASES_SAMPLE = "edge-cases"
 
-_TOP = ("format", "version", "name", "description", "values", "perType", "customFields",
-        "escalationLevel", "vault", "timezone", "culture", "now", "seed")
+_TOP = (
+    "format",
+    "version",
+    "name",
+    "description",
+    "values",
+    "perType",
+    "customFields",
+    "escalationLevel",
+    "vault",
+    "timezone",
+    "culture",
+    "now",
+    "seed",
+)
 
 EMPTY: Mapping[str, str] = MappingProxyType({})
 
@@ -98,9 +111,7 @@ def sample_from_document(document: object, name: str, catalogue: Catalogue) -> S
     per_type_data = reader.obj(data.get("perType", {}), "/perType")
     for key, raw in per_type_data.items():
         where = pointer("/perType", key)
-        alert_type = AlertType(
-            reader.choice(key, where, tuple(t.value for t in ALERT_TYPES))
-        )
+        alert_type = AlertType(reader.choice(key, where, tuple(t.value for t in ALERT_TYPES)))
         per_type[alert_type] = MappingProxyType(_values(reader, raw, where, catalogue))
     vault: dict[str, Mapping[str, str]] = {}
     for key, raw in reader.obj(data.get("vault", {}), "/vault").items():
@@ -114,8 +125,9 @@ def sample_from_document(document: object, name: str, catalogue: Catalogue) -> S
     if culture is not None:
         normalized = normalize_culture(culture)
         if normalized is None:
-            raise reader.fail("/culture", f"unknown culture {culture!r}; known: "
-                              f"{', '.join(KNOWN_CULTURES)}")
+            raise reader.fail(
+                "/culture", f"unknown culture {culture!r}; known: {', '.join(KNOWN_CULTURES)}"
+            )
         culture = normalized
     now = reader.get(data, "now", "", reader.string, None)
     if now is not None:
@@ -160,9 +172,7 @@ def _values(reader: Reader, raw: object, where: str, catalogue: Catalogue) -> di
     return values
 
 
-def parse_utc(
-    text: str, file: str, where: str, error: type[SampleError] = SampleError
-) -> datetime:
+def parse_utc(text: str, file: str, where: str, error: type[SampleError] = SampleError) -> datetime:
     """Parse an ISO 8601 UTC time (``2025-03-04T09:15:00``, optional ``Z`` and fraction)."""
     cleaned = text.strip()
     if cleaned.endswith(("Z", "z")):
@@ -170,7 +180,9 @@ def parse_utc(
     try:
         moment = datetime.fromisoformat(cleaned)
     except ValueError:
-        raise error(file, where, f"{text!r} is not an ISO 8601 time like 2025-03-04T09:15:00") from None
+        raise error(
+            file, where, f"{text!r} is not an ISO 8601 time like 2025-03-04T09:15:00"
+        ) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.replace(tzinfo=UTC)
@@ -180,8 +192,9 @@ def _zone(name: str, file: str, where: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SampleError(file, where, f"unknown time zone {name!r} (use an IANA name like "
-                          "Europe/Amsterdam)") from None
+        raise SampleError(
+            file, where, f"unknown time zone {name!r} (use an IANA name like Europe/Amsterdam)"
+        ) from None
 
 
 def _iso(moment: datetime) -> str:
@@ -277,13 +290,19 @@ def sample_to_document(sample: SampleSet) -> dict[str, Any]:
     if sample.description:
         doc["description"] = sample.description
     doc["values"] = dict(sample.values)
-    doc["perType"] = {t.value: dict(v) for t, v in sorted(
-        sample.per_type.items(), key=lambda item: ALERT_TYPES.index(item[0]))}
+    doc["perType"] = {
+        t.value: dict(v)
+        for t, v in sorted(sample.per_type.items(), key=lambda item: ALERT_TYPES.index(item[0]))
+    }
     doc["customFields"] = dict(sample.custom_fields)
     doc["escalationLevel"] = dict(sample.escalation_level)
     doc["vault"] = {k: dict(v) for k, v in sample.vault.items()}
-    for key, value in (("timezone", sample.timezone), ("culture", sample.culture),
-                       ("now", sample.now), ("seed", sample.seed)):
+    for key, value in (
+        ("timezone", sample.timezone),
+        ("culture", sample.culture),
+        ("now", sample.now),
+        ("seed", sample.seed),
+    ):
         if value is not None:
             doc[key] = value
     return doc

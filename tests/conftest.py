@@ -1,0 +1,16 @@
+"""Test set-up shared by every test: offscreen Qt and the hypothesis profiles."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+# Before anything imports Qt (house style, section 5): tests need no display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# CI=1 fuzzes hard; locally a quicker run. Not derandomized: every CI run explores new inputs.
+_base = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", _base, max_examples=2000, print_blob=True)
+settings.register_profile("dev", _base, max_examples=100)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")

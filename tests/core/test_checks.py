@@ -1,0 +1,200 @@
+"""Diagnostics: each problem is reported at the exact field, line and column it is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.core.helpers import sample
+from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.checks import check_integration, exit_status
+from uptrends_studio.core.diagnostics import Diagnostic, Fix
+from uptrends_studio.core.model import (
+    AlertType,
+    HashFunction,
+    Header,
+    Integration,
+    RegexFunction,
+    Step,
+    UserFunction,
+    Variable,
+)
+from uptrends_studio.core.samples import SampleSet
+
+JSON = (Header("Content-Type", "application/json"),)
+XML = (Header("Content-Type", "application/xml; charset=utf-8"),)
+EDGE = sample({"@monitor.notes": 'say "hi"\nbye', "@alert.description": "a\\b"})
+
+
+def check(
+    body: str,
+    catalogue: Catalogue,
+    *,
+    headers: tuple[Header, ...] = JSON,
+    url: str = "{{ApiUrl}}",
+    data: SampleSet = EDGE,
+    functions: tuple[UserFunction, ...] = (),
+) -> list[Diagnostic]:
+    integration = Integration(
+        name="t",
+        variables=(Variable("ApiUrl", value="https://api.test/x"),),
+        steps=(Step("S", url=url, headers=headers, body=body),),
+        functions=functions,
+    )
+    return check_integration(integration, data, catalogue)
+
+
+def where(diagnostics: list[Diagnostic]) -> list[tuple[str, str, int, int]]:
+    return [(d.code, d.field, d.line, d.column) for d in diagnostics]
+
+
+def apply(text: str, fix: Fix) -> str:
+    return text[: fix.start] + fix.replacement + text[fix.end :]
+
+
+def test_clean_template_has_no_diagnostics(catalogue: Catalogue) -> None:
+    body = '{\n  "notes": "{{@JsonEncode({{@monitor.notes}})}}",\n  "type": "{{@alert.type}}"\n}'
+    assert check(body, catalogue) == []
+
+
+def test_unknown_system_variable_with_did_you_mean(catalogue: Catalogue) -> None:
+    body = '{\n  "a": 1,\n  "d": "{{@alert.descripton}}"\n}'
+    found = check(body, catalogue)
+    assert where(found) == [("unknown-variable", "steps[0].body", 3, 11)]
+    assert "did you mean '@alert.description'?" in found[0].message
+    assert apply(body, found[0].fixes[0]) == body.replace("descripton", "description")
+
+
+def test_unknown_predefined_variable_and_function(catalogue: Catalogue) -> None:
+    found = check('{"u": "{{ApiUlr}}", "f": "{{sev(x)}}"}', catalogue)
+    assert where(found) == [
+        ("unknown-variable", "steps[0].body", 1, 10),
+        ("unknown-function", "steps[0].body", 1, 29),
+    ]
+    assert "did you mean 'ApiUrl'?" in found[0].message
+    assert "defines no user-defined functions" in found[1].message
+
+
+def test_case_mismatch_is_a_warning_with_a_fix(catalogue: Catalogue) -> None:
+    body = '{"t": "{{@Alert.Type}}", "u": "{{apiurl}}"}'
+    found = check(body, catalogue)
+    assert where(found) == [
+        ("case-mismatch", "steps[0].body", 1, 10),
+        ("case-mismatch", "steps[0].body", 1, 34),
+    ]
+    assert {d.severity.value for d in found} == {"warning"}
+    assert apply(body, found[0].fixes[0]) == body.replace("@Alert.Type", "@alert.type")
+
+
+def test_zero_width_character_is_pinpointed(catalogue: Catalogue) -> None:
+    body = '{"h": "{{@JsonEncode({{@\u200calert.responseHeaders}})}}"}'
+    found = check(body, catalogue)
+    assert where(found) == [("invisible-character", "steps[0].body", 1, 25)]
+    assert "ZERO WIDTH NON-JOINER (U+200C)" in found[0].message
+    fixed = apply(body, found[0].fixes[0])
+    assert "\u200c" not in fixed
+    assert check(fixed, catalogue) == []
+
+
+def test_raw_free_text_in_json_string(catalogue: Catalogue) -> None:
+    body = '{\n  "notes": "{{@monitor.notes}}"\n}'
+    found = check(body, catalogue)
+    assert [(d.code, d.line, d.column, d.severity.value) for d in found] == [
+        ("invalid-json", 2, 13, "error"),
+        ("raw-free-text", 2, 13, "warning"),
+    ]
+    assert "inside the value of {{@monitor.notes}}" in found[0].message
+    fixed = apply(body, found[1].fixes[0])
+    assert fixed == '{\n  "notes": "{{@JsonEncode({{@monitor.notes}})}}"\n}'
+    assert check(fixed, catalogue) == []
+
+
+def test_invalid_json_in_literal_text_points_at_the_template(catalogue: Catalogue) -> None:
+    body = '{\n  "type": "{{@alert.type}}"\n  "b": 2\n}'
+    found = check(body, catalogue)
+    assert where(found) == [("invalid-json", "steps[0].body", 3, 3)]
+    assert "Expecting ',' delimiter" in found[0].message
+
+
+def test_invalid_xml_is_reported(catalogue: Catalogue) -> None:
+    body = "<alert>\n  <notes>{{@monitor.notes}}</notes>\n  <type>{{@alert.type}}</typ>\n</alert>"
+    found = check(body, catalogue, headers=XML)
+    assert [(d.code, d.line) for d in found] == [("raw-free-text", 2), ("invalid-xml", 3)]
+    assert "mismatched tag" in found[1].message
+    ok = "<a><n>{{@XmlEncode({{@monitor.notes}})}}</n></a>"
+    assert check(ok, catalogue, headers=XML) == []
+
+
+def test_xml_check_never_expands_entities(catalogue: Catalogue) -> None:
+    body = '<!DOCTYPE a [<!ENTITY e "boom">]><a>&e;</a>'
+    found = check(body, catalogue, headers=XML)
+    assert [d.code for d in found] == ["invalid-xml"]
+    assert "entity declarations are not allowed" in found[0].message
+
+
+def test_free_text_in_url_suggests_url_encode(catalogue: Catalogue) -> None:
+    found = check("", catalogue, url="{{ApiUrl}}?m={{@monitor.name}}")
+    assert where(found) == [("raw-free-text", "steps[0].url", 1, 14)]
+    assert found[0].fixes[0].replacement == "{{@UrlEncode({{@monitor.name}})}}"
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "column", "fragment"),
+    [
+        ('"{{@RandomInt(1)}}"', "function-failed", 2, "takes 2 arguments (min, max), got 1"),
+        ('"{{@JsonEncode}}"', "argument-count", 2, "@JsonEncode needs arguments"),
+        ('"{{@RandomGuid(1)}}"', "argument-count", 2, "takes no arguments"),
+        ('"{{@DateTime(MM/dd,Yesterday)}}"', "datetime-offset", 2, "'Yesterday' after the last"),
+        ('"{{@DateTime(MM/dd,999999999999)}}"', "function-failed", 2, "more than a century"),
+        ('"{{@Base64Decode(%%%)}}"', "function-failed", 2, "not valid Base64"),
+        ('"{{ @alert.type }}"', "whitespace-in-token", 2, "whitespace inside"),
+        ('"{{@alert type}}"', "malformed-token", 2, "not a variable or function reference"),
+        ('"{{@alert.type"', "unclosed-token", 2, "never closed"),
+        ('"{{@VaultItem.abc.Secret}}"', "unknown-vault-field", 4, "use Username or Password"),
+    ],
+)
+def test_function_and_token_errors(
+    catalogue: Catalogue, body: str, code: str, column: int, fragment: str
+) -> None:
+    found = [d for d in check(body, catalogue, headers=()) if d.code != "content-type-missing"]
+    assert [(d.code, d.line, d.column) for d in found] == [(code, 1, column)]
+    assert fragment in found[0].message
+
+
+def test_diagnostics_that_depend_on_the_type_name_it(catalogue: Catalogue) -> None:
+    data = sample(
+        per_type={AlertType.OK: {"@monitor.notes": 'has "quotes"'}},
+        values={"@monitor.notes": "plain"},
+    )
+    found = check('{"n": "{{@monitor.notes}}"}', catalogue, data=data)
+    invalid = [d for d in found if d.code == "invalid-json"]
+    assert len(invalid) == 1
+    assert invalid[0].alert_types == ("Ok",)
+    assert invalid[0].format("x.integration.json").endswith("(for Ok) [invalid-json]")
+
+
+def test_function_definitions_are_checked(catalogue: Catalogue) -> None:
+    functions: tuple[UserFunction, ...] = (
+        RegexFunction("bad", "(unclosed"),
+        HashFunction("sig", "HMAC-SHA256", ""),
+    )
+    found = check("{}", catalogue, functions=functions)
+    assert [(d.code, d.field) for d in found] == [
+        ("invalid-regex", "functions[0].pattern"),
+        ("hmac-key-missing", "functions[1].key"),
+    ]
+
+
+def test_exit_status_follows_severity(catalogue: Catalogue) -> None:
+    warning_only = check('{"t": "{{@Alert.Type}}"}', catalogue)
+    assert exit_status(warning_only, strict=False) == 0
+    assert exit_status(warning_only, strict=True) == 1
+    assert exit_status(check('{"t": "{{@nope}}"}', catalogue), strict=False) == 1
+
+
+def test_format_line_shape() -> None:
+    from uptrends_studio.core.diagnostics import Severity
+
+    diag = Diagnostic(Severity.ERROR, "unknown-variable", "unknown x", "steps[1].body", 5, 9, 3, 11)
+    assert diag.format("a.integration.json") == (
+        "a.integration.json:steps[1].body:3:11: error: unknown x [unknown-variable]"
+    )
