@@ -92,7 +92,7 @@ def _print_request(request: RenderedRequest, out: TextIO) -> None:
         out.write(f"{name}: {value}\n")
     if request.auth_type.value != "None":
         out.write(
-            f"# authentication: {request.auth_type.value}, user {request.username!r}, "
+            f"# authentication: {request.auth_type.value}, user {request.username}, "
             "password ******\n"
         )
     out.write("\n")

@@ -99,6 +99,9 @@ class Catalogue:
         """The closest known system variable or function name, for "did you mean"."""
         candidates = [v.name for v in self.variables if "(" not in v.name]
         candidates += [f.name for f in self.functions]
+        folded = [c for c in candidates if c.casefold() == name.casefold()]
+        if folded:
+            return folded[0]
         match = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
         return match[0] if match else None
 

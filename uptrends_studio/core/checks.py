@@ -193,7 +193,7 @@ def sort_diagnostics(diagnostics: list[Diagnostic], integration: Integration) ->
     del integration
     return sorted(
         diagnostics,
-        key=lambda d: (field_rank(d.field), d.line, d.column, d.severity.rank, d.code),
+        key=lambda d: (field_rank(d.field), d.line, d.column, d.severity.rank),
     )
 
 

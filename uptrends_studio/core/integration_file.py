@@ -283,11 +283,12 @@ def to_document(integration: Integration) -> dict[str, Any]:
 
 def _variable_document(variable: Variable) -> dict[str, Any]:
     doc: dict[str, Any] = {"name": variable.name, "mode": variable.mode.value}
-    if variable.mode is VariableMode.HERE:
-        if variable.vault is not None:
-            doc["vault"] = {"item": variable.vault.item, "field": variable.vault.field.value}
-        else:
-            doc["value"] = variable.value
+    # Nothing is dropped: a value kept while the mode is escalationLevel is written too, so a
+    # mode switched back and forth loses nothing.
+    if variable.vault is not None:
+        doc["vault"] = {"item": variable.vault.item, "field": variable.vault.field.value}
+    elif variable.mode is VariableMode.HERE or variable.value:
+        doc["value"] = variable.value
     doc["secret"] = variable.secret
     if variable.description:
         doc["description"] = variable.description
@@ -296,7 +297,11 @@ def _variable_document(variable: Variable) -> dict[str, Any]:
 
 def _step_document(step: Step) -> dict[str, Any]:
     auth: dict[str, Any] = {"type": step.authentication.type.value}
-    if step.authentication.type is not AuthType.NONE:
+    if (
+        step.authentication.type is not AuthType.NONE
+        or step.authentication.username
+        or step.authentication.password
+    ):
         auth["username"] = step.authentication.username
         auth["password"] = step.authentication.password
     return {
@@ -320,7 +325,7 @@ def _function_document(function: UserFunction) -> Mapping[str, Any]:
     if isinstance(function, RegexFunction):
         return {"name": function.name, "type": "regex", "pattern": function.pattern}
     doc: dict[str, Any] = {"name": function.name, "type": "hash", "algorithm": function.algorithm}
-    if function.algorithm.startswith("HMAC"):
+    if function.algorithm.startswith("HMAC") or function.key:
         doc["key"] = function.key
     return doc
 

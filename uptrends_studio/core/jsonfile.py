@@ -123,7 +123,8 @@ class Reader:
         if allowed is not None:
             for key in value:
                 if key not in allowed:
-                    hint = difflib.get_close_matches(key, allowed, n=1)
+                    hint = [a for a in allowed if a.casefold() == key.casefold()]
+                    hint = hint or difflib.get_close_matches(key, allowed, n=1)
                     maybe = f" (did you mean {hint[0]!r}?)" if hint else ""
                     known = ", ".join(allowed)
                     raise self.fail(pointer(where, key), f"unknown field{maybe}; known: {known}")
@@ -147,6 +148,15 @@ class Reader:
         """Require a string."""
         if not isinstance(value, str):
             raise self.fail(where, f"must be a string, not {describe(value)}")
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise self.fail(
+                    where,
+                    f"contains an unpaired surrogate \\u{ord(value[exc.start]):04x} at "
+                    f"character {exc.start + 1}: it is not text and cannot be sent",
+                ) from None
         return value
 
     def boolean(self, value: object, where: str) -> bool:
@@ -170,10 +180,14 @@ class Reader:
     def string_map(self, value: object, where: str) -> dict[str, str]:
         """Require an object whose values are all strings."""
         data = self.obj(value, where)
-        return {key: self.string(item, pointer(where, key)) for key, item in data.items()}
+        return {
+            self.string(key, where): self.string(item, pointer(where, key))
+            for key, item in data.items()
+        }
 
     def choice(self, value: object, where: str, choices: tuple[str, ...]) -> str:
         """Require one of ``choices`` (exact spelling), suggesting the closest on a miss."""
+        choices = tuple(str(c) for c in choices)  # StrEnum members print as their value
         text = self.string(value, where)
         if text not in choices:
             folded = {c.lower(): c for c in choices}

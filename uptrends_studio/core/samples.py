@@ -161,13 +161,14 @@ def _values(reader: Reader, raw: object, where: str, catalogue: Catalogue) -> di
             problem = "custom fields go in 'customFields', keyed by the field name"
         else:
             names = [v.name for v in catalogue.variables]
-            hint = difflib.get_close_matches(key, names, n=1)
+            hint = [n for n in names if n.casefold() == key.casefold()]
+            hint = hint or difflib.get_close_matches(key, names, n=1)
             problem = "not an Uptrends system variable" + (
                 f" (did you mean {hint[0]!r}?)" if hint else ""
             )
         raise reader.fail(pointer(where, key), problem)
     for key in ("@alert.timestampUtc", "@alert.firstErrorUtc"):
-        if values.get(key):
+        if key in values:
             parse_utc(values[key], reader.name, pointer(where, key), SampleError)
     return values
 
@@ -269,7 +270,7 @@ def find_sample(name_or_path: str | None, catalogue: Catalogue) -> SampleSet:
     """
     key = name_or_path or DEFAULT_SAMPLE
     candidate = Path(key)
-    if candidate.suffix == ".json" or candidate.exists() or "/" in key or "\\" in key:
+    if candidate.suffix == ".json" or candidate.is_file() or "/" in key or "\\" in key:
         return load_sample(candidate, catalogue)
     builtins = builtin_sample_paths()
     folded = key.casefold()
