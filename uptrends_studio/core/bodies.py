@@ -61,6 +61,11 @@ def free_text_in_json(template: Template, field: str, catalogue: Catalogue) -> l
     in_string = escaped = False
     for node in template.nodes:
         if isinstance(node, Text):
+            if "\\" not in node.text and not escaped:
+                # Fast path: without backslashes only the parity of the quotes matters.
+                if node.text.count('"') % 2:
+                    in_string = not in_string
+                continue
             for char in node.text:
                 if escaped:
                     escaped = False
@@ -225,6 +230,8 @@ def body_diagnostics(
                     0,
                 )
             )
+    if not found:
+        return found
     index = LineIndex(template.source)
     return [locate(d, index) for d in found]
 
@@ -232,5 +239,7 @@ def body_diagnostics(
 def url_diagnostics(template: Template, field: str, catalogue: Catalogue) -> list[Diagnostic]:
     """Free-text tokens in a URL without ``@UrlEncode``, located."""
     found = free_text_unencoded(template, field, catalogue, "@UrlEncode", "a URL")
+    if not found:
+        return found
     index = LineIndex(template.source)
     return [locate(d, index) for d in found]

@@ -12,7 +12,7 @@ from dataclasses import replace
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, LineIndex, Severity, locate, merge
 from uptrends_studio.core.evaluator import render
-from uptrends_studio.core.messages import Renderer, coverage, select_steps
+from uptrends_studio.core.messages import RenderedRequest, Renderer, coverage, select_steps
 from uptrends_studio.core.model import (
     ALERT_TYPES,
     AlertType,
@@ -34,25 +34,41 @@ def check_integration(
     Raises:
         SampleError: the sample's times or time zone cannot be used.
     """
+    return check_and_render(integration, sample, catalogue)[1]
+
+
+def check_and_render(
+    integration: Integration, sample: SampleSet, catalogue: Catalogue
+) -> tuple[dict[AlertType, tuple[RenderedRequest, ...]], list[Diagnostic]]:
+    """The requests sent for each alert type, and every diagnostic, in one pass.
+
+    Raises:
+        SampleError: the sample's times or time zone cannot be used.
+    """
     renderer = Renderer(integration, catalogue)
+    requests: dict[AlertType, tuple[RenderedRequest, ...]] = {}
     found: list[Diagnostic] = list(coverage(integration))
     found += definition_diagnostics(integration)
     rendered_steps: set[int] = set()
     datas = {t: alert_data(sample, t, catalogue) for t in ALERT_TYPES}
     for alert_type in ALERT_TYPES:
+        sent = []
         for selected in select_steps(integration, alert_type):
             rendered_steps.add(selected.index)
             request = renderer.render_step(
                 selected.index, datas[alert_type], helper=selected.helper
             )
             found += request.diagnostics
+            sent.append(request)
+        requests[alert_type] = tuple(sent)
     for index in range(len(integration.steps)):
         if index not in rendered_steps:
             # Never sent (its type is taken by an earlier step): still check its templates.
             request = renderer.render_step(index, datas[AlertType.ERROR])
             found += (replace(d, alert_types=()) for d in request.diagnostics)
     found += function_diagnostics(integration, renderer, datas[AlertType.ERROR])
-    return sort_diagnostics(_drop_full_types(merge(found), integration), integration)
+    diagnostics = sort_diagnostics(_drop_full_types(merge(found), integration), integration)
+    return requests, diagnostics
 
 
 def _drop_full_types(diagnostics: list[Diagnostic], integration: Integration) -> list[Diagnostic]:

@@ -144,8 +144,15 @@ class _Evaluator:
         self.field = field_name
         self.form_encode = form_encode
         self.report = report
-        self.rng = random.Random(f"{scope.seed}/{scope.salt}/{field_name}")
+        self._rng: random.Random | None = None
         self.size = 0
+
+    @property
+    def rng(self) -> random.Random:
+        """The random stream of this field, created on first use (seeding costs a few µs)."""
+        if self._rng is None:
+            self._rng = random.Random(f"{self.scope.seed}/{self.scope.salt}/{self.field}")
+        return self._rng
 
     # -- diagnostics -------------------------------------------------------------------------
 
@@ -209,8 +216,8 @@ class _Evaluator:
                 token.end,
             )
             return self.verbatim(token)
-        invisible = [(i, c) for i, c in enumerate(name) if c in INVISIBLE_CHARS]
-        if invisible:
+        if not INVISIBLE_CHARS.isdisjoint(name):
+            invisible = [(i, c) for i, c in enumerate(name) if c in INVISIBLE_CHARS]
             cleaned = "".join(c for c in name if c not in INVISIBLE_CHARS)
             for index, char in invisible:
                 pos = token.name_start + index

@@ -307,3 +307,15 @@ def sample_to_document(sample: SampleSet) -> dict[str, Any]:
         if value is not None:
             doc[key] = value
     return doc
+
+
+def save_sample(sample: SampleSet, path: Path) -> None:
+    """Write a sample set to ``path`` atomically (deterministic JSON).
+
+    Raises:
+        SampleError: the file cannot be written.
+    """
+    try:
+        jsonfile.write_text_atomic(path, jsonfile.dumps(sample_to_document(sample)))
+    except OSError as exc:
+        raise SampleError(str(path), "", f"cannot write the file: {exc.strerror or exc}") from None

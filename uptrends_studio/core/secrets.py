@@ -1,0 +1,46 @@
+"""Which rendered text is secret, and masking it for display.
+
+A value is secret when it comes from a predefined variable marked secret, from a vault
+reference (mock vault passwords and usernames), or from a step's authentication password.
+The preview masks these unless the user reveals them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from uptrends_studio.core.model import Integration, VariableMode
+from uptrends_studio.core.samples import SampleSet
+
+MASK = "••••••"
+MIN_SECRET_LENGTH = 3
+"""Shorter values are not masked: masking "a" or "1" everywhere would garble the preview."""
+
+
+def secret_values(integration: Integration, sample: SampleSet) -> list[str]:
+    """The concrete secret strings for this integration and sample, longest first."""
+    found: set[str] = set()
+    for variable in integration.variables:
+        if not variable.secret:
+            continue
+        if variable.vault is not None:
+            entry = sample.vault.get(variable.vault.item, {})
+            found.add(entry.get(variable.vault.field.value, ""))
+        elif variable.mode is VariableMode.ESCALATION_LEVEL:
+            found.add(sample.escalation_level.get(variable.name, ""))
+        else:
+            found.add(variable.value)
+    for entry in sample.vault.values():
+        found.add(entry.get("Password", ""))
+    for step in integration.steps:
+        if "{{" not in step.authentication.password:
+            found.add(step.authentication.password)
+    return sorted((s for s in found if len(s) >= MIN_SECRET_LENGTH), key=len, reverse=True)
+
+
+def mask(text: str, secrets: Iterable[str]) -> str:
+    """Replace every occurrence of each secret with :data:`MASK`."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text

@@ -1,0 +1,77 @@
+"""Keeps a :class:`Preview` of the open document current, debounced and off the UI thread."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+
+from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.preview import Preview, compute_preview
+from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.sample_state import SampleState
+from uptrends_studio.gui.workers import LatestOnlyRunner
+
+DEBOUNCE_MS = 150
+"""Quiet time after the last keystroke before the preview is recomputed."""
+
+
+class PreviewController(QObject):
+    """Recomputes the preview when the document or the sample changes.
+
+    Signals:
+        updated(Preview): a new preview is ready.
+        busy_changed(bool): a computation started or ended.
+    """
+
+    updated = Signal(object)
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self,
+        document: IntegrationDocument,
+        samples: SampleState,
+        catalogue: Catalogue,
+        *,
+        debounce_ms: int = DEBOUNCE_MS,
+        pool: QThreadPool | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._document = document
+        self._samples = samples
+        self._catalogue = catalogue
+        self.preview = Preview()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(self.refresh_now)
+        self._runner = LatestOnlyRunner(pool, self)
+        self._runner.finished.connect(self._on_runner_finished)
+        self._runner.failed.connect(self._on_runner_failed)
+        document.changed.connect(self.schedule)
+        samples.changed.connect(self.schedule)
+
+    def schedule(self) -> None:
+        """Recompute after the debounce interval (restarted by every call)."""
+        self._timer.start()
+
+    def refresh_now(self) -> None:
+        """Start a computation now with the current document and sample."""
+        self._timer.stop()
+        job = partial(
+            compute_preview, self._document.integration, self._samples.sample, self._catalogue
+        )
+        self._runner.submit(job)
+        self.busy_changed.emit(True)
+
+    def _on_runner_finished(self, preview: object) -> None:
+        assert isinstance(preview, Preview)
+        self.preview = preview
+        self.busy_changed.emit(self._runner.is_busy())
+        self.updated.emit(preview)
+
+    def _on_runner_failed(self, message: str) -> None:
+        self.preview = Preview(error=f"internal error while rendering: {message}")
+        self.busy_changed.emit(self._runner.is_busy())
+        self.updated.emit(self.preview)

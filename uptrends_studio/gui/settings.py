@@ -1,0 +1,96 @@
+"""Typed access to the Studio's settings, over an injected ``QSettings``.
+
+Preferences (theme, debounce) are kept apart from window state (geometry, splitters) and from
+history (recent files), so "reset preferences" never forgets where the window was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 10
+
+
+class Settings:
+    """Read and write the Studio's settings. The CLI never uses this."""
+
+    def __init__(self, store: QSettings) -> None:
+        self._store = store
+
+    # -- history ------------------------------------------------------------------------------
+
+    def recent_files(self) -> list[Path]:
+        """Recently opened or saved integration files, newest first, existing ones only."""
+        raw = self._store.value("history/recentFiles", [])
+        items: list[object] = (
+            [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list) else []
+        )
+        return [Path(p) for p in items if isinstance(p, str) and Path(p).is_file()]
+
+    def add_recent_file(self, path: Path) -> None:
+        """Put ``path`` first in the recent files (at most :data:`MAX_RECENT`)."""
+        resolved = str(path.resolve())
+        items = [str(p) for p in self.recent_files() if str(p) != resolved]
+        self._store.setValue("history/recentFiles", [resolved, *items][:MAX_RECENT])
+
+    def clear_recent_files(self) -> None:
+        """Forget the recent files."""
+        self._store.remove("history/recentFiles")
+
+    def last_sample(self) -> str:
+        """The sample set used last (a built-in stem or a file path), ``""`` if none."""
+        return str(self._store.value("history/lastSample", "") or "")
+
+    def set_last_sample(self, key: str) -> None:
+        """Remember the sample set in use."""
+        self._store.setValue("history/lastSample", key)
+
+    # -- preferences --------------------------------------------------------------------------
+
+    def theme(self) -> str:
+        """``"system"``, ``"light"`` or ``"dark"``."""
+        value = str(self._store.value("preferences/theme", "system") or "system")
+        return value if value in ("system", "light", "dark") else "system"
+
+    def set_theme(self, theme: str) -> None:
+        """Store the theme preference."""
+        self._store.setValue("preferences/theme", theme)
+
+    def reveal_secrets(self) -> bool:
+        """Whether the preview shows secret values (off by default; not remembered on disk)."""
+        return False
+
+    # -- window state -------------------------------------------------------------------------
+
+    def window_geometry(self) -> QByteArray | None:
+        """Saved main-window geometry."""
+        value = self._store.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_window_geometry(self, data: QByteArray) -> None:
+        """Save main-window geometry."""
+        self._store.setValue("window/geometry", data)
+
+    def window_state(self) -> QByteArray | None:
+        """Saved splitter and dock state."""
+        value = self._store.value("window/state")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_window_state(self, data: QByteArray) -> None:
+        """Save splitter and dock state."""
+        self._store.setValue("window/state", data)
+
+    def splitter(self, name: str) -> QByteArray | None:
+        """Saved state of the named splitter."""
+        value = self._store.value(f"window/splitter/{name}")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_splitter(self, name: str, data: QByteArray) -> None:
+        """Save the state of the named splitter."""
+        self._store.setValue(f"window/splitter/{name}", data)
+
+    def sync(self) -> None:
+        """Flush to disk."""
+        self._store.sync()
