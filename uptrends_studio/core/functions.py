@@ -60,7 +60,7 @@ def json_decode(text: str) -> str:
     for candidate in (text, f'"{text}"'):
         try:
             value = json.loads(candidate)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(value, str):
             return value
@@ -194,7 +194,12 @@ def date_time(now: datetime, fmt: str, offset: str | None) -> str:
     (``2018-02-24T22:30:00.0000000Z``); UNIX gives whole seconds. Custom formats use the
     invariant culture.
     """
-    moment = apply_offset(now, offset) if offset is not None else now
+    try:
+        moment = apply_offset(now, offset) if offset is not None else now
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, FunctionError):
+            raise
+        raise FunctionError("the offset moves the date outside the calendar") from None
     keyword = fmt.strip().casefold()
     if keyword == "iso":
         return format_datetime(moment, "yyyy-MM-ddTHH:mm:ss.fffffffZ", "invariant")

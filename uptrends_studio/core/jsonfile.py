@@ -71,6 +71,8 @@ def parse_json_text(text: str, name: str, error: type[E] = FileFormatError) -> o
         ) from None
     except RecursionError:  # pragma: no cover - guarded by _max_depth
         raise error(name, "", "JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise error(name, "", f"not usable JSON: {exc}") from None
 
 
 def _max_depth(text: str) -> int:

@@ -180,19 +180,19 @@ def parse_utc(text: str, file: str, where: str, error: type[SampleError] = Sampl
         cleaned = cleaned[:-1]
     try:
         moment = datetime.fromisoformat(cleaned)
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         raise error(
             file, where, f"{text!r} is not an ISO 8601 time like 2025-03-04T09:15:00"
         ) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.replace(tzinfo=UTC)
 
 
 def _zone(name: str, file: str, where: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise SampleError(
             file, where, f"unknown time zone {name!r} (use an IANA name like Europe/Amsterdam)"
         ) from None
@@ -225,18 +225,12 @@ def alert_data(sample: SampleSet, alert_type: AlertType, catalogue: Catalogue) -
     zone = _zone(timezone, file, "/timezone")
     stamp = parse_utc(values["@alert.timestampUtc"], file, pointer(where, "@alert.timestampUtc"))
     first = parse_utc(values["@alert.firstErrorUtc"], file, pointer(where, "@alert.firstErrorUtc"))
-    derived = {
-        "@alert.type": alert_type.token_value,
-        "@alert.timestamp": _iso(stamp.astimezone(zone)),
-        "@alert.firstError": _iso(first.astimezone(zone)),
-        "@alert.timestampFormatted": short_date_time(stamp.astimezone(zone), culture),
-        "@alert.timestampUtcFormatted": short_date_time(stamp, culture),
-        "@alert.firstErrorFormatted": short_date_time(first.astimezone(zone), culture),
-        "@alert.firstErrorUtcFormatted": short_date_time(first, culture),
-        "@alert.downtimeDuration": (
-            _duration(int((stamp - first).total_seconds())) if alert_type is AlertType.OK else ""
-        ),
-    }
+    try:
+        derived = _derived(alert_type, stamp, first, zone, culture)
+    except (OverflowError, ValueError):
+        raise SampleError(
+            file, where, "a time is too close to the limits of the calendar to convert"
+        ) from None
     for key, value in derived.items():
         if key not in explicit:
             values[key] = value
@@ -252,6 +246,24 @@ def alert_data(sample: SampleSet, alert_type: AlertType, catalogue: Catalogue) -
         culture=culture,
         timezone=timezone,
     )
+
+
+def _derived(
+    alert_type: AlertType, stamp: datetime, first: datetime, zone: ZoneInfo, culture: str
+) -> dict[str, str]:
+    """The variables computed from the UTC times, time zone, culture and alert type."""
+    return {
+        "@alert.type": alert_type.token_value,
+        "@alert.timestamp": _iso(stamp.astimezone(zone)),
+        "@alert.firstError": _iso(first.astimezone(zone)),
+        "@alert.timestampFormatted": short_date_time(stamp.astimezone(zone), culture),
+        "@alert.timestampUtcFormatted": short_date_time(stamp, culture),
+        "@alert.firstErrorFormatted": short_date_time(first.astimezone(zone), culture),
+        "@alert.firstErrorUtcFormatted": short_date_time(first, culture),
+        "@alert.downtimeDuration": (
+            _duration(int((stamp - first).total_seconds())) if alert_type is AlertType.OK else ""
+        ),
+    }
 
 
 def builtin_sample_paths() -> list[Path]:
