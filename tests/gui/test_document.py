@@ -1,0 +1,55 @@
+"""The open document: undo merging, dirty flag, load and save markers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from uptrends_studio.core.model import Integration
+from uptrends_studio.gui.document import IntegrationDocument
+
+
+def test_typing_in_one_field_is_one_undo_step(qtbot: QtBot) -> None:
+    document = IntegrationDocument(Integration(name=""))
+    for text in ("P", "Pa", "Pag", "Page"):
+        document.apply(replace(document.integration, name=text), "Rename", "name")
+    document.apply(replace(document.integration, description="x"), "Describe", "description")
+    assert document.undo_stack.count() == 2
+    document.undo_stack.undo()
+    assert document.integration == Integration(name="Page")
+    document.undo_stack.undo()
+    assert document.integration == Integration(name="")
+    document.undo_stack.redo()
+    assert document.integration.name == "Page"
+
+
+def test_dirty_flag_follows_edits_undo_and_save(qtbot: QtBot, tmp_path: Path) -> None:
+    document = IntegrationDocument(Integration(name="a"), tmp_path / "a.integration.json")
+    with qtbot.waitSignal(document.dirty_changed) as dirty:
+        document.apply(Integration(name="b"), "Rename")
+    assert dirty.args == [True]
+    assert document.is_dirty()
+    document.undo_stack.undo()
+    assert not document.is_dirty()
+    document.undo_stack.redo()
+    document.mark_saved(tmp_path / "b.integration.json")
+    assert not document.is_dirty()
+    assert document.display_name() == "b.integration.json"
+
+
+def test_new_unsaved_document_is_dirty_until_saved(qtbot: QtBot, tmp_path: Path) -> None:
+    document = IntegrationDocument(Integration(name="a"))
+    document.load(Integration(name="new"), None, dirty=True)
+    assert document.is_dirty()
+    assert document.display_name() == "Untitled"
+    assert document.undo_stack.count() == 0
+    document.mark_saved(tmp_path / "new.integration.json")
+    assert not document.is_dirty()
+
+
+def test_identical_value_pushes_nothing(qtbot: QtBot) -> None:
+    document = IntegrationDocument(Integration(name="a"))
+    document.apply(Integration(name="a"), "Nothing")
+    assert document.undo_stack.count() == 0

@@ -1,0 +1,64 @@
+"""The live preview recomputes off the UI thread after edits and only reports the newest."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from pytestqt.qtbot import QtBot
+
+from uptrends_studio.core import integration_file
+from uptrends_studio.core.catalogue import load_catalogue
+from uptrends_studio.core.model import AlertType
+from uptrends_studio.core.preview import Preview
+from uptrends_studio.core.samples import find_sample
+from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.preview_controller import PreviewController
+from uptrends_studio.gui.sample_state import SampleState
+from uptrends_studio.paths import resource_path
+
+
+def make() -> tuple[IntegrationDocument, SampleState, PreviewController]:
+    catalogue = load_catalogue()
+    document = IntegrationDocument(integration_file.load(resource_path("demo.integration.json")))
+    samples = SampleState(find_sample(None, catalogue), "https")
+    return document, samples, PreviewController(document, samples, catalogue, debounce_ms=0)
+
+
+def test_edit_produces_a_new_preview_with_the_edit(qtbot: QtBot) -> None:
+    document, _samples, controller = make()
+    step = document.integration.steps[0]
+    with qtbot.waitSignal(controller.updated, timeout=5000) as blocker:
+        document.apply(
+            replace(document.integration, steps=(replace(step, url="{{ApiUrl}}/v2"),)), "Edit"
+        )
+    preview = blocker.args[0]
+    assert isinstance(preview, Preview)
+    assert preview.requests[AlertType.OK][0].url == "http://127.0.0.1:8787/alerts/v2"
+    assert json.loads(preview.requests[AlertType.OK][0].body)["alert"]["type"] == "Ok"
+
+
+def test_only_the_newest_of_a_burst_of_edits_is_delivered(qtbot: QtBot) -> None:
+    document, _samples, controller = make()
+    step = document.integration.steps[0]
+    received: list[Preview] = []
+    controller.updated.connect(received.append)
+    for number in range(5):
+        document.apply(
+            replace(document.integration, steps=(replace(step, url=f"{{{{ApiUrl}}}}/{number}"),)),
+            "Edit",
+        )
+        controller.refresh_now()
+    qtbot.waitUntil(lambda: bool(received) and not controller._runner.is_busy(), timeout=5000)
+    assert received[-1].requests[AlertType.ERROR][0].url.endswith("/4")
+    assert all(p.requests[AlertType.ERROR][0].url.endswith("/4") for p in received)
+
+
+def test_unusable_sample_shows_an_error_not_a_crash(qtbot: QtBot) -> None:
+    document, samples, controller = make()
+    broken = replace(samples.sample, values={"@alert.timestampUtc": "yesterday"})
+    with qtbot.waitSignal(controller.updated, timeout=5000) as blocker:
+        samples.set_sample(broken, edited=True)
+    preview = blocker.args[0]
+    assert "'yesterday' is not an ISO 8601 time" in preview.error
+    assert preview.requests == {}

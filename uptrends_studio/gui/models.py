@@ -1,0 +1,151 @@
+"""Qt item models over core lists (predefined variables, diagnostics)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from uptrends_studio.core.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.model import Variable, VariableMode
+from uptrends_studio.core.secrets import MASK
+
+Index = QModelIndex | QPersistentModelIndex
+
+MODE_LABELS = {
+    VariableMode.HERE: "Specify value here",
+    VariableMode.ESCALATION_LEVEL: "Specify value in escalation level",
+}
+
+
+class VariablesModel(QAbstractTableModel):
+    """The integration's predefined variables, one per row (read-only; a form edits them)."""
+
+    NAME, MODE, VALUE, SECRET = range(4)
+    HEADERS = ("Name", "Mode", "Value", "Secret")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._variables: tuple[Variable, ...] = ()
+        self.reveal = False
+
+    def set_variables(self, variables: Sequence[Variable]) -> None:
+        """Show ``variables`` (a reset only when the row count changes)."""
+        new = tuple(variables)
+        if len(new) != len(self._variables):
+            self.beginResetModel()
+            self._variables = new
+            self.endResetModel()
+            return
+        self._variables = new
+        if new:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, len(self.HEADERS) - 1))
+
+    def variable(self, row: int) -> Variable:
+        """The variable shown in ``row``."""
+        return self._variables[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._variables)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self._variables):
+            return None
+        variable = self._variables[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.NAME:
+                return variable.name
+            if column == self.MODE:
+                return MODE_LABELS[variable.mode]
+            if column == self.VALUE:
+                return self._value_text(variable)
+            return "Yes" if variable.secret else ""
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.NAME:
+            return variable.description or None
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.VALUE:
+            if variable.mode is VariableMode.ESCALATION_LEVEL or variable.vault is not None:
+                return QBrush(QColor("#808080"))
+        return None
+
+    def _value_text(self, variable: Variable) -> str:
+        if variable.mode is VariableMode.ESCALATION_LEVEL:
+            return "(set per escalation level)"
+        if variable.vault is not None:
+            return f"Vault {variable.vault.item} · {variable.vault.field.value}"
+        if variable.secret and not self.reveal and variable.value:
+            return MASK
+        return variable.value
+
+
+SEVERITY_COLOURS = {
+    Severity.ERROR: "#d32f2f",
+    Severity.WARNING: "#e08600",
+    Severity.NOTE: "#1e88e5",
+}
+
+
+class DiagnosticsModel(QAbstractTableModel):
+    """Diagnostics as a table: severity, where, message."""
+
+    SEVERITY, WHERE, MESSAGE = range(3)
+    HEADERS = ("", "Where", "Problem")
+    DIAGNOSTIC_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._items: tuple[Diagnostic, ...] = ()
+
+    def set_diagnostics(self, diagnostics: Sequence[Diagnostic]) -> None:
+        """Replace the list."""
+        self.beginResetModel()
+        self._items = tuple(diagnostics)
+        self.endResetModel()
+
+    def diagnostic(self, row: int) -> Diagnostic:
+        """The diagnostic in ``row``."""
+        return self._items[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self._items):
+            return None
+        diag = self._items[index.row()]
+        column = index.column()
+        if role == self.DIAGNOSTIC_ROLE:
+            return diag
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.SEVERITY:
+                return diag.severity.value
+            if column == self.WHERE:
+                return f"{diag.field}:{diag.line}:{diag.column}" if diag.field else "integration"
+            types = f" (for {', '.join(diag.alert_types)})" if diag.alert_types else ""
+            return f"{diag.message}{types} [{diag.code}]"
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.SEVERITY:
+            return QBrush(QColor(SEVERITY_COLOURS[diag.severity]))
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.MESSAGE:
+            return diag.message
+        return None
