@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pytestqt.modeltest import ModelTester
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
 
 from uptrends_studio.core.diagnostics import Diagnostic, Severity
 from uptrends_studio.core.model import Variable, VariableMode, VaultField, VaultRef

@@ -55,7 +55,7 @@ def test_only_the_newest_of_a_burst_of_edits_is_delivered(qtbot: QtBot) -> None:
 
 
 def test_unusable_sample_shows_an_error_not_a_crash(qtbot: QtBot) -> None:
-    document, samples, controller = make()
+    _document, samples, controller = make()
     broken = replace(samples.sample, values={"@alert.timestampUtc": "yesterday"})
     with qtbot.waitSignal(controller.updated, timeout=5000) as blocker:
         samples.set_sample(broken, edited=True)
