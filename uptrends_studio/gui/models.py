@@ -74,9 +74,9 @@ class VariablesModel(QAbstractTableModel):
             return "Yes" if variable.secret else ""
         if role == Qt.ItemDataRole.ToolTipRole and column == self.NAME:
             return variable.description or None
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.VALUE:
-            if variable.mode is VariableMode.ESCALATION_LEVEL or variable.vault is not None:
-                return QBrush(QColor("#808080"))
+        greyed = variable.mode is VariableMode.ESCALATION_LEVEL or variable.vault is not None
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.VALUE and greyed:
+            return QBrush(QColor("#808080"))
         return None
 
     def _value_text(self, variable: Variable) -> str:

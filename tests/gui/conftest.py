@@ -1,0 +1,43 @@
+"""Fixtures for GUI tests: a main window on the demo with settings in a temporary file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from uptrends_studio.core import integration_file
+from uptrends_studio.core.catalogue import Catalogue, load_catalogue
+from uptrends_studio.core.samples import find_sample
+from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.main_window import DEMO_PATH, MainWindow
+from uptrends_studio.gui.sample_state import SampleState
+from uptrends_studio.gui.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot: QtBot, catalogue: Catalogue, settings: Settings) -> MainWindow:
+    document = IntegrationDocument(integration_file.load(DEMO_PATH))
+    samples = SampleState(find_sample(None, catalogue), "https")
+    main = MainWindow(document, samples, catalogue, settings, debounce_ms=0)
+
+    def forget_changes(_widget: object) -> None:
+        # pytest-qt closes the window after the test: no "unsaved changes" question then.
+        document.load(document.integration, document.path)
+
+    qtbot.addWidget(main, before_close_func=forget_changes)
+    main.show()
+    qtbot.waitUntil(lambda: main.controller.preview.requests != {}, timeout=5000)
+    return main

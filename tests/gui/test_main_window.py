@@ -1,0 +1,161 @@
+"""The Studio window as a user drives it: files, tabs, preview, problems, undo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from uptrends_studio.core import integration_file
+from uptrends_studio.core.model import AlertType
+from uptrends_studio.gui.main_window import MainWindow
+
+BROKEN = (
+    '{"format": "uptrends-studio.integration", "version": 1, "name": "x", '
+    '"steps": [{"method": "FETCH"}]}'
+)
+
+
+def wait_preview(qtbot: QtBot, window: MainWindow, predicate: object) -> None:
+    assert callable(predicate)
+    qtbot.waitUntil(lambda: bool(predicate()), timeout=5000)
+
+
+def test_opens_on_the_demo_with_all_tabs_and_a_valid_preview(window: MainWindow) -> None:
+    tabs = [window.tabs.tabText(i).replace("&&", "&") for i in range(window.tabs.count())]
+    assert tabs == ["Main & predefined variables", "Customizations", "Message types", "Test"]
+    assert window.preview_pane.current_text("badge") == "Valid JSON"
+    assert "POST http://127.0.0.1:8787/alerts" in window.preview_pane.current_text("url")
+    assert window.windowTitle() == "Untitled[*] — Uptrends Studio"
+    assert not window.isWindowModified()
+
+
+def test_typing_in_the_body_updates_the_preview_and_marks_the_file(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.tabs.setCurrentWidget(window.customizations_tab)
+    body = window.customizations_tab.step_editor.body
+    body.goto(1, 2)
+    qtbot.keyClicks(body, '"extra": "{{@alert.type}}",')
+    wait_preview(
+        qtbot, window, lambda: '"extra": "Alert"' in window.preview_pane.current_text("raw")
+    )
+    assert window.isWindowModified()
+    assert window.document.integration.steps[0].body.startswith('{"extra": "{{@alert.type}}",')
+
+
+def test_ctrl_3_shows_the_ok_message(qtbot: QtBot, window: MainWindow) -> None:
+    window.type_actions[AlertType.OK].trigger()
+    assert window.preview_pane.alert_type() is AlertType.OK
+    body = json.loads(window.preview_pane.current_text("raw"))
+    assert body["alert"]["type"] == "Ok"
+    assert body["routing"]["severity"] == "resolved"
+
+
+def test_a_broken_template_is_listed_and_double_click_jumps_to_it(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from dataclasses import replace
+
+    step = window.document.integration.steps[0]
+    window.document.apply(
+        replace(
+            window.document.integration,
+            steps=(replace(step, body='{\n  "d": "{{@alert.descripton}}"\n}'),),
+        ),
+        "Break",
+    )
+    wait_preview(qtbot, window, lambda: window.problems_model.rowCount() == 1)
+    index = window.problems_model.index(0, 2)
+    assert "did you mean '@alert.description'" in index.data()
+    window.tabs.setCurrentWidget(window.variables_tab)
+    window._on_problems_double_clicked(index)
+    assert window.tabs.currentWidget() is window.customizations_tab
+    cursor = window.customizations_tab.step_editor.body.textCursor()
+    assert (cursor.blockNumber() + 1, cursor.positionInBlock() + 1) == (2, 11)
+
+
+def test_malformed_file_shows_the_loader_message_and_keeps_the_document(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "broken.integration.json"
+    path.write_text(BROKEN, encoding="utf-8")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
+    before = window.document.integration
+    assert not window.open_path(path, ask=False)
+    assert shown == [
+        f"{path}: field /steps/0/method: 'FETCH' is not one of GET, POST, PUT, PATCH, DELETE"
+    ]
+    assert window.document.integration == before
+
+
+def test_save_as_writes_the_file_and_clears_the_marker(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.variables_tab.name_edit.setFocus()
+    qtbot.keyClicks(window.variables_tab.name_edit, " (copy)")
+    assert window.isWindowModified()
+    target = tmp_path / "mine"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    assert window.save_as()
+    saved = tmp_path / "mine.integration.json"
+    assert integration_file.load(saved).name == "Demo: Uptrends integration (copy)"
+    assert not window.isWindowModified()
+    assert window.windowTitle().startswith("mine.integration.json")
+    assert window.settings.recent_files()[0] == saved.resolve()
+
+
+def test_undo_and_redo_from_the_edit_menu(qtbot: QtBot, window: MainWindow) -> None:
+    window.variables_tab.add_variable()
+    assert window.document.integration.variables[-1].name == "NewVariable"
+    window.undo_action.trigger()
+    assert [v.name for v in window.document.integration.variables] == ["ApiUrl", "Team"]
+    window.redo_action.trigger()
+    assert window.document.integration.variables[-1].name == "NewVariable"
+
+
+def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.variables_tab.add_variable()
+    asked: list[str] = []
+
+    def answer(*args: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "warning", answer)
+    assert not window.close()
+    assert asked == ["Save the changes to Untitled first?"]
+    assert window.isVisible()
+
+
+def test_dropping_an_integration_file_opens_it(window: MainWindow, tmp_path: Path) -> None:
+    path = tmp_path / "other.integration.json"
+    integration_file.save(
+        integration_file.loads(
+            '{"format": "uptrends-studio.integration", "version": 1, "name": "Other", '
+            '"steps": [{"name": "A", "alertTypes": ["Error"], "url": "https://x.test"}]}'
+        ),
+        path,
+    )
+    window.document.undo_stack.setClean()
+    assert window.open_dropped(QUrl.fromLocalFile(str(path)))
+    assert window.document.integration.name == "Other"
+    assert window.document.path == path
+
+
+def test_dropping_a_sample_file_switches_the_sample(window: MainWindow, tmp_path: Path) -> None:
+    from uptrends_studio.core.samples import find_sample, save_sample
+
+    sample = find_sample("dns", window.catalogue)
+    path = tmp_path / "dns-copy.sample.json"
+    save_sample(sample, path)
+    assert window.open_dropped(QUrl.fromLocalFile(str(path)))
+    assert window.samples.sample.name == "DNS monitor"
+    assert window.samples.key == str(path)

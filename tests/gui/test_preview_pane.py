@@ -1,0 +1,304 @@
+"""The live preview pane: the request of the chosen alert type, its body badge, masking."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCharFormat
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from uptrends_studio.core.catalogue import load_catalogue
+from uptrends_studio.core.model import (
+    AlertType,
+    Authentication,
+    AuthType,
+    Header,
+    Integration,
+    Step,
+    Variable,
+)
+from uptrends_studio.core.preview import Preview, compute_preview
+from uptrends_studio.core.samples import SampleSet, find_sample
+from uptrends_studio.core.secrets import MASK
+from uptrends_studio.gui.code_view import LARGE_TEXT_CHARS, CodeView
+from uptrends_studio.gui.preview_pane import PreviewPane
+
+API = "https://api.example.com/v2"
+TOKEN = "tok-live-8f3a2c91e7"
+CREATE_BODY = """{
+  "type": "{{@alert.type}}",
+  "incidentKey": "{{@incident.key}}",
+  "monitor": "{{@JsonEncode({{@monitor.name}})}}",
+  "timestamp": "{{@alert.timestamp}}"
+}"""
+RESOLVE_BODY = '{"type":"{{@alert.type}}","incidentKey":"{{@incident.key}}","resolved":true}'
+JSON = Header("Content-Type", "application/json")
+BEARER = Header("Authorization", "Bearer {{ApiToken}}")
+
+
+def make_integration(
+    *, create_body: str = CREATE_BODY, with_ok: bool = True, helper: bool = True
+) -> Integration:
+    """A create step (Error, Reminder), a resolve step (Ok) and a helper that runs first."""
+    steps = [
+        Step(
+            "Create incident",
+            alert_types=(AlertType.ERROR, AlertType.REMINDER),
+            url="{{ApiUrl}}/incidents",
+            headers=(JSON, BEARER),
+            body=create_body,
+        )
+    ]
+    if with_ok:
+        steps.append(
+            Step(
+                "Resolve incident",
+                alert_types=(AlertType.OK,),
+                method="PUT",
+                url="{{ApiUrl}}/incidents/{{@incident.key}}/resolve",
+                headers=(JSON, BEARER),
+                body=RESOLVE_BODY,
+            )
+        )
+    if helper:
+        steps.insert(
+            0,
+            Step(
+                "Get access token",
+                alert_types=(),
+                url="{{ApiUrl}}/oauth/token",
+                headers=(Header("Content-Type", "application/x-www-form-urlencoded"),),
+                body="grant_type=client_credentials",
+                authentication=Authentication(AuthType.BASIC, "uptrends-bot", "hunter22"),
+            ),
+        )
+    return Integration(
+        name="Incidents",
+        variables=(
+            Variable("ApiUrl", value=API),
+            Variable("ApiToken", value=TOKEN, secret=True),
+        ),
+        steps=tuple(steps),
+    )
+
+
+def render(integration: Integration) -> tuple[Preview, SampleSet]:
+    catalogue = load_catalogue()
+    sample = find_sample(None, catalogue)
+    return compute_preview(integration, sample, catalogue), sample
+
+
+def make_pane(qtbot: QtBot, integration: Integration | None = None) -> PreviewPane:
+    integration = integration or make_integration()
+    preview, sample = render(integration)
+    pane = PreviewPane()
+    qtbot.addWidget(pane)
+    pane.resize(900, 700)
+    pane.set_preview(preview, integration, sample)
+    return pane
+
+
+def test_error_shows_the_create_request_after_the_helper(qtbot: QtBot) -> None:
+    pane = make_pane(qtbot)
+    assert pane.alert_type() is AlertType.ERROR
+    assert pane.request_count() == 2
+    assert pane.current_text("url", 0) == f"POST {API}/oauth/token"
+    assert pane.current_text("url") == f"POST {API}/incidents"
+    assert (
+        pane.current_text("headers")
+        == f"Content-Type: application/json\nAuthorization: Bearer {MASK}"
+    )
+    assert json.loads(pane.current_text("raw"))["type"] == "Alert"
+
+
+def test_set_alert_type_ok_shows_the_resolve_request(qtbot: QtBot) -> None:
+    integration = make_integration()
+    preview, _sample = render(integration)
+    key = json.loads(preview.requests[AlertType.OK][-1].body)["incidentKey"]
+    pane = make_pane(qtbot, integration)
+    with qtbot.waitSignal(pane.alert_type_changed) as blocker:
+        pane.set_alert_type(AlertType.OK)
+    assert blocker.args == [AlertType.OK]
+    assert pane.alert_type() is AlertType.OK
+    assert pane.current_text("url") == f"PUT {API}/incidents/{key}/resolve"
+    assert json.loads(pane.current_text("raw"))["type"] == "Ok"
+
+
+def test_clicking_a_type_button_selects_it_and_reselecting_is_silent(qtbot: QtBot) -> None:
+    pane = make_pane(qtbot)
+    with qtbot.waitSignal(pane.alert_type_changed) as blocker:
+        QTest.mouseClick(pane.type_button(AlertType.REMINDER), Qt.MouseButton.LeftButton)
+    assert blocker.args == [AlertType.REMINDER]
+    assert json.loads(pane.current_text("raw"))["type"] == "Reminder"
+    with qtbot.assertNotEmitted(pane.alert_type_changed):
+        pane.set_alert_type(AlertType.REMINDER)
+
+
+def test_pretty_is_indented_and_raw_is_byte_exact(qtbot: QtBot) -> None:
+    integration = make_integration()
+    preview, _sample = render(integration)
+    sent = preview.requests[AlertType.OK][-1].body
+    pane = make_pane(qtbot, integration)
+    pane.set_alert_type(AlertType.OK)
+    assert pane.current_text("raw") == sent
+    assert pane.current_text("pretty") == json.dumps(json.loads(sent), indent=2)
+    assert pane.code_view("pretty").toPlainText() == pane.current_text("pretty")
+    pane.body_tabs().setCurrentIndex(1)
+    assert pane.code_view("raw").toPlainText() == sent
+
+
+def test_badge_says_valid_json_for_a_good_body(qtbot: QtBot) -> None:
+    pane = make_pane(qtbot)
+    assert pane.current_text("badge") == "Valid JSON"
+
+
+def test_badge_points_at_the_template_line_of_a_broken_body(qtbot: QtBot) -> None:
+    broken = CREATE_BODY.replace('"timestamp": "{{@alert.timestamp}}"', '"timestamp": }')
+    line_text = broken.split("\n")[4]
+    pane = make_pane(qtbot, make_integration(create_body=broken))
+    column = line_text.index("}") + 1
+    assert pane.current_text("badge") == f"Invalid JSON — line 5, column {column}"
+    assert pane.current_text("pretty") == pane.current_text("raw")  # shown as sent
+
+
+def test_badge_says_text_body_without_a_json_content_type(qtbot: QtBot) -> None:
+    integration = make_integration()
+    plain = replace(integration.steps[1], headers=(BEARER,), body="alert {{@alert.type}}")
+    pane = make_pane(qtbot, replace(integration, steps=(integration.steps[0], plain)))
+    assert pane.current_text("badge") == "Text body"
+    assert pane.current_text("raw") == "alert Alert"
+
+
+def test_secrets_are_masked_until_revealed(qtbot: QtBot) -> None:
+    pane = make_pane(qtbot)
+    pane.show()
+    qtbot.waitExposed(pane)
+    assert TOKEN not in pane.current_text("headers")
+    assert f"Bearer {MASK}" in pane.current_text("headers")
+    assert "hunter22" not in pane.current_text("auth", 0)
+    with qtbot.waitSignal(pane.reveal_toggled) as blocker:
+        QTest.mouseClick(pane.reveal_checkbox(), Qt.MouseButton.LeftButton)
+    assert blocker.args == [True]
+    assert pane.reveal_secrets()
+    assert f"Authorization: Bearer {TOKEN}" in pane.current_text("headers")
+    # The password of the authentication settings stays masked even when revealed.
+    assert pane.current_text("auth", 0) == (
+        f"Basic authentication · username uptrends-bot · password {MASK}"
+    )
+    pane.set_reveal_secrets(False)
+    assert TOKEN not in pane.current_text("headers")
+
+
+def test_secret_inside_a_json_body_is_masked_in_pretty_and_raw(qtbot: QtBot) -> None:
+    body = '{"token": "{{ApiToken}}", "type": "{{@alert.type}}"}'
+    pane = make_pane(qtbot, make_integration(create_body=body))
+    assert TOKEN not in pane.current_text("raw")
+    assert TOKEN not in pane.current_text("pretty")
+    assert json.loads(pane.current_text("pretty"))["token"] == MASK
+
+
+def test_a_type_no_step_has_ticked_says_nothing_is_sent(qtbot: QtBot) -> None:
+    pane = make_pane(qtbot, make_integration(with_ok=False))
+    pane.set_alert_type(AlertType.OK)
+    assert pane.current_text("message") == (
+        "No step has Ok ticked: Uptrends sends nothing for Ok alerts."
+    )
+    assert pane.request_count() == 0
+    assert pane.current_text("badge") == ""
+    assert pane.current_text("url") == ""
+    pane.set_alert_type(AlertType.ERROR)
+    assert pane.current_text("message") == ""
+    assert pane.current_text("url") == f"POST {API}/incidents"
+
+
+def test_a_preview_error_is_shown_in_a_banner(qtbot: QtBot) -> None:
+    integration = make_integration()
+    bad_sample = SampleSet(name="bad", timezone="Mars/Olympus")
+    preview = compute_preview(integration, bad_sample, load_catalogue())
+    assert preview.error
+    pane = make_pane(qtbot)
+    pane.set_preview(preview, integration, bad_sample)
+    assert "Mars/Olympus" in pane.current_text("error")
+    assert pane.current_text("url") == ""
+    assert "sends nothing" not in pane.current_text("message")
+    good, sample = render(integration)
+    pane.set_preview(good, integration, sample)
+    assert pane.current_text("error") == ""
+
+
+def test_a_large_body_is_cut_and_show_all_loads_the_rest(qtbot: QtBot) -> None:
+    items = ",".join(f'{{"id": {i}, "name": "item {i}"}}' for i in range(40_000))
+    body = '{"type": "{{@alert.type}}", "items": [' + items + "]}"
+    pane = make_pane(qtbot, make_integration(create_body=body))
+    pane.show()
+    qtbot.waitExposed(pane)
+    view = pane.code_view("pretty")
+    full = pane.current_text("pretty")
+    assert len(full) > 1_000_000
+    assert view.is_truncated()
+    assert len(view.toPlainText()) <= LARGE_TEXT_CHARS
+    assert full.startswith(view.toPlainText())
+    assert "showing the first 200 KB" in view.truncation_message()
+    assert view.show_all_button().isVisible()
+    with qtbot.waitSignal(view.shown_all):
+        QTest.mouseClick(view.show_all_button(), Qt.MouseButton.LeftButton)
+    assert view.toPlainText() == full
+    assert not view.is_truncated()
+    assert not view.show_all_button().isVisible()
+
+
+# -- the code view both widgets use ----------------------------------------------------------
+
+
+def colour_at(view: CodeView, line: int, column: int) -> str:
+    """The foreground colour the highlighter gave the character at ``line``/``column``."""
+    block = view.document().findBlockByNumber(line)
+    layout = block.layout()
+    for format_range in layout.formats():
+        if format_range.start <= column < format_range.start + format_range.length:
+            fmt: QTextCharFormat = format_range.format
+            return str(fmt.foreground().color().name())
+    return ""
+
+
+def test_json_keys_strings_and_numbers_get_different_colours(qtbot: QtBot) -> None:
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.set_code('{\n  "key": "value",\n  "n": 12\n}', "json")
+    key, value, number = colour_at(view, 1, 3), colour_at(view, 1, 11), colour_at(view, 2, 8)
+    assert "" not in (key, value, number)
+    assert len({key, value, number}) == 3
+
+
+def test_xml_tag_spanning_lines_keeps_its_state(qtbot: QtBot) -> None:
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.set_code('<alert\n    type="Ok">\n  text\n</alert>', "xml")
+    attribute = colour_at(view, 1, 4)
+    assert attribute
+    assert attribute != colour_at(view, 2, 2)  # plain text after the tag closed
+    assert colour_at(view, 2, 2) == ""
+
+
+def test_http_head_and_body_are_coloured_as_such(qtbot: QtBot) -> None:
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.set_code('POST https://x/y\nContent-Type: application/json\n\n{"a": 1}', "http")
+    assert colour_at(view, 0, 0) != colour_at(view, 0, 6) != ""
+    assert colour_at(view, 1, 0) != ""
+    assert colour_at(view, 3, 1) != ""  # the JSON key in the body
+
+
+def test_extra_highlights_are_painted_and_unknown_languages_refused(qtbot: QtBot) -> None:
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.set_code("alpha beta gamma", "text")
+    view.set_extra_highlights([(6, 10), (3, 3)])
+    selections = view.extraSelections()
+    assert [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in selections] == [(6, 10)]
+    with pytest.raises(ValueError, match="unknown language"):
+        view.set_code("x", "yaml")

@@ -1,0 +1,632 @@
+"""A read-only, syntax-highlighted viewer for rendered requests (JSON, XML, HTTP, text).
+
+Highlighting uses Pygments token types mapped to ``QTextCharFormat`` in a
+``QSyntaxHighlighter``. ``QSyntaxHighlighter`` formats every changed block synchronously, so for
+large texts :class:`RequestHighlighter` formats only the first :data:`FIRST_HIGHLIGHT_LINES`
+lines at once and the rest in chunks from a zero-interval timer: the text appears at once and
+the colours follow while the event loop stays responsive. Lexer state (an XML tag spanning
+lines, the header/body split of an HTTP message) is carried across blocks with
+``setCurrentBlockState``.
+
+Texts longer than :data:`LARGE_TEXT_CHARS` are shown cut to that size, with a bar offering to
+load the rest.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from pygments.lexer import ExtendedRegexLexer, LexerContext
+from pygments.lexers.data import JsonLexer
+from pygments.token import (
+    Comment,
+    Keyword,
+    Name,
+    Number,
+    Operator,
+    Punctuation,
+    String,
+    Text,
+    Whitespace,
+    _TokenType,
+)
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QHideEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QShowEvent,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QWidget,
+)
+
+LANGUAGES: tuple[str, ...] = ("json", "xml", "text", "http")
+"""The languages :meth:`CodeView.set_code` understands."""
+
+LARGE_TEXT_CHARS = 200 * 1024
+"""Texts longer than this are shown cut, with a "Show all" button."""
+
+FIRST_HIGHLIGHT_LINES = 300
+"""Lines highlighted at once when a text is set (more than a screenful)."""
+
+HIGHLIGHT_CHUNK_LINES = 1500
+"""Lines highlighted per timer tick after the first screenful."""
+
+MAX_HIGHLIGHT_LINE_CHARS = 10_000
+"""Longer lines (a minified body) are left plain: colouring them is slow and of little use."""
+
+_PENDING = -1
+"""Block state of a line not highlighted yet (Qt's initial state, so new lines need no call)."""
+
+_HTTP_REQUEST_LINE = re.compile(r"^([A-Z]+)( +)(\S.*)$")
+_HTTP_HEADER = re.compile(r"^([^:\s][^:]*)(:)(\s*)(.*)$")
+_CONTENT_TYPE = re.compile(r"^content-type\s*:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
+
+
+class _XmlLineLexer(ExtendedRegexLexer):
+    """Pygments' XML rules, made resumable line by line (comments and CDATA may span lines)."""
+
+    name = "XML (line by line)"
+    tokens = {  # noqa: RUF012 - Pygments reads the token table from this class attribute
+        "root": [
+            (r"[^<&\s]+", Text),
+            (r"[^<&\S]+", Whitespace),
+            (r"&\S*?;", Name.Entity),
+            (r"<!\[CDATA\[", Comment.Preproc, "cdata"),
+            (r"<!--", Comment.Multiline, "comment"),
+            (r"<\?.*?\?>", Comment.Preproc),
+            (r"<![^>]*>", Comment.Preproc),
+            (r"<\s*[\w:.-]+", Name.Tag, "tag"),
+            (r"<\s*/\s*[\w:.-]+\s*>", Name.Tag),
+        ],
+        "comment": [
+            (r"-->", Comment.Multiline, "#pop"),
+            (r"[^-]+", Comment.Multiline),
+            (r"-", Comment.Multiline),
+        ],
+        "cdata": [
+            (r"\]\]>", Comment.Preproc, "#pop"),
+            (r"[^\]]+", Text),
+            (r"\]", Text),
+        ],
+        "tag": [
+            (r"\s+", Whitespace),
+            (r"[\w.:-]+\s*=", Name.Attribute, "attr"),
+            (r"/?\s*>", Name.Tag, "#pop"),
+        ],
+        "attr": [
+            (r"\s+", Whitespace),
+            ('".*?"', String, "#pop"),
+            ("'.*?'", String, "#pop"),
+            (r"[^\s>]+", String, "#pop"),
+        ],
+    }
+
+
+# Colours per token type: (light theme, dark theme, bold, italic).
+_STYLE: dict[_TokenType, tuple[str, str, bool, bool]] = {
+    Name.Tag: ("#0550ae", "#79c0ff", False, False),  # JSON keys, XML tags
+    String: ("#116329", "#7ee787", False, False),
+    Number: ("#953800", "#ffa657", False, False),
+    Keyword: ("#8250df", "#d2a8ff", True, False),  # true/false/null, the HTTP method
+    Name.Attribute: ("#953800", "#ffa657", False, False),  # XML attributes, header names
+    Name.Entity: ("#8250df", "#d2a8ff", False, False),
+    Name.Namespace: ("#0550ae", "#79c0ff", False, False),  # the request URL
+    Comment: ("#6e7781", "#8b949e", False, True),
+    Punctuation: ("#57606a", "#8b949e", False, False),
+    Operator: ("#57606a", "#8b949e", False, False),
+}
+
+_DIFF_BACKGROUND = ("#ffe58f", "#6e5a12")
+"""Background of extra highlights (diff segments): light theme, dark theme."""
+
+
+def is_dark(palette: QPalette) -> bool:
+    """True when the palette's window colour is dark (a dark theme)."""
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def human_size(chars: int) -> str:
+    """``200 KB``, ``1.2 MB``: a size for people, in powers of 1024."""
+    if chars < 1024:
+        return f"{chars} characters"
+    if chars < 1024 * 1024:
+        return f"{chars / 1024:.0f} KB"
+    return f"{chars / (1024 * 1024):.1f} MB"
+
+
+def http_body_language(text: str) -> str:
+    """The body language of an HTTP message text, from its ``Content-Type`` header."""
+    head = text.split("\n\n", 1)[0]
+    match = _CONTENT_TYPE.search(head)
+    if match is None:
+        return "text"
+    media = match.group(1).split(";", 1)[0].strip().lower()
+    if media.endswith(("/json", "+json")):
+        return "json"
+    if media.endswith(("/xml", "+xml")):
+        return "xml"
+    return "text"
+
+
+class RequestHighlighter(QSyntaxHighlighter):
+    """Colours JSON, XML and HTTP messages with Pygments tokens, lazily for large texts.
+
+    Block states: ``0`` plain or JSON; for XML the id of the lexer's state stack; for HTTP
+    ``0`` in the head and ``1 + id`` in the body; :data:`_PENDING` for lines not reached yet.
+    """
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self._language = "text"
+        self._body_language = "text"
+        self._dark = False
+        self._formats: dict[_TokenType, QTextCharFormat] = {}
+        self._format_cache: dict[_TokenType, QTextCharFormat | None] = {}
+        self._json = JsonLexer()
+        self._xml = _XmlLineLexer()
+        self._stacks: list[tuple[str, ...]] = [("root",)]
+        self._stack_ids: dict[tuple[str, ...], int] = {("root",): 0}
+        self._limit = FIRST_HIGHLIGHT_LINES
+        self._paused = False
+        self._loading = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._build_formats()
+
+    @property
+    def language(self) -> str:
+        """The current language."""
+        return self._language
+
+    def prepare(self, language: str, body_language: str = "text") -> None:
+        """Set the language before a new text is set; highlighting restarts from the top."""
+        self._language = language
+        self._body_language = body_language
+        self._timer.stop()
+        self._limit = FIRST_HIGHLIGHT_LINES
+        self._loading = True
+
+    def start(self) -> None:
+        """Highlight the first screenful now and the rest in chunks (call after setting text).
+
+        Between :meth:`prepare` and this call, Qt's pass over every new line returns at once.
+        """
+        self._loading = False
+        document = self.document()
+        if document is not None and self._language != "text":
+            self.rehighlightBlock(document.firstBlock())  # continues while line states change
+        self._resume()
+
+    def _resume(self) -> None:
+        if not self._paused and not self.is_finished():
+            self._timer.start()
+
+    def set_paused(self, paused: bool) -> None:
+        """Stop (True) or resume (False) the chunked highlighting, e.g. while hidden."""
+        self._paused = paused
+        if paused:
+            self._timer.stop()
+        else:
+            self._resume()
+
+    def set_dark(self, dark: bool) -> None:
+        """Switch between the light and the dark colours."""
+        if dark == self._dark:
+            return
+        self._dark = dark
+        self._build_formats()
+        self.restart()
+
+    def restart(self) -> None:
+        """Re-highlight everything (first screenful now, the rest in chunks)."""
+        self._timer.stop()
+        self._limit = FIRST_HIGHLIGHT_LINES
+        self.rehighlight()
+        self._resume()
+
+    def is_finished(self) -> bool:
+        """True when every line is highlighted."""
+        document = self.document()
+        return (
+            self._language == "text" or document is None or (self._limit >= document.blockCount())
+        )
+
+    def finish(self) -> None:
+        """Highlight all remaining lines now (tests and screenshots)."""
+        while not self.is_finished():
+            self._on_timer_timeout()
+
+    def _on_timer_timeout(self) -> None:
+        document = self.document()
+        if document is None or self.is_finished():
+            self._timer.stop()
+            return
+        first = document.findBlockByNumber(self._limit)
+        self._limit += HIGHLIGHT_CHUNK_LINES
+        self.rehighlightBlock(first)
+        if self.is_finished():
+            self._timer.stop()
+
+    def _build_formats(self) -> None:
+        self._formats = {}
+        for token_type, (light, dark, bold, italic) in _STYLE.items():
+            fmt = QTextCharFormat()
+            fmt.setForeground(QColor(dark if self._dark else light))
+            if bold:
+                fmt.setFontWeight(QFont.Weight.Bold)
+            if italic:
+                fmt.setFontItalic(True)
+            self._formats[token_type] = fmt
+        self._format_cache = {}
+
+    def _format(self, token_type: _TokenType) -> QTextCharFormat | None:
+        try:
+            return self._format_cache[token_type]
+        except KeyError:
+            pass
+        found: QTextCharFormat | None = None
+        current: _TokenType | None = token_type
+        while current is not None:
+            found = self._formats.get(current)
+            if found is not None:
+                break
+            current = current.parent
+        self._format_cache[token_type] = found
+        return found
+
+    def _stack_id(self, stack: Sequence[str]) -> int:
+        key = tuple(stack)
+        found = self._stack_ids.get(key)
+        if found is None:
+            found = self._stack_ids[key] = len(self._stacks)
+            self._stacks.append(key)
+        return found
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
+        """Colour one line, starting from the state the previous line ended in."""
+        if self._loading or self._language == "text":
+            return
+        if self.currentBlock().blockNumber() >= self._limit:
+            if self.currentBlockState() != _PENDING:
+                self.setCurrentBlockState(_PENDING)
+            return
+        previous = max(self.previousBlockState(), 0)
+        if self._language == "json":
+            self._apply(self._json_tokens(text))
+            state = 0
+        elif self._language == "xml":
+            state = self._lex_xml(text, previous)
+        else:
+            state = self._lex_http(text, previous)
+        if self.currentBlockState() != state:
+            self.setCurrentBlockState(state)
+
+    def _apply(self, tokens: Iterable[tuple[int, _TokenType, str]]) -> None:
+        for start, token_type, value in tokens:
+            fmt = self._format(token_type)
+            if fmt is not None:
+                self.setFormat(start, len(value), fmt)
+
+    def _json_tokens(self, text: str) -> Iterator[tuple[int, _TokenType, str]]:
+        if len(text) > MAX_HIGHLIGHT_LINE_CHARS:
+            return iter(())
+        tokens: Iterator[tuple[int, _TokenType, str]]
+        tokens = self._json.get_tokens_unprocessed(text)  # type: ignore[no-untyped-call]
+        return tokens
+
+    def _lex_xml(self, text: str, state: int) -> int:
+        stack = list(self._stacks[state]) if state < len(self._stacks) else ["root"]
+        if len(text) > MAX_HIGHLIGHT_LINE_CHARS:
+            return state
+        context = LexerContext(text, 0, stack=stack)
+        self._apply(self._xml.get_tokens_unprocessed(context=context))
+        return self._stack_id(context.stack)
+
+    def _lex_http(self, text: str, state: int) -> int:
+        if state == 0:  # the head: request line and headers, up to the blank line
+            if not text.strip():
+                return 1
+            match = _HTTP_REQUEST_LINE.match(text)
+            if match is not None and self.currentBlock().blockNumber() == 0:
+                self.setFormat(0, len(match.group(1)), self._formats[Keyword])
+                self.setFormat(match.start(3), len(match.group(3)), self._formats[Name.Namespace])
+                return 0
+            match = _HTTP_HEADER.match(text)
+            if match is not None:
+                self.setFormat(0, len(match.group(1)), self._formats[Name.Attribute])
+                self.setFormat(match.start(2), 1, self._formats[Punctuation])
+            return 0
+        if self._body_language == "json":
+            self._apply(self._json_tokens(text))
+            return 1
+        if self._body_language == "xml":
+            return 1 + self._lex_xml(text, state - 1)
+        return 1
+
+
+class _LineNumberArea(QWidget):
+    def __init__(self, view: CodeView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(self._view.line_number_width(), 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        self._view.paint_line_numbers(event)
+
+
+class CodeView(QPlainTextEdit):
+    """A read-only, monospace, syntax-highlighted text viewer.
+
+    Long texts are cut at :data:`LARGE_TEXT_CHARS` with a bar offering "Show all".
+
+    Signals:
+        shown_all: the rest of a cut text was loaded.
+    """
+
+    shown_all = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        line_numbers: bool = False,
+        large_text_chars: int = LARGE_TEXT_CHARS,
+    ) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setUndoRedoEnabled(False)
+        self._large_text_chars = large_text_chars
+        self._text = ""
+        self._language = "text"
+        self._shown_chars = 0
+        self._ranges: list[tuple[int, int]] = []
+        self._line_numbers = line_numbers
+        self._highlighter = RequestHighlighter(self.document())
+        self._highlighter.set_paused(True)  # resumed when shown: hidden views do no work
+        self._highlighter.set_dark(is_dark(self.palette()))
+
+        self._line_area = _LineNumberArea(self)
+        self._line_area.setVisible(line_numbers)
+        self._bar = QFrame(self)
+        self._bar.setObjectName("truncationBar")
+        self._bar.setAutoFillBackground(True)
+        self._bar.setBackgroundRole(QPalette.ColorRole.Window)
+        bar_layout = QHBoxLayout(self._bar)
+        bar_layout.setContentsMargins(8, 3, 4, 3)
+        self._bar_label = QLabel(self._bar)
+        self._show_all_button = QPushButton("Show all", self._bar)
+        self._show_all_button.setToolTip("Load the whole text (may take a moment)")
+        self._show_all_button.clicked.connect(self.show_all)
+        bar_layout.addWidget(self._bar_label, 1)
+        bar_layout.addWidget(self._show_all_button)
+        self._bar.hide()
+
+        self.blockCountChanged.connect(self._update_margins)
+        self.updateRequest.connect(self._on_update_request)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._bar.setFont(QGuiApplication.font())  # the bar is prose, not code
+        self._update_margins()
+
+    # -- public API -------------------------------------------------------------------------
+
+    def set_code(self, text: str, language: str = "text") -> None:
+        """Show ``text`` highlighted as ``language`` (``json``, ``xml``, ``http`` or ``text``).
+
+        Setting the same text and language again does nothing (the scroll position stays).
+        Texts above the size limit are cut; :meth:`show_all` loads the rest.
+
+        Raises:
+            ValueError: for an unknown language.
+        """
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
+        if text == self._text and language == self._language:
+            return
+        self._text = text
+        self._language = language
+        shown = len(text)
+        if shown > self._large_text_chars:
+            cut = text.rfind("\n", 0, self._large_text_chars)
+            shown = cut + 1 if cut > self._large_text_chars // 2 else self._large_text_chars
+        self._load(shown)
+
+    def code(self) -> str:
+        """The whole text last set (also the part not shown of a cut text)."""
+        return self._text
+
+    def language(self) -> str:
+        """The language last set."""
+        return self._language
+
+    def is_truncated(self) -> bool:
+        """True when only the first part of the text is shown."""
+        return self._shown_chars < len(self._text)
+
+    def truncation_message(self) -> str:
+        """The text of the bar above a cut text (``""`` when the whole text is shown)."""
+        return self._bar_label.text() if self.is_truncated() else ""
+
+    def show_all_button(self) -> QPushButton:
+        """The "Show all" button of the bar above a cut text."""
+        return self._show_all_button
+
+    def show_all(self) -> None:
+        """Load the whole text of a cut text."""
+        if not self.is_truncated():
+            return
+        self._load(len(self._text))
+        self.shown_all.emit()
+
+    def set_extra_highlights(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Paint a background behind character ranges of the text (e.g. diff segments)."""
+        self._ranges = [(start, end) for start, end in ranges if end > start]
+        self._apply_extra_highlights()
+
+    def extra_highlights(self) -> list[tuple[int, int]]:
+        """The ranges set with :meth:`set_extra_highlights`."""
+        return list(self._ranges)
+
+    def set_line_numbers_visible(self, visible: bool) -> None:
+        """Show or hide the line-number gutter."""
+        self._line_numbers = visible
+        self._line_area.setVisible(visible)
+        self._update_margins()
+
+    def highlighter(self) -> RequestHighlighter:
+        """The syntax highlighter (tests and screenshots call ``finish`` on it)."""
+        return self._highlighter
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _load(self, shown: int) -> None:
+        bar = self.verticalScrollBar()
+        position = bar.value()
+        self._shown_chars = shown
+        text = self._text[:shown]
+        body = http_body_language(text) if self._language == "http" else "text"
+        self._highlighter.prepare(self._language, body)
+        self.setPlainText(text)
+        self._highlighter.start()
+        bar.setValue(min(position, bar.maximum()))
+        if self.is_truncated():
+            self._bar_label.setText(
+                f"Large text: showing the first {human_size(shown)} "
+                f"of {human_size(len(self._text))}."
+            )
+        self._bar.setVisible(self.is_truncated())
+        self._update_margins()
+        self._apply_extra_highlights()
+
+    def _apply_extra_highlights(self) -> None:
+        background = QColor(_DIFF_BACKGROUND[1 if is_dark(self.palette()) else 0])
+        selections: list[QTextEdit.ExtraSelection] = []
+        document = self.document()
+        for start, end in self._ranges:
+            if start >= self._shown_chars:
+                break
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(background)
+            cursor = QTextCursor(document)
+            cursor.setPosition(start)
+            cursor.setPosition(min(end, self._shown_chars), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selections.append(selection)
+        self.setExtraSelections(selections)
+
+    def line_number_width(self) -> int:
+        """Width of the line-number gutter in pixels."""
+        if not self._line_numbers:
+            return 0
+        digits = max(2, len(str(max(1, self.blockCount()))))
+        return 10 + self.fontMetrics().horizontalAdvance("9") * digits
+
+    def _bar_height(self) -> int:
+        return self._bar.sizeHint().height() if self.is_truncated() else 0
+
+    def _update_margins(self, _count: int = 0) -> None:
+        self.setViewportMargins(self.line_number_width(), self._bar_height(), 0, 0)
+        self._place_children()
+
+    def _place_children(self) -> None:
+        rect = self.contentsRect()
+        bar_height = self._bar_height()
+        width = self.viewport().geometry().right() + 1 - rect.left()  # not over the scroll bar
+        self._bar.setGeometry(QRect(rect.left(), rect.top(), width, bar_height))
+        self._line_area.setGeometry(
+            QRect(
+                rect.left(),
+                rect.top() + bar_height,
+                self.line_number_width(),
+                rect.height() - bar_height,
+            )
+        )
+
+    def _on_update_request(self, rect: QRect, dy: int) -> None:
+        if not self._line_numbers:
+            return
+        if dy:
+            self._line_area.scroll(0, dy)
+        else:
+            self._line_area.update(0, rect.y(), self._line_area.width(), rect.height())
+
+    def paint_line_numbers(self, event: QPaintEvent) -> None:
+        """Paint the visible line numbers into the gutter."""
+        painter = QPainter(self._line_area)
+        palette = self.palette()
+        painter.fillRect(event.rect(), palette.color(QPalette.ColorRole.AlternateBase))
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        block = self.firstVisibleBlock()
+        top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
+        height = self.fontMetrics().height()
+        width = self._line_area.width() - 5
+        while block.isValid() and top <= event.rect().bottom():
+            bottom = top + round(self.blockBoundingRect(block).height())
+            if block.isVisible() and bottom >= event.rect().top():
+                painter.drawText(
+                    0, top, width, height, Qt.AlignmentFlag.AlignRight, str(block.blockNumber() + 1)
+                )
+            block = block.next()
+            top = bottom
+        painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._place_children()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._highlighter.set_paused(False)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        super().hideEvent(event)
+        self._highlighter.set_paused(True)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._highlighter.set_dark(is_dark(self.palette()))
+            self._apply_extra_highlights()
+        elif event.type() == QEvent.Type.FontChange:
+            self._update_margins()
+
+
+@functools.lru_cache(maxsize=8)
+def pretty_json(text: str) -> str | None:
+    """``text`` re-indented with two spaces when it parses as JSON, else ``None``.
+
+    Cached: the preview pane and the Message types tab show the same bodies, and switching the
+    alert type or revealing secrets should not re-indent a large body again.
+    """
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return None

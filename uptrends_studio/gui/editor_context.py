@@ -1,0 +1,135 @@
+"""What the template editors know about the open integration: names, descriptions, values."""
+
+from __future__ import annotations
+
+from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.model import AlertType, HashFunction, MappingFunction, VariableMode
+from uptrends_studio.core.samples import alert_data
+from uptrends_studio.core.secrets import MASK
+from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.sample_state import SampleState
+from uptrends_studio.gui.template_editor import CompletionItem
+
+MAX_VALUE_PREVIEW = 120
+
+
+def _short(value: str) -> str:
+    flat = value.replace("\r", "").replace("\n", "⏎")
+    return flat if len(flat) <= MAX_VALUE_PREVIEW else flat[:MAX_VALUE_PREVIEW] + "…"
+
+
+class StudioEditorContext:
+    """Completion items and token descriptions for the document, sample and alert type."""
+
+    def __init__(
+        self, document: IntegrationDocument, samples: SampleState, catalogue: Catalogue
+    ) -> None:
+        self._document = document
+        self._samples = samples
+        self._catalogue = catalogue
+        self.alert_type = AlertType.ERROR
+        self.reveal_secrets = False
+
+    def _values(self) -> dict[str, str]:
+        try:
+            data = alert_data(self._samples.sample, self.alert_type, self._catalogue)
+        except StudioError:
+            return {}
+        return dict(data.values)
+
+    def _variable_value(self, name: str) -> str:
+        variable = self._document.integration.variable(name)
+        if variable is None:
+            return ""
+        sample = self._samples.sample
+        if variable.mode is VariableMode.ESCALATION_LEVEL:
+            value = sample.escalation_level.get(name, "")
+        elif variable.vault is not None:
+            value = sample.vault.get(variable.vault.item, {}).get(variable.vault.field.value, "")
+        else:
+            value = variable.value
+        secret = variable.secret or (
+            variable.vault is not None and variable.vault.field.value == "Password"
+        )
+        return MASK if secret and value and not self.reveal_secrets else value
+
+    def completion_items(self) -> list[CompletionItem]:
+        """Everything that can follow ``{{``: system variables, functions, the integration's own."""
+        values = self._values()
+        items: list[CompletionItem] = []
+        for variable in self._document.integration.variables:
+            where = (
+                "set per escalation level"
+                if variable.mode is VariableMode.ESCALATION_LEVEL
+                else "predefined variable"
+            )
+            description = variable.description or where
+            items.append(
+                CompletionItem(
+                    f"{variable.name}}}}}",
+                    variable.name,
+                    "predefined",
+                    description,
+                    _short(self._variable_value(variable.name)),
+                )
+            )
+        for function in self._document.integration.functions:
+            kind = (
+                "mapping"
+                if isinstance(function, MappingFunction)
+                else "hash"
+                if isinstance(function, HashFunction)
+                else "regex"
+            )
+            items.append(
+                CompletionItem(
+                    f"{function.name}(", f"{function.name}(…)", "udf", f"user-defined {kind}", ""
+                )
+            )
+        for info in self._catalogue.variables:
+            if "(" in info.name:
+                continue
+            items.append(
+                CompletionItem(
+                    f"{info.name}}}}}",
+                    info.name,
+                    "system",
+                    info.description,
+                    _short(values.get(info.name, "")),
+                )
+            )
+        for fn in self._catalogue.functions:
+            if fn.name == "@VaultItem":
+                text, label = "@VaultItem.", "@VaultItem.<guid>.Username|Password"
+            elif fn.args is None:
+                text, label = f"{fn.name}}}}}", fn.name
+            else:
+                text, label = f"{fn.name}(", f"{fn.name}({','.join(fn.args)})"
+            items.append(CompletionItem(text, label, "function", fn.description, ""))
+        return items
+
+    def describe_token(self, name: str) -> tuple[str, str] | None:
+        """Description and current value of a token name, or ``None`` if unknown."""
+        integration = self._document.integration
+        variable = integration.variable(name)
+        if variable is not None:
+            kind = (
+                "Predefined variable, set per escalation level"
+                if variable.mode is VariableMode.ESCALATION_LEVEL
+                else "Predefined variable"
+            )
+            text = f"{kind}. {variable.description}".strip()
+            return text, self._variable_value(name)
+        for function in integration.functions:
+            if function.name == name:
+                return f"User-defined function ({type(function).__name__[:-8].lower()})", ""
+        info = self._catalogue.variable(name) or self._catalogue.variable_folded(name)
+        if info is not None:
+            return info.description, self._values().get(info.name, "")
+        fn = self._catalogue.function(name) or self._catalogue.function_folded(name)
+        if fn is not None:
+            return fn.description, ""
+        if name.startswith("@VaultItem."):
+            return "Vault credential set field, resolved from the sample's mock vault.", ""
+        return None

@@ -1,0 +1,265 @@
+"""Syntax highlighting of template text: maps the core lexer's kinds to Qt text formats."""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import re
+import sys
+from collections.abc import Iterable, Mapping
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+
+from uptrends_studio.core.catalogue import Catalogue, load_catalogue
+from uptrends_studio.core.lexer import Kind, highlight_spans
+
+WHOLE_DOCUMENT_LIMIT = 100_000
+"""Documents up to this many characters are lexed as a whole (right across lines); larger ones
+are highlighted line by line, so a keystroke never lexes megabytes on the UI thread."""
+
+_NONE_REFERENCES = 1 << 40
+"""References given to ``None`` when the binding is found to drop them (see below)."""
+
+
+def guard_none_refcount() -> bool:
+    """Protect ``None`` from a reference-count bug of the installed PySide6; True if needed.
+
+    PySide6 6.12 on Python 3.11 drops one reference to ``None`` on most calls of ``void``
+    methods (``setFormat``, ``setFixedHeight``...). On Python 3.12+ ``None`` is immortal and
+    nothing happens, but on 3.11 its count reaches zero after some thousands of calls and the
+    interpreter aborts ("none_dealloc: deallocating None"); highlighting a 50 KB body is
+    enough. When a probe call shows the bug, ``None`` gets so many references that it can
+    never be freed, which is what Python 3.12 does anyway. Idempotent and cheap.
+    """
+    if sys.version_info >= (3, 12):
+        return False
+    probe = QObject()
+    before = sys.getrefcount(None)
+    probe.setObjectName("probe")
+    if sys.getrefcount(None) >= before:
+        return False
+    count = ctypes.c_ssize_t.from_address(id(None))
+    if count.value < _NONE_REFERENCES:
+        count.value += _NONE_REFERENCES
+    return True
+
+
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+class Utf16Map:
+    """Converts between Python string offsets and Qt (UTF-16) positions of one text.
+
+    The core counts code points; ``QTextDocument`` counts UTF-16 units, so a character outside
+    the Basic Multilingual Plane (an emoji) is one offset but two positions.
+    """
+
+    __slots__ = ("_astral", "_shifted")
+
+    def __init__(self, text: str) -> None:
+        self._astral = [] if text.isascii() else [m.start() for m in _ASTRAL_RE.finditer(text)]
+        # UTF-16 position of each astral character.
+        self._shifted = [offset + index for index, offset in enumerate(self._astral)]
+
+    def to_utf16(self, offset: int) -> int:
+        """The Qt position of Python offset ``offset``."""
+        if not self._astral:
+            return offset
+        return offset + bisect.bisect_left(self._astral, offset)
+
+    def from_utf16(self, position: int) -> int:
+        """The Python offset of Qt position ``position`` (inside a surrogate pair: its start)."""
+        if not self._astral:
+            return position
+        return position - bisect.bisect_left(self._shifted, position)
+
+
+_KIND_INDEX = {kind.value: index for index, kind in enumerate(Kind)}
+
+# (colour, bold, italic) per kind; kinds not listed keep the editor's text colour.
+_Style = tuple[str, bool, bool]
+LIGHT_STYLES: Mapping[str, _Style] = {
+    Kind.BRACE: ("#8c959f", False, False),
+    Kind.SYSTEM_VARIABLE: ("#0550ae", True, False),
+    Kind.PREDEFINED_VARIABLE: ("#1a7f37", True, False),
+    Kind.FUNCTION: ("#8250df", True, False),
+    Kind.USER_FUNCTION: ("#bc4c00", True, False),
+    Kind.VAULT: ("#bf3989", True, False),
+    Kind.UNKNOWN: ("#d1242f", True, False),
+    Kind.ARGUMENT: ("#57606a", False, True),
+    Kind.KEY: ("#0a3069", False, False),
+    Kind.STRING: ("#7a5d00", False, False),
+    Kind.NUMBER: ("#0e7490", False, False),
+    Kind.KEYWORD: ("#6639ba", False, False),
+    Kind.PUNCTUATION: ("#57606a", False, False),
+    Kind.TAG: ("#116329", False, False),
+    Kind.ATTRIBUTE: ("#0550ae", False, False),
+    Kind.COMMENT: ("#6e7781", False, True),
+    Kind.ENTITY: ("#953800", False, False),
+}
+"""Colours on a light background (contrast at least 4.5:1 on white)."""
+
+DARK_STYLES: Mapping[str, _Style] = {
+    Kind.BRACE: ("#8b949e", False, False),
+    Kind.SYSTEM_VARIABLE: ("#79c0ff", True, False),
+    Kind.PREDEFINED_VARIABLE: ("#7ee787", True, False),
+    Kind.FUNCTION: ("#d2a8ff", True, False),
+    Kind.USER_FUNCTION: ("#ffa657", True, False),
+    Kind.VAULT: ("#ff9bce", True, False),
+    Kind.UNKNOWN: ("#ff7b72", True, False),
+    Kind.ARGUMENT: ("#b1bac4", False, True),
+    Kind.KEY: ("#9cdcfe", False, False),
+    Kind.STRING: ("#d7ba7d", False, False),
+    Kind.NUMBER: ("#b5cea8", False, False),
+    Kind.KEYWORD: ("#c586c0", False, False),
+    Kind.PUNCTUATION: ("#8b949e", False, False),
+    Kind.TAG: ("#7ee787", False, False),
+    Kind.ATTRIBUTE: ("#79c0ff", False, False),
+    Kind.COMMENT: ("#8b949e", False, True),
+    Kind.ENTITY: ("#ffa657", False, False),
+}
+"""Colours on a dark background (around #1e1e1e)."""
+
+
+def _formats(styles: Mapping[str, _Style]) -> dict[str, QTextCharFormat]:
+    formats: dict[str, QTextCharFormat] = {}
+    for kind, (colour, bold, italic) in styles.items():
+        fmt = QTextCharFormat()
+        fmt.setForeground(QColor(colour))
+        if bold:
+            fmt.setFontWeight(QFont.Weight.Bold)
+        if italic:
+            fmt.setFontItalic(True)
+        formats[kind] = fmt
+    return formats
+
+
+class TemplateHighlighter(QSyntaxHighlighter):
+    """Colours Uptrends tokens and the body language (JSON, XML, form, text) of a document.
+
+    The whole document is lexed once per revision by the core's :func:`highlight_spans`, and
+    each block takes its formats from those cached spans, so tokens and strings that span
+    lines are coloured correctly. The block state records the kinds at the block's end, so Qt
+    re-highlights following blocks only while that state changes.
+
+    Signals: none.
+    """
+
+    def __init__(
+        self,
+        document: QTextDocument,
+        *,
+        catalogue: Catalogue | None = None,
+        content: str = "text",
+        dark: bool = False,
+    ) -> None:
+        super().__init__(document)
+        guard_none_refcount()  # highlighting makes thousands of void calls
+        self._catalogue = catalogue if catalogue is not None else load_catalogue()
+        self._content = content
+        self._predefined: frozenset[str] | None = None
+        self._functions: frozenset[str] | None = None
+        self._dark = dark
+        self._formats = _formats(DARK_STYLES if dark else LIGHT_STYLES)
+        self._cache_key: tuple[int, int] | None = None
+        self._spans: list[tuple[int, int, str]] = []
+        self._starts: list[int] = []
+        self._map = Utf16Map("")
+
+    @property
+    def content(self) -> str:
+        """The body language: ``"json"``, ``"xml"``, ``"form"`` or ``"text"``."""
+        return self._content
+
+    @property
+    def dark(self) -> bool:
+        """True when the dark palette is in use."""
+        return self._dark
+
+    def set_content(self, kind: str) -> None:
+        """Highlight the body as ``kind`` (a :class:`BodyKind` value)."""
+        if kind != self._content:
+            self._content = str(kind)
+            self._refresh()
+
+    def set_names(self, predefined: Iterable[str] | None, functions: Iterable[str] | None) -> None:
+        """Set the integration's own names; others are shown as unknown (``None``: any name)."""
+        new_predefined = None if predefined is None else frozenset(predefined)
+        new_functions = None if functions is None else frozenset(functions)
+        if (new_predefined, new_functions) != (self._predefined, self._functions):
+            self._predefined, self._functions = new_predefined, new_functions
+            self._refresh()
+
+    def set_dark(self, dark: bool) -> None:
+        """Use colours for a dark (or light) background."""
+        if dark != self._dark:
+            self._dark = dark
+            self._formats = _formats(DARK_STYLES if dark else LIGHT_STYLES)
+            self.rehighlight()
+
+    def format_for(self, kind: str) -> QTextCharFormat:
+        """The format used for a :class:`Kind` (a default format for plain text)."""
+        return QTextCharFormat(self._formats.get(kind, QTextCharFormat()))
+
+    def _refresh(self) -> None:
+        self._cache_key = None
+        self.rehighlight()
+
+    def _document_spans(self) -> None:
+        document = self.document()
+        key = (document.revision(), document.characterCount())
+        if key == self._cache_key:
+            return
+        text = document.toPlainText()
+        self._spans = highlight_spans(
+            text, self._content, self._catalogue, self._predefined, self._functions
+        )
+        self._starts = [span[0] for span in self._spans]
+        self._map = Utf16Map(text)
+        self._cache_key = key
+
+    def _kind_at(self, offset: int) -> int:
+        index = bisect.bisect_right(self._starts, offset) - 1
+        if index < 0 or offset >= self._spans[index][1]:
+            return len(_KIND_INDEX)
+        return _KIND_INDEX.get(self._spans[index][2], len(_KIND_INDEX))
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        document = self.document()
+        if document.characterCount() > WHOLE_DOCUMENT_LIMIT:
+            self._highlight_alone(text)
+            return
+        self._document_spans()
+        utf16 = self._map
+        block_position = self.currentBlock().position()
+        start = utf16.from_utf16(block_position)
+        end = start + len(text)
+        formats = self._formats
+        index = max(bisect.bisect_right(self._starts, start) - 1, 0)
+        for span_start, span_end, kind in self._spans[index:]:
+            if span_start >= end:
+                break
+            fmt = formats.get(kind)
+            if fmt is None:
+                continue
+            lo, hi = max(span_start, start), min(span_end, end)
+            if hi > lo:
+                lo16 = utf16.to_utf16(lo)
+                self.setFormat(lo16 - block_position, utf16.to_utf16(hi) - lo16, fmt)
+        # The kinds on either side of the line break: while they differ from the previous
+        # pass, Qt goes on re-highlighting the next block (an opened string or token).
+        size = len(_KIND_INDEX) + 1
+        self.setCurrentBlockState(self._kind_at(end) * size + self._kind_at(end + 1))
+
+    def _highlight_alone(self, text: str) -> None:
+        spans = highlight_spans(
+            text, self._content, self._catalogue, self._predefined, self._functions
+        )
+        utf16 = Utf16Map(text)
+        for span_start, span_end, kind in spans:
+            fmt = self._formats.get(kind)
+            if fmt is not None:
+                lo16 = utf16.to_utf16(span_start)
+                self.setFormat(lo16, utf16.to_utf16(span_end) - lo16, fmt)
+        self.setCurrentBlockState(-1)

@@ -1,0 +1,519 @@
+"""The Studio window: menus, actions, the Uptrends-flow tabs, preview, sample and problems docks.
+
+It wires collaborators together and handles files; the editing logic lives in the tabs and the
+rendering in the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uptrends_studio.core import integration_file
+from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.model import AlertType, Header, Integration, Step, Variable
+from uptrends_studio.core.preview import Preview
+from uptrends_studio.core.samples import SUFFIX as SAMPLE_SUFFIX
+from uptrends_studio.core.samples import load_sample
+from uptrends_studio.gui.customizations_tab import CustomizationsTab
+from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.editor_context import StudioEditorContext
+from uptrends_studio.gui.message_types_tab import MessageTypesTab
+from uptrends_studio.gui.models import DiagnosticsModel
+from uptrends_studio.gui.preview_controller import DEBOUNCE_MS, PreviewController
+from uptrends_studio.gui.preview_pane import PreviewPane
+from uptrends_studio.gui.sample_panel import SamplePanel
+from uptrends_studio.gui.sample_state import SampleState
+from uptrends_studio.gui.settings import Settings
+from uptrends_studio.gui.variables_tab import VariablesTab
+from uptrends_studio.paths import resource_path
+
+FILE_FILTER = "Uptrends integrations (*.integration.json);;JSON files (*.json);;All files (*)"
+DEMO_PATH = resource_path("demo.integration.json")
+
+
+def blank_integration() -> Integration:
+    """A new integration as Uptrends creates it: ApiUrl and one step for every type."""
+    return Integration(
+        name="New integration",
+        variables=(
+            Variable(
+                "ApiUrl",
+                value="http://127.0.0.1:8787/alerts",
+                description="Where the alerts are posted (the Studio's local receiver).",
+            ),
+        ),
+        steps=(
+            Step(
+                "Send alert",
+                body='{\n  "type": "{{@alert.type}}",\n  "monitor": '
+                '"{{@JsonEncode({{@monitor.name}})}}",\n  "description": '
+                '"{{@JsonEncode({{@alert.description}})}}",\n  "incident": '
+                '"{{@incident.key}}"\n}',
+                headers=(Header("Content-Type", "application/json"),),
+            ),
+        ),
+    )
+
+
+class TestTab(QWidget):
+    """Placeholder for the Test tab (sending real test alerts comes with the Test-tab work)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        label = QLabel(
+            "<h3>Send test alert</h3><p>Sending real test calls, the built-in local receiver "
+            "and lifecycle runs arrive with the Test tab.</p><p>Until then, the preview on the "
+            "right shows exactly what would be sent, and <code>uptrends-studio render</code> "
+            "prints it.</p>"
+        )
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addStretch(1)
+
+
+class MainWindow(QMainWindow):
+    """The Uptrends Studio main window."""
+
+    def __init__(
+        self,
+        document: IntegrationDocument,
+        samples: SampleState,
+        catalogue: Catalogue,
+        settings: Settings,
+        *,
+        debounce_ms: int = DEBOUNCE_MS,
+    ) -> None:
+        super().__init__()
+        self.document = document
+        self.samples = samples
+        self.catalogue = catalogue
+        self.settings = settings
+        self.setAcceptDrops(True)
+        self.setMinimumSize(QSize(900, 560))
+
+        self.context = StudioEditorContext(document, samples, catalogue)
+        self.variables_tab = VariablesTab(document)
+        self.customizations_tab = CustomizationsTab(document, self.context)
+        self.message_types_tab = MessageTypesTab()
+        self.test_tab = TestTab()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.variables_tab, "Main && predefined variables")
+        self.tabs.addTab(self.customizations_tab, "Customizations")
+        self.tabs.addTab(self.message_types_tab, "Message types")
+        self.tabs.addTab(self.test_tab, "Test")
+        self.preview_pane = PreviewPane()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.preview_pane)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.setCentralWidget(self.splitter)
+
+        self.sample_panel = SamplePanel(samples, catalogue)
+        self.sample_dock = QDockWidget("Sample alert data", self)
+        self.sample_dock.setObjectName("sampleDock")
+        self.sample_dock.setWidget(self.sample_panel)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.sample_dock)
+
+        self.problems_model = DiagnosticsModel()
+        self.problems = QTableView()
+        self.problems.setModel(self.problems_model)
+        self.problems.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.problems.verticalHeader().hide()
+        self.problems.setWordWrap(False)
+        header = self.problems.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.problems_dock = QDockWidget("Problems", self)
+        self.problems_dock.setObjectName("problemsDock")
+        self.problems_dock.setWidget(self.problems)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
+
+        self.status_counts = QLabel()
+        self.statusBar().addPermanentWidget(self.status_counts)
+
+        self.controller = PreviewController(
+            document, samples, catalogue, debounce_ms=debounce_ms, parent=self
+        )
+        self._build_actions()
+        self._connect()
+        self._restore_state()
+        self._update_title()
+        self.controller.refresh_now()
+
+    # -- construction -------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.new_action = self._action(
+            "&New from demo", QKeySequence.StandardKey.New, self.new_from_demo
+        )
+        self.new_blank_action = self._action("New &blank", "Ctrl+Shift+N", self.new_blank)
+        self.open_action = self._action("&Open…", QKeySequence.StandardKey.Open, self.open_dialog)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.save_action = self._action("&Save", QKeySequence.StandardKey.Save, self.save)
+        self.save_as_action = self._action(
+            "Save &as…", QKeySequence.StandardKey.SaveAs, self.save_as
+        )
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        for action in (self.new_action, self.new_blank_action, self.open_action):
+            file_menu.insertAction(self.recent_menu.menuAction(), action)
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_action, self.save_as_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+
+        edit_menu = menu.addMenu("&Edit")
+        self.undo_action = self.document.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.redo_action = self.document.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        edit_menu.addActions([self.undo_action, self.redo_action])
+
+        view_menu = menu.addMenu("&View")
+        self.type_actions: dict[AlertType, QAction] = {}
+        for number, alert_type in enumerate(AlertType, start=1):
+            action = self._action(
+                f"Preview {alert_type.value}",
+                f"Ctrl+{number}",
+                lambda _=False, t=alert_type: self.set_alert_type(t),
+            )
+            action.setCheckable(True)
+            self.type_actions[alert_type] = action
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for number, name in enumerate(("Main", "Customizations", "Message types", "Test")):
+            view_menu.addAction(
+                self._action(
+                    f"Go to {name}",
+                    f"Alt+{number + 1}",
+                    lambda _=False, i=number: self.tabs.setCurrentIndex(i),
+                )
+            )
+        view_menu.addSeparator()
+        view_menu.addAction(self.sample_dock.toggleViewAction())
+        view_menu.addAction(self.problems_dock.toggleViewAction())
+        self.next_problem_action = self._action("Next problem", "F8", self.goto_next_problem)
+        view_menu.addAction(self.next_problem_action)
+
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self._action("&About Uptrends Studio", None, self.show_about))
+
+    def _action(self, text: str, shortcut: object, slot: object) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, QKeySequence.StandardKey | str):
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _connect(self) -> None:
+        self.document.dirty_changed.connect(self._update_title)
+        self.document.path_changed.connect(self._update_title)
+        self.document.changed.connect(self._on_document_changed)
+        self.samples.changed.connect(self._on_samples_changed)
+        self.controller.updated.connect(self._on_controller_updated)
+        self.preview_pane.alert_type_changed.connect(self._on_preview_pane_alert_type_changed)
+        self.preview_pane.reveal_toggled.connect(self._on_preview_pane_reveal_toggled)
+        self.message_types_tab.step_activated.connect(self._on_message_types_step_activated)
+        self.problems.doubleClicked.connect(self._on_problems_double_clicked)
+        self.sample_panel.diagnostic_activated.connect(self.goto_diagnostic)
+        self.variables_tab.status_message.connect(self._show_status)
+        self.customizations_tab.status_message.connect(self._show_status)
+        self.type_actions[AlertType.ERROR].setChecked(True)
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        else:
+            # First start: docks at a sensible size once the window has its geometry.
+            QTimer.singleShot(0, self._default_dock_sizes)
+        splitter = self.settings.splitter("main")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([760, 520])
+        if self.document.path is not None:
+            self.sample_panel.set_default_folder(self.document.path.parent)
+
+    def _default_dock_sizes(self) -> None:
+        self.resizeDocks([self.problems_dock], [130], Qt.Orientation.Vertical)
+        self.resizeDocks([self.sample_dock], [360], Qt.Orientation.Horizontal)
+
+    # -- reactions ----------------------------------------------------------------------------
+
+    def _on_document_changed(self) -> None:
+        self.sample_panel.set_integration(self.document.integration)
+
+    def _on_samples_changed(self) -> None:
+        self.settings.set_last_sample(self.samples.key)
+
+    def _on_controller_updated(self, preview: object) -> None:
+        assert isinstance(preview, Preview)
+        integration = self.document.integration
+        sample = self.samples.sample
+        self.preview_pane.set_preview(preview, integration, sample)
+        self.message_types_tab.set_preview(preview, integration, sample)
+        self.sample_panel.set_preview(preview)
+        self.problems_model.set_diagnostics(preview.diagnostics)
+        self.customizations_tab.show_diagnostics(preview.diagnostics)
+        errors, warnings, notes = (preview.count(s) for s in Severity)
+        self.status_counts.setText(
+            f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning"
+            f"{'s' if warnings != 1 else ''}, {notes} note{'s' if notes != 1 else ''} · "
+            f"sample: {sample.name}"
+        )
+        self.problems_dock.setWindowTitle(f"Problems ({errors + warnings + notes})")
+
+    def set_alert_type(self, alert_type: AlertType) -> None:
+        """Show ``alert_type`` in the preview (Ctrl+1/2/3)."""
+        self.preview_pane.set_alert_type(alert_type)
+        self._on_preview_pane_alert_type_changed(alert_type)
+
+    def _on_preview_pane_alert_type_changed(self, alert_type: object) -> None:
+        assert isinstance(alert_type, AlertType)
+        self.context.alert_type = alert_type
+        for other, action in self.type_actions.items():
+            action.setChecked(other is alert_type)
+
+    def _on_preview_pane_reveal_toggled(self, revealed: bool) -> None:
+        self.context.reveal_secrets = revealed
+
+    def _on_message_types_step_activated(self, index: int) -> None:
+        self.tabs.setCurrentWidget(self.customizations_tab)
+        self.customizations_tab.sections.setCurrentIndex(0)
+        self.customizations_tab.steps.setCurrentRow(index)
+
+    def _on_problems_double_clicked(self, index: QModelIndex) -> None:
+        self.goto_diagnostic(self.problems_model.diagnostic(index.row()))
+
+    def goto_diagnostic(self, diagnostic: object) -> None:
+        """Show the place a diagnostic is about: tab, step and editor position."""
+        assert isinstance(diagnostic, Diagnostic)
+        field = diagnostic.field
+        if field.startswith(("steps", "functions")):
+            self.tabs.setCurrentWidget(self.customizations_tab)
+            editor = self.customizations_tab.editor_for(field)
+            if field.endswith("alertTypes") or field == "steps":
+                self.tabs.setCurrentWidget(self.message_types_tab)
+            elif editor is not None:
+                editor.goto(diagnostic.line, diagnostic.column)
+        elif field.startswith(("variables", "name")):
+            self.tabs.setCurrentWidget(self.variables_tab)
+        self._show_status(diagnostic.message)
+
+    def goto_next_problem(self) -> None:
+        """Select and show the next problem in the list (F8)."""
+        count = self.problems_model.rowCount()
+        if not count:
+            self._show_status("No problems")
+            return
+        row = (self.problems.currentIndex().row() + 1) % count
+        self.problems.selectRow(row)
+        self.goto_diagnostic(self.problems_model.diagnostic(row))
+
+    def _show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 6000)
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.document.display_name()}[*] — Uptrends Studio")
+        self.setWindowModified(self.document.is_dirty())
+
+    # -- files --------------------------------------------------------------------------------
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to continue."""
+        if not self.document.is_dirty():
+            return True
+        answer = QMessageBox.warning(
+            self,
+            "Unsaved changes",
+            f"Save the changes to {self.document.display_name()} first?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_from_demo(self) -> None:
+        """Start a new, unsaved integration from the built-in demo."""
+        if not self.maybe_save():
+            return
+        try:
+            demo = integration_file.load(DEMO_PATH)
+        except StudioError as exc:  # pragma: no cover - the shipped demo is tested
+            self._error("Cannot open the demo", str(exc))
+            return
+        self.document.load(replace(demo, name="New integration"), None, dirty=True)
+
+    def new_blank(self) -> None:
+        """Start a new, unsaved integration with one step."""
+        if self.maybe_save():
+            self.document.load(blank_integration(), None, dirty=True)
+
+    def open_dialog(self) -> None:
+        """Ask for a file and open it."""
+        if not self.maybe_save():
+            return
+        start = str(self.document.path.parent) if self.document.path else str(Path.home())
+        name, _ = QFileDialog.getOpenFileName(self, "Open integration", start, FILE_FILTER)
+        if name:
+            self.open_path(Path(name), ask=False)
+
+    def open_path(self, path: Path, *, ask: bool = True) -> bool:
+        """Open an integration file; a malformed file is reported and nothing changes."""
+        if ask and not self.maybe_save():
+            return False
+        try:
+            integration = integration_file.load(path)
+        except StudioError as exc:
+            self._error("Cannot open the file", str(exc))
+            return False
+        self.document.load(integration, path)
+        self.settings.add_recent_file(path)
+        self.sample_panel.set_default_folder(path.parent)
+        self._show_status(f"Opened {path}")
+        return True
+
+    def save(self) -> bool:
+        """Save to the current file (asks for one when new); True on success."""
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        """Ask for a file name and save there."""
+        start = self.document.path or Path.home() / f"{_slug(self.document.integration.name)}"
+        name, _ = QFileDialog.getSaveFileName(self, "Save integration as", str(start), FILE_FILTER)
+        if not name:
+            return False
+        path = Path(name)
+        if not path.name.endswith(integration_file.SUFFIX):
+            path = path.with_name(path.name.removesuffix(".json") + integration_file.SUFFIX)
+        return self._save_to(path)
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            integration_file.save(self.document.integration, path)
+        except StudioError as exc:
+            self._error("Cannot save", str(exc))
+            return False
+        self.document.mark_saved(path)
+        self.settings.add_recent_file(path)
+        self.sample_panel.set_default_folder(path.parent)
+        self._show_status(f"Saved {path}")
+        return True
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files()
+        if not recent:
+            empty = self.recent_menu.addAction("No recent files")
+            empty.setEnabled(False)
+            return
+        for path in recent:
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction("Clear list", self.settings.clear_recent_files)
+
+    def _error(self, title: str, message: str) -> None:
+        QMessageBox.critical(self, title, message)
+
+    def show_about(self) -> None:
+        """The About box."""
+        from uptrends_studio import __version__
+
+        QMessageBox.about(
+            self,
+            "About Uptrends Studio",
+            f"<b>Uptrends Studio {__version__}</b><p>Design, preview and check Uptrends custom "
+            "integrations offline. Rendering rules: docs/semantics.md.</p>",
+        )
+
+    # -- drag and drop, closing ---------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if any(
+            url.isLocalFile() and url.toLocalFile().endswith(".json")
+            for url in event.mimeData().urls()
+        ):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        for url in event.mimeData().urls():
+            if self.open_dropped(url):
+                event.acceptProposedAction()
+                return
+
+    def open_dropped(self, url: QUrl) -> bool:
+        """Open a dropped integration, or switch to a dropped sample set."""
+        if not url.isLocalFile():
+            return False
+        path = Path(url.toLocalFile())
+        if path.name.endswith(SAMPLE_SUFFIX):
+            try:
+                sample = load_sample(path, self.catalogue)
+            except StudioError as exc:
+                self._error("Cannot use the sample file", str(exc))
+                return False
+            self.samples.set_sample(sample, str(path))
+            return True
+        return self.open_path(path)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.settings.set_window_geometry(self.saveGeometry())
+        self.settings.set_window_state(self.saveState())
+        self.settings.set_splitter("main", self.splitter.saveState())
+        self.settings.sync()
+        event.accept()
+
+
+def _slug(name: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.strip().lower())
+    return (cleaned.strip("-") or "integration") + integration_file.SUFFIX

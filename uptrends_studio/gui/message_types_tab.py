@@ -1,0 +1,584 @@
+"""The Message types tab: which step sends each alert type, and the three messages compared.
+
+The top half is a matrix of steps by alert type (the message step, the helper steps that run
+before it, and types ticked twice) with the coverage problems in plain words. The bottom half
+shows the Error, Reminder and Ok requests side by side with what differs between them
+highlighted (:func:`uptrends_studio.core.request_diff.diff_segments`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uptrends_studio.core.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.messages import RenderedRequest, coverage, select_steps
+from uptrends_studio.core.model import ALERT_TYPES, AlertType, Integration
+from uptrends_studio.core.preview import Preview
+from uptrends_studio.core.request_diff import diff_segments
+from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.gui.code_view import CodeView, is_dark
+from uptrends_studio.gui.preview_pane import (
+    banner_style,
+    display_secrets,
+    masked,
+    pretty_body,
+    request_head,
+)
+
+COVERAGE_CODES: frozenset[str] = frozenset(
+    {"no-steps", "type-ticked-twice", "no-error-step", "no-reminder-step", "no-ok-step"}
+)
+"""The diagnostics about which steps are ticked for which alert types."""
+
+TYPE_COLUMN_WIDTH = 96
+"""Width of the Error, Reminder and Ok columns of the matrix."""
+
+STEP_COLUMN_MIN_WIDTH = 200
+
+MATRIX_MAX_ROWS = 8
+"""The matrix grows with the steps up to this many rows, then scrolls."""
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class CellState(StrEnum):
+    """What a step does for an alert type."""
+
+    NONE = "none"
+    """Does not run for the type."""
+    MESSAGE = "message"
+    """Sends the message of the type."""
+    HELPER = "helper"
+    """Runs first, before the message step (no type ticked)."""
+    CONFLICT = "conflict"
+    """Sends the message, but the type is also ticked on a later step."""
+    IGNORED = "ignored"
+    """The type is ticked, but an earlier step has it too, so this tick is ignored."""
+
+
+_CELL_TEXT = {
+    CellState.NONE: "",
+    CellState.MESSAGE: "✓",
+    CellState.HELPER: "helper",
+    CellState.CONFLICT: "✓",
+    CellState.IGNORED: "ticked twice",
+}
+
+
+def request_text(request: RenderedRequest, secrets: list[str] | None) -> str:
+    """``METHOD URL``, the headers, a blank line and the pretty body, masked unless revealed."""
+    return f"{request_head(request, secrets)}\n\n{masked(pretty_body(request), secrets)}"
+
+
+class StepMatrixModel(QAbstractTableModel):
+    """Steps (rows) by alert type (columns): which step sends, which runs first.
+
+    Column 0 is the step name; columns 1-3 are Error, Reminder and Ok.
+    """
+
+    COLUMN_STEP = 0
+    COLUMN_ERROR = 1
+    COLUMN_REMINDER = 2
+    COLUMN_OK = 3
+    TYPE_COLUMNS: dict[int, AlertType] = {  # noqa: RUF012 - a constant table
+        COLUMN_ERROR: AlertType.ERROR,
+        COLUMN_REMINDER: AlertType.REMINDER,
+        COLUMN_OK: AlertType.OK,
+    }
+    CELL_STATE_ROLE = Qt.ItemDataRole.UserRole + 1
+    """A :class:`CellState` value (type columns only)."""
+    STEP_INDEX_ROLE = Qt.ItemDataRole.UserRole + 2
+    """The 0-based step index of the row."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._names: list[str] = []
+        self._cells: list[dict[AlertType, CellState]] = []
+        self._tips: list[dict[AlertType, str]] = []
+        self._dark = False
+
+    def set_integration(self, integration: Integration) -> None:
+        """Show the steps of ``integration``."""
+        steps = integration.steps
+        names = [step.name or "(unnamed)" for step in steps]
+        cells: list[dict[AlertType, CellState]] = [
+            dict.fromkeys(ALERT_TYPES, CellState.NONE) for _ in steps
+        ]
+        tips: list[dict[AlertType, str]] = [dict.fromkeys(ALERT_TYPES, "") for _ in steps]
+        for alert_type in ALERT_TYPES:
+            name = alert_type.value
+            ticked = [i for i, step in enumerate(steps) if alert_type in step.alert_types]
+            selected = select_steps(integration, alert_type)
+            message = next((s.index for s in selected if not s.helper), None)
+            for chosen in selected:
+                row = chosen.index
+                if chosen.helper:
+                    cells[row][alert_type] = CellState.HELPER
+                    tips[row][alert_type] = (
+                        f"Helper step: runs before step {message + 1 if message is not None else 0}"
+                        f" for {name} alerts"
+                    )
+                else:
+                    cells[row][alert_type] = CellState.MESSAGE
+                    tips[row][alert_type] = f"Sends the {name} message"
+            if len(ticked) > 1:
+                first = ticked[0]
+                others = ", ".join(str(i + 1) for i in ticked[1:])
+                cells[first][alert_type] = CellState.CONFLICT
+                tips[first][alert_type] = (
+                    f"{name} is also ticked on step {others}. Uptrends allows one step per "
+                    f"alert type; the preview sends this step."
+                )
+                for row in ticked[1:]:
+                    cells[row][alert_type] = CellState.IGNORED
+                    tips[row][alert_type] = (
+                        f"{name} is already ticked on step {first + 1} ('{names[first]}'). "
+                        f"Uptrends allows one step per alert type; the preview ignores this tick."
+                    )
+        self.beginResetModel()
+        self._names = names
+        self._cells = cells
+        self._tips = tips
+        self.endResetModel()
+
+    def set_dark(self, dark: bool) -> None:
+        """Use colours readable on a dark (True) or light background."""
+        if dark == self._dark:
+            return
+        self._dark = dark
+        if self._names:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._names) - 1, 3))
+
+    def state(self, row: int, alert_type: AlertType) -> CellState:
+        """What step ``row`` does for ``alert_type``."""
+        return self._cells[row][alert_type]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else len(self._names)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else 4
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._names):
+            return None
+        row, column = index.row(), index.column()
+        if role == self.STEP_INDEX_ROLE:
+            return row
+        if column == self.COLUMN_STEP:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._names[row]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"Step {row + 1}: double-click to edit it"
+            return None
+        alert_type = self.TYPE_COLUMNS.get(column)
+        if alert_type is None:
+            return None
+        state = self._cells[row][alert_type]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _CELL_TEXT[state]
+        if role == self.CELL_STATE_ROLE:
+            return state.value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tips[row][alert_type] or None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(state)
+        if role == Qt.ItemDataRole.BackgroundRole and state in (
+            CellState.CONFLICT,
+            CellState.IGNORED,
+        ):
+            return QColor("#5c1f1f" if self._dark else "#ffebe9")
+        return None
+
+    def _foreground(self, state: CellState) -> QColor | None:
+        if state in (CellState.CONFLICT, CellState.IGNORED):
+            return QColor("#ff7b72" if self._dark else "#cf222e")
+        if state is CellState.MESSAGE:
+            return QColor("#3fb950" if self._dark else "#1a7f37")
+        if state is CellState.HELPER:
+            return QColor("#8b949e" if self._dark else "#6e7781")
+        return None
+
+    def headerData(  # noqa: N802 - Qt override
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1) if 0 <= section < len(self._names) else None
+        if section == self.COLUMN_STEP:
+            return "Step"
+        alert_type = self.TYPE_COLUMNS.get(section)
+        return alert_type.value if alert_type is not None else None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def coverage_text(diagnostic: Diagnostic) -> str:
+    """A coverage diagnostic as a sentence: capitalised, with a full stop."""
+    message = diagnostic.message
+    if not message:
+        return ""
+    message = message[0].upper() + message[1:]
+    return message if message.endswith(".") else message + "."
+
+
+class _Column(QWidget):
+    """One alert type of the side-by-side comparison: a caption and the request."""
+
+    def __init__(self, alert_type: AlertType, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.alert_type = alert_type
+        self.caption = QLabel()
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.view = CodeView()
+        self.view.setObjectName(f"compare{alert_type.value}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.view, 1)
+
+
+class MessageTypesTab(QWidget):
+    """Which step sends which message, and the Error/Reminder/Ok requests compared.
+
+    Signals:
+        step_activated(int): a step row was double-clicked (0-based step index).
+        reveal_toggled(bool): "Reveal secrets" was ticked (True) or unticked (False).
+    """
+
+    step_activated = Signal(int)
+    reveal_toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._preview = Preview()
+        self._integration: Integration | None = None
+        self._sample: SampleSet | None = None
+        self._texts: dict[AlertType, str] = {}
+        self._syncing = False
+
+        self.model = StepMatrixModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(StepMatrixModel.COLUMN_STEP, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        for type_column in StepMatrixModel.TYPE_COLUMNS:
+            header.setSectionResizeMode(type_column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(type_column, TYPE_COLUMN_WIDTH)
+        self.table.setMinimumWidth(STEP_COLUMN_MIN_WIDTH + 3 * TYPE_COLUMN_WIDTH)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+
+        self.problems = QWidget()
+        self.problems.setObjectName("coverageProblems")
+        self._problems_layout = QVBoxLayout(self.problems)
+        self._problems_layout.setContentsMargins(0, 0, 0, 0)
+        self._problems_layout.setSpacing(6)
+        self._problem_rows: list[tuple[QLabel, QLabel]] = []
+
+        matrix_title = QLabel("<b>Which step sends each message</b>")
+        matrix_hint = QLabel(
+            "✓ sends the message · helper: runs first (no type ticked) · double-click a step "
+            "to edit it"
+        )
+        matrix_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        matrix_hint.setWordWrap(True)
+        matrix_box = QVBoxLayout()
+        matrix_box.addWidget(matrix_title)
+        matrix_box.addWidget(self.table)
+        matrix_box.addWidget(matrix_hint)
+        matrix_box.addStretch(1)
+        problems_box = QVBoxLayout()
+        problems_box.addWidget(QLabel("<b>Coverage</b>"))
+        problems_box.addWidget(self.problems)
+        problems_box.addStretch(1)
+        top = QWidget()
+        top_layout = QHBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(16)
+        top_layout.addLayout(matrix_box, 3)
+        top_layout.addLayout(problems_box, 2)
+
+        compare_title = QLabel("<b>The three messages side by side</b>")
+        self._legend = QLabel()
+        self._legend.setTextFormat(Qt.TextFormat.RichText)
+        self._reveal = QCheckBox("Reveal secrets")
+        self._reveal.setToolTip(
+            "Show the values of secret variables, vault items and passwords.\n"
+            "Passwords of authentication settings stay masked."
+        )
+        self._reveal.toggled.connect(self._on_reveal_toggled)
+        compare_row = QHBoxLayout()
+        compare_row.addWidget(compare_title)
+        compare_row.addSpacing(12)
+        compare_row.addWidget(self._legend)
+        compare_row.addStretch(1)
+        compare_row.addWidget(self._reveal)
+        self._error = QLabel()
+        self._error.setObjectName("previewError")
+        self._error.setWordWrap(True)
+        self._error.setTextFormat(Qt.TextFormat.PlainText)
+        self._error.hide()
+        self.columns: dict[AlertType, _Column] = {}
+        columns = QSplitter(Qt.Orientation.Horizontal)
+        columns.setChildrenCollapsible(False)
+        for alert_type in ALERT_TYPES:
+            column = _Column(alert_type)
+            self.columns[alert_type] = column
+            columns.addWidget(column)
+            column.view.verticalScrollBar().valueChanged.connect(self._on_view_scrolled)
+            column.view.horizontalScrollBar().valueChanged.connect(self._on_view_scrolled_sideways)
+        columns.setSizes([1000] * len(ALERT_TYPES))
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addLayout(compare_row)
+        bottom_layout.addWidget(self._error)
+        bottom_layout.addWidget(columns, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(top)
+        layout.addWidget(bottom, 1)
+        self._apply_palette()
+        self._refresh()
+
+    # -- public API -------------------------------------------------------------------------
+
+    def set_preview(self, preview: Preview, integration: Integration, sample: SampleSet) -> None:
+        """Show the steps of ``integration`` and the requests of ``preview``."""
+        self._preview = preview
+        self._integration = integration
+        self._sample = sample
+        self._refresh()
+
+    def reveal_secrets(self) -> bool:
+        """True when secret values are shown."""
+        return self._reveal.isChecked()
+
+    def set_reveal_secrets(self, reveal: bool) -> None:
+        """Tick or untick "Reveal secrets"; emits :attr:`reveal_toggled` when it changes."""
+        self._reveal.setChecked(reveal)
+
+    def reveal_checkbox(self) -> QCheckBox:
+        """The "Reveal secrets" check box."""
+        return self._reveal
+
+    def compare_text(self, alert_type: AlertType) -> str:
+        """The text shown for ``alert_type`` in the comparison (``""``: nothing is sent)."""
+        return self._texts.get(alert_type, "")
+
+    def compare_view(self, alert_type: AlertType) -> CodeView:
+        """The comparison view of ``alert_type``."""
+        return self.columns[alert_type].view
+
+    def problem_texts(self) -> list[str]:
+        """The lines of the coverage list."""
+        return [text.text() for _icon, text in self._problem_rows]
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        integration = self._integration
+        if integration is None:
+            self.model.set_integration(Integration(name=""))
+        else:
+            self.model.set_integration(integration)
+        self.table.setCurrentIndex(QModelIndex())  # no focus frame on a cell nobody chose
+        self._fill_problems()
+        self._fill_columns()
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """Make the matrix as tall as its rows (up to :data:`MATRIX_MAX_ROWS`)."""
+        rows = min(max(self.model.rowCount(), 1), MATRIX_MAX_ROWS)
+        vertical = self.table.verticalHeader()
+        row_height = (
+            vertical.sectionSize(0) if self.model.rowCount() else vertical.minimumSectionSize()
+        )
+        height = self.table.horizontalHeader().sizeHint().height() + rows * row_height
+        self.table.setFixedHeight(height + 2 * self.table.frameWidth())
+
+    def _fill_problems(self) -> None:
+        for icon, text in self._problem_rows:
+            for label in (icon, text):
+                label.hide()
+                label.deleteLater()
+        self._problem_rows = []
+        while self._problems_layout.count():
+            self._problems_layout.takeAt(0)
+        if self._integration is None:
+            return
+        found = [d for d in coverage(self._integration) if d.code in COVERAGE_CODES]
+        dark = is_dark(self.palette())
+        if not found:
+            self._add_problem(
+                QStyle.StandardPixmap.SP_DialogApplyButton,
+                "Every alert type is sent by exactly one step.",
+                None,
+                "",
+            )
+            return
+        icons = {
+            Severity.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
+            Severity.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
+            Severity.NOTE: QStyle.StandardPixmap.SP_MessageBoxInformation,
+        }
+        colours = {
+            Severity.ERROR: "#ff7b72" if dark else "#cf222e",
+            Severity.WARNING: "#d29922" if dark else "#9a6700",
+        }
+        for diagnostic in sorted(found, key=lambda d: d.severity.rank):
+            self._add_problem(
+                icons[diagnostic.severity],
+                coverage_text(diagnostic),
+                colours.get(diagnostic.severity),
+                f"{diagnostic.severity.value.capitalize()} [{diagnostic.code}]",
+            )
+
+    def _add_problem(
+        self, pixmap: QStyle.StandardPixmap, message: str, colour: str | None, tooltip: str
+    ) -> None:
+        icon = QLabel()
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        icon.setPixmap(self.style().standardIcon(pixmap).pixmap(QSize(size, size)))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        text = QLabel(message)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setWordWrap(True)
+        text.setToolTip(tooltip)
+        if colour is not None:
+            text.setStyleSheet(f"color: {colour}")
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        row.addWidget(icon)
+        row.addWidget(text, 1)
+        self._problems_layout.addLayout(row)
+        self._problem_rows.append((icon, text))
+
+    def _fill_columns(self) -> None:
+        preview = self._preview
+        self._error.setText(
+            f"The messages could not be rendered: {preview.error}" if preview.error else ""
+        )
+        self._error.setVisible(bool(preview.error))
+        secrets: list[str] | None = None
+        if not self._reveal.isChecked() and self._integration and self._sample:
+            secrets = display_secrets(self._integration, self._sample)
+        self._texts = {}
+        for alert_type, column in self.columns.items():
+            requests = preview.requests.get(alert_type, ())
+            name = alert_type.value
+            if not requests:
+                column.caption.setText(f"<b>{name}</b> · nothing is sent")
+                if preview.error:
+                    reason = "Fix the problem above to see this message."
+                else:
+                    reason = f"No step has {name} ticked: Uptrends sends nothing for {name} alerts."
+                column.view.setPlaceholderText(reason)
+                column.view.set_code("", "text")
+                continue
+            message = requests[-1]
+            helpers = len(requests) - 1
+            after = (
+                f" (after {helpers} helper step{'s' if helpers != 1 else ''})" if helpers else ""
+            )
+            column.caption.setText(
+                f"<b>{name}</b> · step {message.step_index + 1}, "
+                f"{_escape(message.step_name or '(unnamed)')}{after}"
+            )
+            column.view.setPlaceholderText("")
+            self._texts[alert_type] = request_text(message, secrets)
+        shown = [t for t in ALERT_TYPES if t in self._texts]
+        segments = diff_segments([self._texts[t] for t in shown])
+        for alert_type, column in self.columns.items():
+            if alert_type in self._texts:
+                column.view.set_code(self._texts[alert_type], "http")
+                column.view.set_extra_highlights(segments[shown.index(alert_type)])
+            else:
+                column.view.set_extra_highlights([])
+
+    def _apply_palette(self) -> None:
+        dark = is_dark(self.palette())
+        self.model.set_dark(dark)
+        self._error.setStyleSheet(banner_style(dark))
+        swatch = "#6e5a12" if dark else "#ffe58f"
+        self._legend.setText(
+            f"<span style='background: {swatch}'>&nbsp;highlighted&nbsp;</span> "
+            "= differs from another message type"
+        )
+
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.step_activated.emit(index.row())
+
+    def _on_reveal_toggled(self, checked: bool) -> None:
+        self._fill_columns()
+        self.reveal_toggled.emit(checked)
+
+    def _on_view_scrolled(self, value: int) -> None:
+        """Scroll the three views together so the same lines stay side by side."""
+        self._scroll_all(value, vertical=True)
+
+    def _on_view_scrolled_sideways(self, value: int) -> None:
+        self._scroll_all(value, vertical=False)
+
+    def _scroll_all(self, value: int, *, vertical: bool) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            for column in self.columns.values():
+                view = column.view
+                bar = view.verticalScrollBar() if vertical else view.horizontalScrollBar()
+                bar.setValue(value)
+        finally:
+            self._syncing = False
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+            self._fill_problems()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

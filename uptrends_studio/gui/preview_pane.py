@@ -1,0 +1,555 @@
+"""The live preview: exactly what Uptrends would send for one chosen alert type.
+
+Shows, for the alert type picked in the top row, every request in the order it is sent (helper
+steps first): the request line and headers, the authentication, and the body as pretty-printed
+and as sent. Secret values are masked unless the user reveals them.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QStyle,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uptrends_studio.core.bodies import BodyKind
+from uptrends_studio.core.diagnostics import Diagnostic
+from uptrends_studio.core.messages import RenderedRequest
+from uptrends_studio.core.model import ALERT_TYPES, AlertType, AuthType, Integration
+from uptrends_studio.core.preview import Preview
+from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.secrets import MASK, mask, secret_values
+from uptrends_studio.gui.code_view import CodeView, is_dark, pretty_json
+
+PARTS: tuple[str, ...] = ("url", "headers", "auth", "pretty", "raw", "badge", "message", "error")
+"""The parts :meth:`PreviewPane.current_text` can read."""
+
+MESSAGE_BODY_MIN_HEIGHT = 160
+"""Minimum height of the message step's body; helper step bodies are fitted to their text."""
+
+_SELECTOR_STYLE = """
+QToolButton { border: 1px solid palette(mid); background: palette(button); padding: 3px 16px; }
+QToolButton:hover { background: palette(midlight); }
+QToolButton:checked { background: palette(highlight); color: palette(highlighted-text);
+    border-color: palette(highlight); font-weight: 600; }
+QToolButton[segment="first"] { border-top-left-radius: 4px; border-bottom-left-radius: 4px; }
+QToolButton[segment="last"] { border-top-right-radius: 4px; border-bottom-right-radius: 4px; }
+"""
+
+_BADGE_COLOURS = {"ok": "#1a7f37", "error": "#cf222e", "neutral": "#6e7781"}
+
+
+def display_secrets(integration: Integration, sample: SampleSet) -> list[str]:
+    """The texts to mask: each secret as is and as it appears inside a JSON string.
+
+    Longest first, so a secret that contains another one is masked whole.
+    """
+    found = set(secret_values(integration, sample))
+    for secret in list(found):
+        found.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    return sorted(found, key=len, reverse=True)
+
+
+def pretty_body(request: RenderedRequest) -> str:
+    """The body re-indented when it is valid JSON, else as sent."""
+    if request.body_kind is BodyKind.JSON:
+        pretty = pretty_json(request.body)
+        if pretty is not None:
+            return pretty
+    return request.body
+
+
+def body_language(kind: BodyKind) -> str:
+    """The :class:`CodeView` language of a body kind."""
+    if kind is BodyKind.JSON:
+        return "json"
+    if kind is BodyKind.XML:
+        return "xml"
+    return "text"
+
+
+def syntax_error(request: RenderedRequest) -> Diagnostic | None:
+    """The invalid-JSON/invalid-XML diagnostic of the request's body, if any."""
+    field = f"steps[{request.step_index}].body"
+    for diagnostic in request.diagnostics:
+        if diagnostic.field == field and diagnostic.code in ("invalid-json", "invalid-xml"):
+            return diagnostic
+    return None
+
+
+def badge_for(request: RenderedRequest) -> tuple[str, str, str]:
+    """The body badge of a request: ``(text, tone, tooltip)``; tone is ok, error or neutral."""
+    kind = request.body_kind
+    if kind in (BodyKind.JSON, BodyKind.XML):
+        what = "JSON" if kind is BodyKind.JSON else "XML"
+        error = syntax_error(request)
+        if error is not None:
+            return (
+                f"Invalid {what} — line {error.line}, column {error.column}",
+                "error",
+                f"Body template, line {error.line}, column {error.column}: {error.message}",
+            )
+        if not request.body.strip():
+            return "Empty body", "neutral", f"The Content-Type says {what}, but the body is empty"
+        return f"Valid {what}", "ok", f"The rendered body parses as {what}"
+    if kind is BodyKind.FORM:
+        return "Form body", "neutral", "Sent as application/x-www-form-urlencoded"
+    return "Text body", "neutral", "The body is sent as plain text (no JSON or XML check)"
+
+
+def masked(text: str, secrets: Sequence[str] | None) -> str:
+    """``text`` with secrets masked; ``None`` means the secrets are revealed."""
+    return text if secrets is None else mask(text, secrets)
+
+
+def request_head(request: RenderedRequest, secrets: Sequence[str] | None) -> str:
+    """``METHOD URL`` and one ``Name: value`` line per header."""
+    lines = [f"{request.method} {masked(request.url, secrets)}"]
+    lines += [f"{name}: {masked(value, secrets)}" for name, value in request.headers]
+    return "\n".join(lines)
+
+
+def auth_summary(request: RenderedRequest, secrets: Sequence[str] | None) -> str:
+    """``Basic authentication · username admin · password ••••••`` (password always masked)."""
+    if request.auth_type is AuthType.NONE:
+        return ""
+    username = masked(request.username, secrets) or "(empty)"
+    password = MASK if request.password else "(empty)"
+    return f"{request.auth_type.value} authentication · username {username} · password {password}"
+
+
+def _fitted_height(view: CodeView, max_lines: int) -> int:
+    """The height showing up to ``max_lines`` lines of ``view`` (and its scroll bar if needed)."""
+    lines = min(max(view.blockCount(), 1), max_lines)
+    height = lines * view.fontMetrics().lineSpacing()
+    height += 2 * view.frameWidth() + 2 * int(view.document().documentMargin())
+    bar = view.horizontalScrollBar()
+    if bar.maximum() > 0:
+        height += bar.sizeHint().height()
+    return height
+
+
+def _badge_style(tone: str) -> str:
+    return (
+        f"QLabel {{ background: {_BADGE_COLOURS[tone]}; color: white; border-radius: 9px;"
+        " padding: 2px 10px; font-weight: 600; }"
+    )
+
+
+def banner_style(dark: bool) -> str:
+    """Style sheet of a red error banner for a light or dark palette."""
+    if dark:
+        return (
+            "QLabel { background: #4c1d1d; color: #ffd7d5; border: 1px solid #8e2c2c;"
+            " border-radius: 4px; padding: 6px 8px; }"
+        )
+    return (
+        "QLabel { background: #ffebe9; color: #82071e; border: 1px solid #ff8182;"
+        " border-radius: 4px; padding: 6px 8px; }"
+    )
+
+
+class _RequestView(QFrame):
+    """One request: title, request line and headers, authentication, body tabs."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.head = CodeView()
+        self.head.setObjectName("requestHead")
+        self.head.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.head.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.auth = QLabel()
+        self.auth.setTextFormat(Qt.TextFormat.PlainText)
+        self.auth.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pretty = CodeView(line_numbers=True)
+        self.raw = CodeView(line_numbers=True)
+        self.raw.setLineWrapMode(CodeView.LineWrapMode.WidgetWidth)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.pretty, "Pretty")
+        self.tabs.addTab(self.raw, "Raw")
+        self.tabs.setTabToolTip(0, "The body re-indented for reading (JSON); XML and text as sent")
+        self.tabs.setTabToolTip(1, "The body exactly as it is sent")
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.head.horizontalScrollBar().rangeChanged.connect(self._on_scroll_range_changed)
+        self.pretty.horizontalScrollBar().rangeChanged.connect(self._on_scroll_range_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.head)
+        layout.addWidget(self.auth)
+        layout.addWidget(self.tabs, 1)
+        self._texts = {"head": "", "pretty": "", "raw": "", "auth": ""}
+        self._language = "text"
+        self._helper = False
+
+    def set_request(
+        self, request: RenderedRequest, secrets: Sequence[str] | None, position: int, count: int
+    ) -> None:
+        name = html.escape(request.step_name or "(unnamed)")
+        where = f"Step {request.step_index + 1} · {name}"
+        if request.helper:
+            note = "helper step, runs first"
+        elif count > 1:
+            note = f"message step, sent after {count - 1} helper step{'s' if count > 2 else ''}"
+        else:
+            note = ""
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        extra = f"&nbsp;&nbsp;<span style='color: {muted}'>{note}</span>"
+        self.title.setText(f"<b>{where}</b>{extra if note else ''}")
+        self.title.setToolTip(f"Request {position + 1} of {count} sent for this alert type")
+        self._helper = request.helper
+        self._texts = {
+            "head": request_head(request, secrets),
+            "auth": auth_summary(request, secrets),
+            "raw": masked(request.body, secrets),
+            "pretty": masked(pretty_body(request), secrets),
+        }
+        self._language = body_language(request.body_kind)
+        self.head.set_code(self._texts["head"], "http")
+        self._fit_head()
+        self.auth.setText(self._texts["auth"])
+        self.auth.setVisible(bool(self._texts["auth"]))
+        empty = "The body is empty." if not request.body else ""
+        self.pretty.setPlaceholderText(empty)
+        self.raw.setPlaceholderText(empty)
+        if not request.helper:
+            self.tabs.setMinimumHeight(MESSAGE_BODY_MIN_HEIGHT)
+            self.tabs.setMaximumHeight(16_777_215)
+        self._sync_body()
+
+    def text(self, part: str) -> str:
+        if part == "url":
+            return self._texts["head"].split("\n", 1)[0]
+        if part == "headers":
+            return self._texts["head"].partition("\n")[2]
+        return self._texts[part]
+
+    def _fit_head(self) -> None:
+        self.head.setFixedHeight(_fitted_height(self.head, 8))
+
+    def _fit_body(self) -> None:
+        if not self._helper:
+            return
+        view = self.raw if self.tabs.currentWidget() is self.raw else self.pretty
+        pane_frame = 2 * self.tabs.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+        height = self.tabs.tabBar().sizeHint().height() + _fitted_height(view, 6) + pane_frame
+        self.tabs.setFixedHeight(height)
+
+    def _sync_body(self) -> None:
+        """Load the body into the visible tab only (the other one loads when it is opened)."""
+        view = self.raw if self.tabs.currentWidget() is self.raw else self.pretty
+        key = "raw" if view is self.raw else "pretty"
+        view.set_code(self._texts[key], self._language)
+        self._fit_body()
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        self._sync_body()
+
+    def _on_scroll_range_changed(self, _minimum: int, _maximum: int) -> None:
+        self._fit_head()
+        self._fit_body()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_head()
+            self._fit_body()
+
+
+class PreviewPane(QWidget):
+    """The rendered request(s) of one alert type, updated live.
+
+    Signals:
+        alert_type_changed(object): the shown :class:`AlertType` changed.
+        reveal_toggled(bool): "Reveal secrets" was ticked (True) or unticked (False).
+    """
+
+    alert_type_changed = Signal(object)
+    reveal_toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._alert_type = AlertType.ERROR
+        self._preview = Preview()
+        self._integration: Integration | None = None
+        self._sample: SampleSet | None = None
+        self._views: list[_RequestView] = []
+
+        self._type_buttons: dict[AlertType, QToolButton] = {}
+        self._type_group = QButtonGroup(self)
+        self._type_group.setExclusive(True)
+        selector = QWidget()
+        selector.setObjectName("alertTypeSelector")
+        selector.setStyleSheet(_SELECTOR_STYLE)
+        type_row = QHBoxLayout(selector)
+        type_row.setContentsMargins(0, 0, 0, 0)
+        type_row.setSpacing(0)
+        for number, alert_type in enumerate(ALERT_TYPES, start=1):
+            button = QToolButton()
+            if number in (1, len(ALERT_TYPES)):
+                button.setProperty("segment", "first" if number == 1 else "last")
+            button.setText(alert_type.value)
+            button.setCheckable(True)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMinimumWidth(72)
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            button.setToolTip(f"Show what is sent for {alert_type.value} alerts (Ctrl+{number})")
+            button.setAccessibleName(f"Show {alert_type.value} message")
+            self._type_group.addButton(button)
+            self._type_buttons[alert_type] = button
+            type_row.addWidget(button)
+        self._type_buttons[AlertType.ERROR].setChecked(True)
+        self._type_group.buttonToggled.connect(self._on_type_group_button_toggled)
+
+        self._reveal = QCheckBox("Reveal secrets")
+        self._reveal.setToolTip(
+            "Show the values of secret variables, vault items and passwords.\n"
+            "Passwords of authentication settings stay masked."
+        )
+        self._reveal.toggled.connect(self._on_reveal_toggled)
+        self._badge = QLabel()
+        self._badge.setObjectName("bodyBadge")
+        self._badge.setTextFormat(Qt.TextFormat.PlainText)
+        self._badge.hide()
+
+        self._selector = selector
+        top = QHBoxLayout()
+        top.addWidget(selector)
+        top.addSpacing(16)
+        top.addWidget(self._reveal)
+        top.addStretch(1)
+        top.addWidget(self._badge)
+        self._top_row = top
+        self._badge_row = QHBoxLayout()
+        self._badge_row.addStretch(1)
+
+        self._error = QLabel()
+        self._error.setObjectName("previewError")
+        self._error.setWordWrap(True)
+        self._error.setTextFormat(Qt.TextFormat.PlainText)
+        self._error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._error.hide()
+
+        self._requests = QWidget()
+        self._requests_layout = QVBoxLayout(self._requests)
+        self._requests_layout.setContentsMargins(0, 0, 0, 0)
+        self._requests_layout.setSpacing(14)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self._requests)
+        self._message = QLabel()
+        self._message.setObjectName("nothingSent")
+        self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._message.setWordWrap(True)
+        self._message.setTextFormat(Qt.TextFormat.PlainText)
+        self._message.setContentsMargins(24, 24, 24, 24)
+        self._stack = QStackedWidget()
+        self._stack.addWidget(scroll)
+        self._stack.addWidget(self._message)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(self._badge_row)
+        layout.addWidget(self._error)
+        layout.addWidget(self._stack, 1)
+        self._style_banner()
+        self._refresh()
+
+    # -- public API -------------------------------------------------------------------------
+
+    def set_preview(self, preview: Preview, integration: Integration, sample: SampleSet) -> None:
+        """Show ``preview`` (rendered from ``integration`` with ``sample``)."""
+        self._preview = preview
+        self._integration = integration
+        self._sample = sample
+        self._refresh()
+
+    def alert_type(self) -> AlertType:
+        """The alert type shown."""
+        return self._alert_type
+
+    def set_alert_type(self, alert_type: AlertType) -> None:
+        """Show ``alert_type``; emits :attr:`alert_type_changed` when it changes."""
+        self._type_buttons[alert_type].setChecked(True)
+
+    def reveal_secrets(self) -> bool:
+        """True when secret values are shown."""
+        return self._reveal.isChecked()
+
+    def set_reveal_secrets(self, reveal: bool) -> None:
+        """Tick or untick "Reveal secrets"; emits :attr:`reveal_toggled` when it changes."""
+        self._reveal.setChecked(reveal)
+
+    def current_text(self, part: str, request: int = -1) -> str:
+        """The text shown for ``part`` (mostly for tests).
+
+        Args:
+            part: ``url`` (the ``METHOD URL`` line), ``headers`` (``Name: value`` lines),
+                ``auth``, ``pretty``, ``raw`` (the body), ``badge``, ``message`` (shown when
+                nothing is sent) or ``error`` (the banner).
+            request: Which request of the alert type; by default the message step (the last).
+
+        Raises:
+            ValueError: for an unknown part.
+        """
+        if part not in PARTS:
+            raise ValueError(f"unknown part {part!r}: use one of {', '.join(PARTS)}")
+        if part == "badge":
+            return self._badge.text() if self._badge.isVisibleTo(self) else ""
+        if part == "message":
+            return self._message.text() if self._stack.currentWidget() is self._message else ""
+        if part == "error":
+            return self._error.text() if self._error.isVisibleTo(self) else ""
+        shown = self._shown_views()
+        if not shown:
+            return ""
+        return shown[request].text(part)
+
+    def request_count(self) -> int:
+        """How many requests are shown for the current alert type."""
+        return len(self._shown_views())
+
+    def code_view(self, part: str, request: int = -1) -> CodeView:
+        """The view showing ``pretty`` or ``raw`` body, or ``head`` (request line and headers)."""
+        view = self._shown_views()[request]
+        return {"pretty": view.pretty, "raw": view.raw, "head": view.head}[part]
+
+    def body_tabs(self, request: int = -1) -> QTabWidget:
+        """The Pretty/Raw tabs of a request."""
+        return self._shown_views()[request].tabs
+
+    def type_button(self, alert_type: AlertType) -> QToolButton:
+        """The selector button of ``alert_type``."""
+        return self._type_buttons[alert_type]
+
+    def reveal_checkbox(self) -> QCheckBox:
+        """The "Reveal secrets" check box."""
+        return self._reveal
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _shown_views(self) -> list[_RequestView]:
+        count = len(self._preview.requests.get(self._alert_type, ()))
+        return self._views[:count] if self._stack.currentIndex() == 0 else []
+
+    def _secrets(self) -> list[str] | None:
+        if self._reveal.isChecked() or self._integration is None or self._sample is None:
+            return None
+        return display_secrets(self._integration, self._sample)
+
+    def _refresh(self) -> None:
+        preview = self._preview
+        self._error.setText(
+            f"The preview could not be rendered: {preview.error}" if preview.error else ""
+        )
+        self._error.setVisible(bool(preview.error))
+        requests = preview.requests.get(self._alert_type, ())
+        if not requests:
+            self._show_message(self._nothing_sent_text())
+            return
+        secrets = self._secrets()
+        while len(self._views) < len(requests):
+            view = _RequestView()
+            self._views.append(view)
+            self._requests_layout.addWidget(view)
+        for index, view in enumerate(self._views):
+            if index < len(requests):
+                view.set_request(requests[index], secrets, index, len(requests))
+                view.show()
+                last = index == len(requests) - 1
+                self._requests_layout.setStretch(index, 1 if last else 0)
+            else:
+                view.hide()
+                self._requests_layout.setStretch(index, 0)
+        self._stack.setCurrentIndex(0)
+        text, tone, tooltip = badge_for(requests[-1])
+        self._badge.setText(text)
+        self._badge.setToolTip(tooltip)
+        self._badge.setStyleSheet(_badge_style(tone))
+        self._badge.show()
+        self._place_badge()
+
+    def _nothing_sent_text(self) -> str:
+        name = self._alert_type.value
+        if self._preview.error:
+            return "Nothing to show until the problem above is fixed."
+        if self._integration is None:
+            return "The preview appears here once an integration is open."
+        if not self._integration.steps:
+            return "The integration has no steps yet: add a step to see what Uptrends sends."
+        return f"No step has {name} ticked: Uptrends sends nothing for {name} alerts."
+
+    def _show_message(self, text: str) -> None:
+        self._message.setText(text)
+        self._stack.setCurrentWidget(self._message)
+        self._badge.hide()
+        for view in self._views:
+            view.hide()
+
+    def _style_banner(self) -> None:
+        self._error.setStyleSheet(banner_style(is_dark(self.palette())))
+
+    def _on_type_group_button_toggled(self, button: QToolButton, checked: bool) -> None:
+        if not checked:
+            return
+        alert_type = next(t for t, b in self._type_buttons.items() if b is button)
+        if alert_type is self._alert_type:
+            return
+        self._alert_type = alert_type
+        self._refresh()
+        self.alert_type_changed.emit(alert_type)
+
+    def _on_reveal_toggled(self, checked: bool) -> None:
+        self._refresh()
+        self.reveal_toggled.emit(checked)
+
+    def _place_badge(self) -> None:
+        """Keep the badge in the top row, or move it to a row of its own when too narrow."""
+        spacing = 16 + 3 * max(self._top_row.spacing(), 0) + 8
+        needed = (
+            self._selector.sizeHint().width()
+            + self._reveal.sizeHint().width()
+            + self._badge.sizeHint().width()
+            + spacing
+        )
+        margins = self.contentsMargins()
+        narrow = self.width() - margins.left() - margins.right() - 24 < needed
+        in_top = self._top_row.indexOf(self._badge) >= 0
+        if narrow and in_top:
+            self._top_row.removeWidget(self._badge)
+            self._badge_row.addWidget(self._badge)
+        elif not narrow and not in_top:
+            self._badge_row.removeWidget(self._badge)
+            self._top_row.addWidget(self._badge)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._place_badge()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style_banner()
