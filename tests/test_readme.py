@@ -20,7 +20,7 @@ def test_readme_starts_a_newcomer_with_exactly_two_commands_in_a_venv() -> None:
     assert len(commands) == 2
     for command in commands:
         assert command.startswith("python3 -m venv .venv && .venv/bin/pip install")
-    assert "uptrends-studio render demo" in commands[0]
+    assert commands[0].endswith("&& .venv/bin/uptrends-studio")  # opens the Studio on the demo
     assert "'.[test]'" in commands[1]
     assert "pytest" in commands[1]
 

@@ -18,6 +18,7 @@ from uptrends_studio.core.catalogue import load_catalogue
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.samples import DEFAULT_SAMPLE, find_sample
 from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.highlighter import guard_none_refcount
 from uptrends_studio.gui.main_window import DEMO_PATH, MainWindow
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.settings import Settings
@@ -89,10 +90,16 @@ def run(argv: Sequence[str]) -> int:
     app.setApplicationVersion(__version__)
     logging.basicConfig(level=logging.WARNING)
     _install_exception_hook(app)
+    guard_none_refcount()
     window, problems = build_window(args)
     window.show()
-    for problem in problems:
-        QMessageBox.critical(window, "Cannot open the file", problem)
     if quit_after_start:
-        QTimer.singleShot(500, window.close)
+        # Smoke test of a packaged build: start, render the preview, quit by itself.
+        for problem in problems:
+            sys.stderr.write(f"uptrends-studio: {problem}\n")
+        QTimer.singleShot(1000, app.quit)
+        return app.exec()
+    for problem in problems:
+        QTimer.singleShot(0, lambda p=problem: QMessageBox.critical(
+            window, "Cannot open the file", f"{p}\n\nThe built-in demo is open instead."))
     return app.exec()

@@ -443,8 +443,10 @@ class MessageTypesTab(QWidget):
                 label.hide()
                 label.deleteLater()
         self._problem_rows = []
-        while self._problems_layout.count():
-            self._problems_layout.takeAt(0)
+        while (item := self._problems_layout.takeAt(0)) is not None:
+            row = item.layout()
+            if row is not None:
+                row.deleteLater()
         if self._integration is None:
             return
         found = [d for d in coverage(self._integration) if d.code in COVERAGE_CODES]
