@@ -14,11 +14,20 @@ from uptrends_studio.gui.app import build_window
 
 
 def run_studio(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path),
-               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
     return subprocess.run(
         [sys.executable, "-m", "uptrends_studio", *args, "--quit-after-start"],
-        capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
+        check=False,
     )
 
 
@@ -34,8 +43,9 @@ def test_a_malformed_file_is_reported_and_the_demo_opens(qtbot: QtBot, tmp_path:
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window, problems = build_window([str(path)], settings)
     qtbot.addWidget(window)
-    assert problems == [f"{path}:1:2: not valid JSON: Expecting property name enclosed in "
-                        "double quotes"]
+    assert problems == [
+        f"{path}:1:2: not valid JSON: Expecting property name enclosed in double quotes"
+    ]
     assert window.document.integration.name == "Demo: Uptrends integration"
     assert window.document.path is None
 

@@ -159,3 +159,23 @@ def test_dropping_a_sample_file_switches_the_sample(window: MainWindow, tmp_path
     assert window.open_dropped(QUrl.fromLocalFile(str(path)))
     assert window.samples.sample.name == "DNS monitor"
     assert window.samples.key == str(path)
+
+
+def test_reveal_secrets_is_shared_by_the_preview_and_the_comparison(window: MainWindow) -> None:
+    window.message_types_tab.reveal_checkbox().setChecked(True)
+    assert window.preview_pane.reveal_secrets()
+    window.preview_pane.reveal_checkbox().setChecked(False)
+    assert not window.message_types_tab.reveal_secrets()
+    assert not window.context.reveal_secrets
+
+
+def test_theme_choice_is_applied_and_remembered(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    window.theme_actions["dark"].trigger()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    assert app.palette().window().color().lightness() < 80
+    assert window.settings.theme() == "dark"
+    window.theme_actions["light"].trigger()
+    assert app.palette().window().color().lightness() > 180

@@ -78,7 +78,10 @@ def test_steps_add_duplicate_reorder_remove(qtbot: QtBot, window: MainWindow) ->
     assert [s.name for s in window.document.integration.steps] == ["Step 2", "Send alert"]
     tab.duplicate_current_step()
     assert [s.name for s in window.document.integration.steps] == [
-        "Step 2", "Step 2 (copy)", "Send alert"]
+        "Step 2",
+        "Step 2 (copy)",
+        "Send alert",
+    ]
     tab.remove_current_step()
     assert len(window.document.integration.steps) == 2
 

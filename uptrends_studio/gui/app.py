@@ -22,6 +22,7 @@ from uptrends_studio.gui.highlighter import guard_none_refcount
 from uptrends_studio.gui.main_window import DEMO_PATH, MainWindow
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.settings import Settings
+from uptrends_studio.gui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ def run(argv: Sequence[str]) -> int:
     _install_exception_hook(app)
     guard_none_refcount()
     window, problems = build_window(args)
+    if window.settings.theme() != "system":
+        apply_theme(app, window.settings.theme())
     window.show()
     if quit_after_start:
         # Smoke test of a packaged build: start, render the preview, quit by itself.
@@ -100,6 +103,10 @@ def run(argv: Sequence[str]) -> int:
         QTimer.singleShot(1000, app.quit)
         return app.exec()
     for problem in problems:
-        QTimer.singleShot(0, lambda p=problem: QMessageBox.critical(
-            window, "Cannot open the file", f"{p}\n\nThe built-in demo is open instead."))
+        QTimer.singleShot(
+            0,
+            lambda p=problem: QMessageBox.critical(
+                window, "Cannot open the file", f"{p}\n\nThe built-in demo is open instead."
+            ),
+        )
     return app.exec()

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -19,6 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDockWidget,
     QFileDialog,
     QHeaderView,
@@ -50,6 +52,7 @@ from uptrends_studio.gui.preview_pane import PreviewPane
 from uptrends_studio.gui.sample_panel import SamplePanel
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.settings import Settings
+from uptrends_studio.gui.theme import THEMES, apply_theme
 from uptrends_studio.gui.variables_tab import VariablesTab
 from uptrends_studio.paths import resource_path
 
@@ -224,6 +227,17 @@ class MainWindow(QMainWindow):
                 )
             )
         view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for theme in THEMES:
+            action = theme_menu.addAction(theme.capitalize())
+            action.setCheckable(True)
+            action.setChecked(theme == self.settings.theme())
+            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+            self.theme_group.addAction(action)
+            self.theme_actions[theme] = action
+        view_menu.addSeparator()
         view_menu.addAction(self.sample_dock.toggleViewAction())
         view_menu.addAction(self.problems_dock.toggleViewAction())
         self.next_problem_action = self._action("Next problem", "F8", self.goto_next_problem)
@@ -248,6 +262,8 @@ class MainWindow(QMainWindow):
         self.controller.updated.connect(self._on_controller_updated)
         self.preview_pane.alert_type_changed.connect(self._on_preview_pane_alert_type_changed)
         self.preview_pane.reveal_toggled.connect(self._on_preview_pane_reveal_toggled)
+        self.preview_pane.reveal_toggled.connect(self.message_types_tab.set_reveal_secrets)
+        self.message_types_tab.reveal_toggled.connect(self.preview_pane.set_reveal_secrets)
         self.message_types_tab.step_activated.connect(self._on_message_types_step_activated)
         self.problems.doubleClicked.connect(self._on_problems_double_clicked)
         self.sample_panel.diagnostic_activated.connect(self.goto_diagnostic)
@@ -304,10 +320,17 @@ class MainWindow(QMainWindow):
         )
         self.problems_dock.setWindowTitle(f"Problems ({errors + warnings + notes})")
 
+    def set_theme(self, theme: str) -> None:
+        """Switch to a light, dark or system theme and remember it."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+        self.settings.set_theme(theme)
+        self.theme_actions[theme].setChecked(True)
+
     def set_alert_type(self, alert_type: AlertType) -> None:
         """Show ``alert_type`` in the preview (Ctrl+1/2/3)."""
-        self.preview_pane.set_alert_type(alert_type)
-        self._on_preview_pane_alert_type_changed(alert_type)
+        self.preview_pane.set_alert_type(alert_type)  # emits alert_type_changed when it changes
 
     def _on_preview_pane_alert_type_changed(self, alert_type: object) -> None:
         assert isinstance(alert_type, AlertType)

@@ -303,6 +303,7 @@ class PreviewPane(QWidget):
         selector = QWidget()
         selector.setObjectName("alertTypeSelector")
         selector.setStyleSheet(_SELECTOR_STYLE)
+        self._selector = selector
         type_row = QHBoxLayout(selector)
         type_row.setContentsMargins(0, 0, 0, 0)
         type_row.setSpacing(0)
@@ -553,3 +554,6 @@ class PreviewPane(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._style_banner()
+            # palette(...) in a style sheet is resolved when it is set: set it again.
+            self._selector.setStyleSheet("")
+            self._selector.setStyleSheet(_SELECTOR_STYLE)
