@@ -119,7 +119,9 @@ def test_function_editor_mapping_and_regex(qtbot: QtBot, window: MainWindow) -> 
     tab.functions.setCurrentRow(0)
     editor = tab.function_editor
     assert editor.mapping.rowCount() == 3
-    editor.mapping.item(2, 1).setText("ok")
+    cell = editor.mapping.item(2, 1)
+    assert cell is not None
+    cell.setText("ok")
     function = window.document.integration.functions[0]
     assert isinstance(function, MappingFunction)
     assert function.mapping[2].target == "ok"
