@@ -58,3 +58,30 @@ def test_a_file_argument_is_opened(qtbot: QtBot, tmp_path: Path) -> None:
     assert problems == []
     assert window.document.path == source
     assert window.windowTitle() == "v1.integration.json[*] — Uptrends Studio"
+
+
+def test_an_unexpected_exception_shows_a_dialog_and_keeps_the_document(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from uptrends_studio.gui.app import make_exception_hook
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window, _ = build_window([], settings)
+    qtbot.addWidget(window)
+    window.variables_tab.add_variable()
+    before = window.document.integration
+    shown: list[QMessageBox] = []
+    hook = make_exception_hook(shown.append)
+    try:
+        raise RuntimeError("boom in a slot")
+    except RuntimeError as exc:
+        hook(type(exc), exc, exc.__traceback__)
+    assert len(shown) == 1
+    assert "boom in a slot" in shown[0].text()
+    assert "nothing was lost" in shown[0].text()
+    assert "Traceback" in shown[0].detailedText()
+    assert window.document.integration == before
+    assert window.document.is_dirty()
+    window.document.load(before, None)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -179,3 +179,67 @@ def test_theme_choice_is_applied_and_remembered(window: MainWindow) -> None:
     assert window.settings.theme() == "dark"
     window.theme_actions["light"].trigger()
     assert app.palette().window().color().lightness() > 180
+
+
+def test_editing_a_sample_value_is_rendered(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtCore import Qt
+
+    panel = window.sample_panel
+    model = panel.values_view.model()
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "@monitor.notes")
+    assert model.setData(model.index(row, 1), 'Line "1"\nLine 2', Qt.ItemDataRole.EditRole)
+    qtbot.waitUntil(
+        lambda: '"notes": "Line \\"1\\"\\nLine 2"' in window.preview_pane.current_text("raw"),
+        timeout=5000,
+    )
+
+
+def test_switching_type_shows_the_ok_steps_url(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "two.integration.json"
+    path.write_text(
+        '{"format": "uptrends-studio.integration", "version": 1, "name": "Two", '
+        '"variables": [{"name": "ApiUrl", "value": "https://api.test"}], "steps": ['
+        '{"name": "Create", "alertTypes": ["Error", "Reminder"], "url": "{{ApiUrl}}/alerts"},'
+        '{"name": "Resolve", "alertTypes": ["Ok"], '
+        '"url": "{{ApiUrl}}/alerts/{{@incident.key}}/close"}]}',
+        encoding="utf-8",
+    )
+    window.document.undo_stack.setClean()
+    assert window.open_path(path)
+    qtbot.waitUntil(lambda: "Resolve" in str(window.controller.preview.requests), timeout=5000)
+    assert window.preview_pane.current_text("url").endswith("https://api.test/alerts")
+    window.type_actions[AlertType.OK].trigger()
+    assert "/close" in window.preview_pane.current_text("url")
+    assert window.preview_pane.current_text("url").startswith("POST https://api.test/alerts/")
+
+
+def test_save_and_reopen_gives_the_same_document(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.customizations_tab.add_new_step()
+    window.variables_tab.add_variable()
+    path = tmp_path / "round.integration.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    assert window.save()
+    edited = window.document.integration
+    window.new_blank()
+    assert window.document.integration != edited
+    window.document.undo_stack.setClean()
+    window.document.load(window.document.integration, None)
+    assert window.open_path(path)
+    assert window.document.integration == edited
+    assert not window.isWindowModified()
+
+
+def test_completion_in_the_body_inserts_a_complete_token(qtbot: QtBot, window: MainWindow) -> None:
+    window.tabs.setCurrentWidget(window.customizations_tab)
+    body = window.customizations_tab.step_editor.body
+    body.goto(1, 2)
+    qtbot.keyClicks(body, "{{@incident.k")
+    qtbot.waitUntil(body.completion_visible, timeout=3000)
+    popup = body.completer.popup()
+    assert popup.model().rowCount() >= 1
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert window.document.integration.steps[0].body.startswith("{{{@incident.key}}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -30,21 +30,30 @@ ORGANISATION = "Uptrends Studio"
 APPLICATION = "Uptrends Studio"
 
 
-def _install_exception_hook(app: QApplication) -> None:
+ExceptionHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+
+
+def make_exception_hook(
+    show: Callable[[QMessageBox], object] = QMessageBox.exec,
+) -> ExceptionHook:
+    """A ``sys.excepthook`` that logs a bug and tells the user, leaving the document open.
+
+    ``show`` displays the dialog (tests pass a function that records it instead).
+    """
+
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         log.error("unexpected error", exc_info=(kind, value, tb))
-        text = "".join(traceback.format_exception(kind, value, tb))
         box = QMessageBox(
             QMessageBox.Icon.Critical,
             "Unexpected error",
             f"Uptrends Studio hit an unexpected problem: {value}\n\n"
-            "Your document is still open; save it under a new name to be safe.",
+            "Your document is still open and nothing was lost. Save it (under a new name "
+            "to be safe) and report the details below.",
         )
-        box.setDetailedText(text)
-        box.exec()
+        box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
+        show(box)
 
-    sys.excepthook = hook
-    del app
+    return hook
 
 
 def build_window(
@@ -90,7 +99,7 @@ def run(argv: Sequence[str]) -> int:
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
     logging.basicConfig(level=logging.WARNING)
-    _install_exception_hook(app)
+    sys.excepthook = make_exception_hook()
     guard_none_refcount()
     window, problems = build_window(args)
     if window.settings.theme() != "system":

@@ -152,7 +152,7 @@ class StepEditor(QWidget):
         top = QFormLayout()
         top.addRow("Step &name", self.name)
         top.addRow("Message types", types_row)
-        top.addRow("Method and &URL", request_row)
+        top.addRow("Method and URL", request_row)
         top.addRow("Request headers", headers_widget)
         body_box = QGroupBox("Request body")
         body_layout = QVBoxLayout(body_box)
@@ -473,20 +473,22 @@ class CustomizationsTab(QWidget):
         self.remove_function = QPushButton("Remove")
         self.function_editor = FunctionEditor(context)
 
+        # Steps listed above the editor (as on the Uptrends screen), so the editor gets the
+        # full width; the list is short and the splitter lets it grow.
         steps_side = QWidget()
-        steps_layout = QVBoxLayout(steps_side)
+        steps_layout = QHBoxLayout(steps_side)
         steps_layout.setContentsMargins(0, 0, 0, 0)
-        steps_layout.addWidget(QLabel("Steps"))
         steps_layout.addWidget(self.steps, 1)
-        step_buttons = QHBoxLayout()
+        step_buttons = QVBoxLayout()
         for button in (self.add_step, self.duplicate_step, self.remove_step):
             step_buttons.addWidget(button)
+        step_buttons.addStretch(1)
         steps_layout.addLayout(step_buttons)
-        steps_split = QSplitter(Qt.Orientation.Horizontal)
+        steps_split = QSplitter(Qt.Orientation.Vertical)
         steps_split.addWidget(steps_side)
         steps_split.addWidget(step_scroll)
         steps_split.setStretchFactor(1, 1)
-        steps_split.setSizes([220, 700])
+        steps_split.setSizes([96, 700])
 
         functions_side = QWidget()
         functions_layout = QVBoxLayout(functions_side)

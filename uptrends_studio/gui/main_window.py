@@ -56,6 +56,7 @@ from uptrends_studio.gui.theme import THEMES, apply_theme
 from uptrends_studio.gui.variables_tab import VariablesTab
 from uptrends_studio.paths import resource_path
 
+PRESENTATION_SCALE = 1.5
 FILE_FILTER = "Uptrends integrations (*.integration.json);;JSON files (*.json);;All files (*)"
 DEMO_PATH = resource_path("demo.integration.json")
 
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.catalogue = catalogue
         self.settings = settings
         self.setAcceptDrops(True)
+        self._docks_before: list[QDockWidget] = []
         self.setMinimumSize(QSize(900, 560))
 
         self.context = StudioEditorContext(document, samples, catalogue)
@@ -133,6 +135,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.message_types_tab, "Message types")
         self.tabs.addTab(self.test_tab, "Test")
         self.preview_pane = PreviewPane()
+        self.preview_pane.setMinimumWidth(400)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.preview_pane)
@@ -171,6 +174,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_state()
         self._update_title()
+        if settings.presentation():
+            self.set_presentation_mode(True)
         self.controller.refresh_now()
 
     # -- construction -------------------------------------------------------------------------
@@ -237,6 +242,11 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
             self.theme_group.addAction(action)
             self.theme_actions[theme] = action
+        self.presentation_action = self._action(
+            "&Presentation mode (larger text)", "F11", self.set_presentation_mode
+        )
+        self.presentation_action.setCheckable(True)
+        view_menu.addAction(self.presentation_action)
         view_menu.addSeparator()
         view_menu.addAction(self.sample_dock.toggleViewAction())
         view_menu.addAction(self.problems_dock.toggleViewAction())
@@ -287,7 +297,7 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([760, 520])
+            self.splitter.setSizes([600, 480])
         if self.document.path is not None:
             self.sample_panel.set_default_folder(self.document.path.parent)
 
@@ -319,6 +329,28 @@ class MainWindow(QMainWindow):
             f"sample: {sample.name}"
         )
         self.problems_dock.setWindowTitle(f"Problems ({errors + warnings + notes})")
+
+    def set_presentation_mode(self, on: bool) -> None:
+        """Larger text everywhere (editors, preview, tables) for a room; F11 toggles it."""
+        self.presentation_action.setChecked(on)
+        if on == bool(self.styleSheet()):
+            return
+        size = self.font().pointSizeF() * PRESENTATION_SCALE
+        self.setStyleSheet(f"* {{ font-size: {size:.0f}pt; }}" if on else "")
+        # Room for the editor and the preview: the docks step aside (and come back after).
+        if on:
+            self._docks_before = [
+                d for d in (self.sample_dock, self.problems_dock) if d.isVisible()
+            ]
+            for dock in self._docks_before:
+                dock.hide()
+        else:
+            for dock in self._docks_before:
+                dock.show()
+            self._docks_before = []
+        for widget in self.findChildren(QWidget):
+            widget.updateGeometry()
+        self.settings.set_presentation(on)
 
     def set_theme(self, theme: str) -> None:
         """Switch to a light, dark or system theme and remember it."""

@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -314,7 +314,6 @@ class PreviewPane(QWidget):
             button.setText(alert_type.value)
             button.setCheckable(True)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setMinimumWidth(72)
             button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
             button.setToolTip(f"Show what is sent for {alert_type.value} alerts (Ctrl+{number})")
             button.setAccessibleName(f"Show {alert_type.value} message")
@@ -322,6 +321,7 @@ class PreviewPane(QWidget):
             self._type_buttons[alert_type] = button
             type_row.addWidget(button)
         self._type_buttons[AlertType.ERROR].setChecked(True)
+        self._fit_type_buttons()
         self._type_group.buttonToggled.connect(self._on_type_group_button_toggled)
 
         self._reveal = QCheckBox("Reveal secrets")
@@ -550,8 +550,18 @@ class PreviewPane(QWidget):
         super().resizeEvent(event)
         self._place_badge()
 
+    def _fit_type_buttons(self) -> None:
+        """Never elide "Reminder": each button is at least as wide as its bold text."""
+        for button in self._type_buttons.values():
+            font = button.font()
+            font.setBold(True)
+            width = QFontMetrics(font).horizontalAdvance(button.text())
+            button.setMinimumWidth(width + 2 * 16 + 6)
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_type_buttons()
         if event.type() == QEvent.Type.PaletteChange:
             self._style_banner()
             # palette(...) in a style sheet is resolved when it is set: set it again.

@@ -58,6 +58,14 @@ class Settings:
         """Store the theme preference."""
         self._store.setValue("preferences/theme", theme)
 
+    def presentation(self) -> bool:
+        """Whether presentation mode (larger text) was on when the Studio was last closed."""
+        return str(self._store.value("preferences/presentation", "false")).lower() == "true"
+
+    def set_presentation(self, on: bool) -> None:
+        """Remember presentation mode."""
+        self._store.setValue("preferences/presentation", "true" if on else "false")
+
     def reveal_secrets(self) -> bool:
         """Whether the preview shows secret values (off by default; not remembered on disk)."""
         return False
