@@ -240,6 +240,7 @@ def test_completion_in_the_body_inserts_a_complete_token(qtbot: QtBot, window: M
     qtbot.keyClicks(body, "{{@incident.k")
     qtbot.waitUntil(body.completion_visible, timeout=3000)
     popup = body.completer.popup()
+    assert popup is not None
     assert popup.model().rowCount() >= 1
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert window.document.integration.steps[0].body.startswith("{{{@incident.key}}")
