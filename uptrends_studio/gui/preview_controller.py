@@ -6,14 +6,34 @@ from functools import partial
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
+from uptrends_studio.core.bodies import BodyKind
 from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.model import Integration
 from uptrends_studio.core.preview import Preview, compute_preview
+from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.gui.code_view import pretty_json
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.workers import LatestOnlyRunner
 
 DEBOUNCE_MS = 150
 """Quiet time after the last keystroke before the preview is recomputed."""
+
+
+def compute_and_prepare(
+    integration: Integration, sample: SampleSet, catalogue: Catalogue
+) -> Preview:
+    """Compute the preview and pretty-print its JSON bodies, on the worker thread.
+
+    ``pretty_json`` is cached, so the preview pane and the Message types tab then find the
+    indented text ready instead of re-indenting a 1 MB body on the UI thread.
+    """
+    preview = compute_preview(integration, sample, catalogue)
+    for requests in preview.requests.values():
+        for request in requests:
+            if request.body_kind is BodyKind.JSON:
+                pretty_json(request.body)
+    return preview
 
 
 class PreviewController(QObject):
@@ -60,7 +80,7 @@ class PreviewController(QObject):
         """Start a computation now with the current document and sample."""
         self._timer.stop()
         job = partial(
-            compute_preview, self._document.integration, self._samples.sample, self._catalogue
+            compute_and_prepare, self._document.integration, self._samples.sample, self._catalogue
         )
         self._runner.submit(job)
         self.busy_changed.emit(True)
