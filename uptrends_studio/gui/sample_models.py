@@ -191,6 +191,22 @@ class SampleTableModel(QAbstractTableModel):
         self.edited.emit(sample)
         return row
 
+    def _rename_row(
+        self, row: int, value: str, rename: Callable[[SampleSet, str, str], SampleSet]
+    ) -> bool:
+        """Rename the key of ``row`` with ``rename``; a refused name is reported, not applied."""
+        old = self._keys[row]
+        if value.strip() == old:
+            return True
+        try:
+            sample = rename(self._sample, old, value)
+        except ValueError as exc:
+            self.refused.emit(str(exc).capitalize())
+            return False
+        self._keys[row] = value.strip()
+        self._apply(sample)
+        return True
+
     def _remove_rows(
         self, rows: Iterable[int], edit: Callable[[SampleSet, str], SampleSet]
     ) -> None:
@@ -548,16 +564,7 @@ class CustomFieldsModel(SampleTableModel):
             return False
         name = self._keys[index.row()]
         if index.column() == self.NAME:
-            if value.strip() == name:
-                return True
-            try:
-                sample = se.rename_custom_field(self._sample, name, value)
-            except ValueError as exc:
-                self.refused.emit(str(exc).capitalize())
-                return False
-            self._keys[index.row()] = value.strip()
-            self._apply(sample)
-            return True
+            return self._rename_row(index.row(), value, se.rename_custom_field)
         if index.column() == self.VALUE and self._sample.custom_fields.get(name) != value:
             self._apply(se.set_custom_field(self._sample, name, value))
         return index.column() == self.VALUE
@@ -644,16 +651,7 @@ class VaultModel(SampleTableModel):
             return False
         item = self._keys[index.row()]
         if index.column() == self.ITEM:
-            if value.strip() == item:
-                return True
-            try:
-                sample = se.rename_vault_item(self._sample, item, value)
-            except ValueError as exc:
-                self.refused.emit(str(exc).capitalize())
-                return False
-            self._keys[index.row()] = value.strip()
-            self._apply(sample)
-            return True
+            return self._rename_row(index.row(), value, se.rename_vault_item)
         field = self._FIELDS.get(index.column())
         if field is None:
             return False
