@@ -163,7 +163,7 @@ def _with_header(fmt: str) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-def _load_or_error(load: Callable[[], T]) -> T | None:
+def _assert_loads_or_reports(load: Callable[[], T]) -> T | None:
     """Call ``load``; the project's own errors are fine (and must say something), others fail."""
     try:
         return load()
@@ -352,17 +352,19 @@ def test_hex_to_base64_matches_the_bytes(data: bytes) -> None:
 
 @given(st.one_of(st.text(), TEMPLATE_TEXT, JSON_VALUES.map(json.dumps)))
 def test_integration_loads_raises_only_studio_errors(text: str) -> None:
-    _load_or_error(lambda: integration_file.loads(text))
+    _assert_loads_or_reports(lambda: integration_file.loads(text))
 
 
 @given(st.one_of(st.binary(), TEMPLATE_TEXT.map(lambda text: text.encode("utf-16"))))
 def test_integration_bytes_raise_only_studio_errors(raw: bytes) -> None:
     # What load() does with the bytes of a file.
-    _load_or_error(lambda: integration_file.from_document(jsonfile.parse_json_bytes(raw, "x"), "x"))
+    _assert_loads_or_reports(
+        lambda: integration_file.from_document(jsonfile.parse_json_bytes(raw, "x"), "x")
+    )
 
 
-def _check_integration_document(document: Any) -> None:
-    integration = _load_or_error(lambda: integration_file.loads(json.dumps(document)))
+def _assert_integration_round_trips(document: Any) -> None:
+    integration = _assert_loads_or_reports(lambda: integration_file.loads(json.dumps(document)))
     if integration is not None:
         # Whatever opens, saves to a file that opens to the same integration: nothing is lost.
         assert integration_file.loads(integration_file.dumps(integration)) == integration
@@ -370,16 +372,18 @@ def _check_integration_document(document: Any) -> None:
 
 @given(st.one_of(_with_header(integration_file.FORMAT), JSON_VALUES))
 def test_integration_documents_raise_only_studio_errors(document: Any) -> None:
-    _check_integration_document(document)
+    _assert_integration_round_trips(document)
 
 
 @given(_mutated(DEMO_TEXT))
 def test_mutated_demo_integration_raises_only_studio_errors(document: Any) -> None:
-    _check_integration_document(document)
+    _assert_integration_round_trips(document)
 
 
-def _load_sample(document: Any) -> None:
-    sample = _load_or_error(lambda: sample_from_document(document, "x.sample.json", CATALOGUE))
+def _assert_sample_round_trips(document: Any) -> None:
+    sample = _assert_loads_or_reports(
+        lambda: sample_from_document(document, "x.sample.json", CATALOGUE)
+    )
     if sample is not None:
         # Whatever opens, saves to a file that opens to the same sample set.
         saved = json.loads(jsonfile.dumps(sample_to_document(sample)))
@@ -388,12 +392,12 @@ def _load_sample(document: Any) -> None:
 
 @given(st.one_of(_with_header("uptrends-studio.sample"), JSON_VALUES))
 def test_sample_documents_raise_only_studio_errors(document: Any) -> None:
-    _load_sample(document)
+    _assert_sample_round_trips(document)
 
 
 @given(_mutated(SAMPLE_TEXT))
 def test_mutated_sample_raises_only_studio_errors(document: Any) -> None:
-    _load_sample(document)
+    _assert_sample_round_trips(document)
 
 
 # -- save and load -------------------------------------------------------------------------------
