@@ -248,7 +248,8 @@ def test_minimal_file_gets_the_documented_defaults(tmp_path: Path) -> None:
     assert model.functions == ()
     (step,) = model.steps
     assert (step.name, step.method, step.url, step.body) == ("Step 1", "POST", "", "")
-    assert step.alert_types == ()
+    # Like Uptrends' new single step: used for every alert type ([] would make a helper step).
+    assert step.alert_types == (AlertType.ERROR, AlertType.REMINDER, AlertType.OK)
     assert step.authentication == Authentication(AuthType.NONE, "", "")
 
 

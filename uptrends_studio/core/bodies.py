@@ -145,6 +145,17 @@ def _syntax_error(
     )
 
 
+class _NotJsonError(ValueError):
+    def __init__(self, word: str) -> None:
+        super().__init__(word)
+        self.word = word
+
+
+def _refuse_constant(word: str) -> object:
+    """Python's json accepts NaN and Infinity; real JSON parsers do not."""
+    raise _NotJsonError(word)
+
+
 def validate_json(
     template: Template, rendered: Rendered, field: str, catalogue: Catalogue
 ) -> list[Diagnostic]:
@@ -152,10 +163,28 @@ def validate_json(
     text = rendered.text
     if not text.strip():
         return []
+    if text.startswith("\ufeff"):
+        return [
+            _syntax_error(
+                template,
+                rendered,
+                field,
+                0,
+                "JSON",
+                "it starts with an invisible byte-order mark (U+FEFF); remove it",
+                catalogue,
+            )
+        ]
     try:
-        json.loads(text)
+        json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         return [_syntax_error(template, rendered, field, exc.pos, "JSON", exc.msg, catalogue)]
+    except _NotJsonError as exc:
+        position = text.find(exc.word)
+        detail = f"{exc.word} is not a JSON value (use null or a string)"
+        return [
+            _syntax_error(template, rendered, field, max(position, 0), "JSON", detail, catalogue)
+        ]
     except RecursionError:
         return [
             Diagnostic(
@@ -216,7 +245,7 @@ def body_diagnostics(
         found += free_text_unencoded(template, field, catalogue, "@XmlEncode", "XML")
         found += validate_xml(template, rendered, field, catalogue)
     elif kind is BodyKind.TEXT and step.header("Content-Type") is None:
-        stripped = step.body.lstrip()
+        stripped = rendered.text.lstrip()
         if stripped[:1] in ("{", "[", "<") and step.method != "GET":
             guess = "XML" if stripped.startswith("<") else "JSON"
             found.append(

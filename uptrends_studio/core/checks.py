@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import regex
+
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, LineIndex, Severity, locate, merge
 from uptrends_studio.core.evaluator import render
@@ -145,15 +147,17 @@ def function_diagnostics(
         field = f"functions[{index}]"
         if isinstance(function, RegexFunction):
             try:
-                re.compile(function.pattern)
-            except re.error as exc:
-                position = exc.pos or 0
+                regex.compile(function.pattern)
+            except regex.error as exc:
+                # regex.error carries pos and msg at run time; its stubs do not declare them.
+                raw_position = getattr(exc, "pos", None) or 0
+                position = min(raw_position, max(len(function.pattern) - 1, 0))
                 found.append(
                     locate(
                         Diagnostic(
                             Severity.ERROR,
                             "invalid-regex",
-                            f"invalid regular expression: {exc.msg}",
+                            f"invalid regular expression: {getattr(exc, 'msg', exc)}",
                             f"{field}.pattern",
                             position,
                             position + 1,

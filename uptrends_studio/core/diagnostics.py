@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -72,6 +73,9 @@ class Diagnostic:
         return f"{where}: {self.severity.value}: {self.message}{types} [{self.code}]"
 
 
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
 class LineIndex:
     """Maps offsets in a text to 1-based (line, column) pairs in O(log n)."""
 
@@ -79,11 +83,15 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
+        if "\r" in text:
+            # \r\n, a lone \r and \n all end a line (as in editors and XML parsers).
+            starts += [m.end() for m in _LINE_BREAK_RE.finditer(text)]
+        else:
+            find = text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
         self._starts = starts
 
     def position(self, offset: int) -> tuple[int, int]:

@@ -137,7 +137,9 @@ class _Evaluator:
         field_name: str,
         form_encode: bool,
         report: Callable[[Diagnostic], None],
+        active: frozenset[str] = frozenset(),
     ) -> None:
+        self.active = active  # user functions whose HMAC key is being rendered (cycle guard)
         self.template = template
         self.source = template.source
         self.scope = scope
@@ -180,7 +182,8 @@ class _Evaluator:
             else:
                 text = self.token(node)
                 literal = False
-                if self.form_encode and not _is_call_to(node, "@urlencode"):
+                sent_as_written = text == self.source[node.start : node.end]
+                if self.form_encode and not sent_as_written and not _is_call_to(node, "@urlencode"):
                     text = fn.url_encode(text)
             self.grow(len(text))
             parts.append(text)
@@ -261,10 +264,10 @@ class _Evaluator:
                 )
                 return self.verbatim(token)
             argument = self.nodes_text(token.args or ())
-            key = ""
-            if isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
-                key = self.key_text(function)
             try:
+                key = ""
+                if isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
+                    key = self.key_text(function)
                 return fn.apply_user_function(function, argument, key)
             except fn.FunctionError as exc:
                 severity = Severity.WARNING if exc.fallback is not None else Severity.ERROR
@@ -283,7 +286,16 @@ class _Evaluator:
     def key_text(self, function: HashFunction) -> str:
         # The HMAC key is itself a template (vault references allowed); its problems are
         # reported on the function's key field by the checker, not here.
-        key_eval = _Evaluator(parse(function.key), self.scope, self.field, False, _ignore)
+        if function.name in self.active:
+            raise fn.FunctionError(f"the key of {function.name} refers to {function.name} itself")
+        key_eval = _Evaluator(
+            parse(function.key),
+            self.scope,
+            self.field,
+            False,
+            _ignore,
+            self.active | {function.name},
+        )
         text, _ = key_eval.render()
         return text
 

@@ -20,6 +20,8 @@ import uuid
 from datetime import datetime, timedelta
 from urllib.parse import quote_plus
 
+import regex
+
 from uptrends_studio.core.dotnet_format import DateFormatError, format_datetime
 from uptrends_studio.core.model import (
     HashFunction,
@@ -42,12 +44,21 @@ class FunctionError(ValueError):
 
 
 def json_encode(text: str) -> str:
-    r"""Escape for the inside of a JSON string: ``"`` ``\`` and control characters only.
+    r"""Escape for the inside of a JSON string, as Newtonsoft's default string escaping does.
 
-    ``/``, non-ASCII characters and ``< > & '`` are kept as they are (Newtonsoft's default
-    string escaping, which the KB's examples match).
+    ``"`` ``\``, control characters and the line separators U+0085, U+2028 and U+2029 are
+    escaped; ``/``, other non-ASCII characters and ``< > & '`` are kept as they are (the KB's
+    examples match this).
     """
-    return json.dumps(text, ensure_ascii=False)[1:-1]
+    encoded = json.dumps(text, ensure_ascii=False)[1:-1]
+    if "\u0085" in encoded or "\u2028" in encoded or "\u2029" in encoded:
+        # Newtonsoft escapes these line separators too (they break JavaScript string literals).
+        encoded = (
+            encoded.replace("\u0085", "\\u0085")
+            .replace("\u2028", "\\u2028")
+            .replace("\u2029", "\\u2029")
+        )
+    return encoded
 
 
 def json_decode(text: str) -> str:
@@ -63,6 +74,14 @@ def json_decode(text: str) -> str:
         except (ValueError, RecursionError):
             continue
         if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise FunctionError(
+                        "the text decodes to an unpaired surrogate (\\ud800-\\udfff), which "
+                        "is not text"
+                    ) from None
             return value
     raise FunctionError("the text contains a backslash that is not a valid JSON escape")
 
@@ -266,6 +285,10 @@ def random_us_medicare(rng: random.Random) -> str:
     return "".join(rng.choice(chars) for chars in layout)
 
 
+REGEX_TIMEOUT_SECONDS = 1.0
+"""A regex UDF that runs longer than this on one input is stopped (the ``regex`` engine's
+timeout), so a pathological pattern cannot hang the preview."""
+
 MAX_REGEX_INPUT = 1_000_000
 """Regex UDFs see at most this many characters of input (the largest Uptrends value is 1 MB)."""
 
@@ -286,10 +309,17 @@ def apply_user_function(function: UserFunction, argument: str, key: str = "") ->
         )
     if isinstance(function, RegexFunction):
         try:
-            pattern = re.compile(function.pattern)
-        except re.error as exc:
+            pattern = regex.compile(function.pattern)
+        except regex.error as exc:
             raise FunctionError(f"invalid regular expression: {exc}") from None
-        match = pattern.search(argument[:MAX_REGEX_INPUT])
+        try:
+            match = pattern.search(argument[:MAX_REGEX_INPUT], timeout=REGEX_TIMEOUT_SECONDS)
+        except TimeoutError:
+            raise FunctionError(
+                f"the pattern took more than {REGEX_TIMEOUT_SECONDS:g} s on this input "
+                "(catastrophic backtracking?); renders empty",
+                fallback="",
+            ) from None
         if match is None:
             raise FunctionError(
                 f"the pattern does not match {_short(argument)}; renders empty", fallback=""

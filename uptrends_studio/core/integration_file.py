@@ -148,7 +148,10 @@ def _steps(reader: Reader, value: object) -> tuple[Step, ...]:
         data = reader.obj(item, where, _STEP)
         types_where = pointer(where, "alertTypes")
         types: list[AlertType] = []
-        for type_index, raw in enumerate(reader.array(data.get("alertTypes", []), types_where)):
+        # Left out: a step used for every type, as Uptrends' new single step; [] = helper step.
+        default_types = [t.value for t in ALERT_TYPES]
+        raw_types = data.get("alertTypes", default_types)
+        for type_index, raw in enumerate(reader.array(raw_types, types_where)):
             name = reader.choice(
                 raw, pointer(types_where, type_index), tuple(t.value for t in ALERT_TYPES)
             )

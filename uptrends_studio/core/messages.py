@@ -8,6 +8,7 @@ the helpers do not run either).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -199,8 +200,28 @@ class Renderer:
             value = run(f"headers[{header_index}].value", header.value)
             name = header.name.strip()
             headers.append((name, value))
-            if content_type is None and name.lower() == "content-type":
-                content_type = value
+            value_index = LineIndex(header.value)
+            diagnostics.extend(
+                locate(d, value_index)
+                for d in header_diagnostics(
+                    f"{prefix}.headers[{header_index}]",
+                    name,
+                    fields[f"headers[{header_index}].value"],
+                )
+            )
+            if name.lower() == "content-type":
+                if content_type is None:
+                    content_type = value
+                else:
+                    diagnostics.append(
+                        Diagnostic(
+                            Severity.WARNING,
+                            "duplicate-content-type",
+                            "a second Content-Type header: the first one decides how the body "
+                            "is checked, and targets may read either",
+                            f"{prefix}.headers[{header_index}].name",
+                        )
+                    )
         kind = body_kind(content_type)
         body = run("body", step.body, form=kind is BodyKind.FORM)
         auth = step.authentication
@@ -242,6 +263,41 @@ class Renderer:
             self.render_step(sel.index, data, helper=sel.helper)
             for sel in select_steps(self.integration, alert_type)
         )
+
+
+_HEADER_NAME_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+
+def header_diagnostics(field_prefix: str, name: str, value: Rendered) -> list[Diagnostic]:
+    """An unusable header name, or a rendered value with a line break (invalid HTTP)."""
+    found: list[Diagnostic] = []
+    if not _HEADER_NAME_RE.match(name):
+        problem = "is empty" if not name else "may only use letters, digits and !#$%&'*+-.^_`|~"
+        found.append(
+            Diagnostic(
+                Severity.ERROR,
+                "bad-header-name",
+                f"header name {name!r} {problem}; the request cannot be sent",
+                f"{field_prefix}.name",
+                0,
+                len(name),
+            )
+        )
+    match = re.search(r"[\r\n]", value.text)
+    if match is not None:
+        start, end = value.source_offset(match.start())
+        found.append(
+            Diagnostic(
+                Severity.ERROR,
+                "header-line-break",
+                "the rendered header value contains a line break: HTTP clients refuse to send it "
+                "(free text such as a description does not belong in a header)",
+                f"{field_prefix}.value",
+                start,
+                max(end, start + 1),
+            )
+        )
+    return found
 
 
 def _with_type(diagnostic: Diagnostic, alert_type: AlertType) -> Diagnostic:

@@ -17,6 +17,7 @@ parser never raises on any input; problems are returned as :class:`ParseIssue` v
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -106,7 +107,15 @@ class Template:
 
 
 class _Parser:
-    __slots__ = ("_close_cache", "_last_call_close", "issues", "source")
+    __slots__ = (
+        "_call_closes",
+        "_close_cache",
+        "_dead_scans",
+        "_last_call_close",
+        "_memo",
+        "issues",
+        "source",
+    )
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -114,11 +123,17 @@ class _Parser:
         # (searched from, found at): the next "}}" after any position in between is the same,
         # so a run of stray "{{" does not rescan the text (keeps parsing linear).
         self._close_cache = (0, -2)
-        # A call opened after the last ")}}" of the text can never close.
-        last = -1
-        for match in _CALL_CLOSE_RE.finditer(source):
-            last = match.start()
-        self._last_call_close = last
+        # (opening, depth) -> result: a caller that re-scans after a failed inner call must not
+        # parse the same nested tokens again (that was exponential in the nesting depth).
+        self._memo: dict[tuple[int, int], Token | None] = {}
+        self._dead_scans: set[tuple[int, int]] = set()
+        # Every ")}}" of the text, in order; a call opened after the last one never closes.
+        self._call_closes = [(m.start(), m.end()) for m in _CALL_CLOSE_RE.finditer(source)]
+        self._last_call_close = self._call_closes[-1][0] if self._call_closes else -1
+
+    def _next_call_close(self, pos: int) -> tuple[int, int] | None:
+        index = bisect.bisect_left(self._call_closes, (pos, -1))
+        return self._call_closes[index] if index < len(self._call_closes) else None
 
     def _find_close(self, pos: int) -> int:
         searched_from, found = self._close_cache
@@ -155,6 +170,14 @@ class _Parser:
 
     def parse_token(self, opening: int, depth: int) -> Token | None:
         """Parse the token whose ``{{`` is at ``opening``; ``None`` (plus an issue) if broken."""
+        key = (opening, depth)
+        if key in self._memo:
+            return self._memo[key]
+        result = self._parse_token(opening, depth)
+        self._memo[key] = result
+        return result
+
+    def _parse_token(self, opening: int, depth: int) -> Token | None:
         source = self.source
         pos = opening + 2
         ws = _WS_RE.match(source, pos)
@@ -214,16 +237,24 @@ class _Parser:
         pos = args_start
         closed_at = -1
         close_end = -1
+        # A scan of call arguments at this depth that reaches the same next "{{" or ")}}" ends
+        # the same way; remembering the dead ends keeps unclosed nested calls linear.
+        visited: list[tuple[int, int]] = []
         while pos <= self._last_call_close:
             match = _CALL_SCAN_RE.search(source, pos)
             if match is None:
                 break
+            state = (match.start(), depth)
+            if state in self._dead_scans:
+                break
+            visited.append(state)
             if match.group() == "{{":
                 inner_open = match.start()
                 while inner_open + 2 < len(source) and source[inner_open + 2] == "{":
                     inner_open += 1
-                inner: Token | None = None
                 if depth >= MAX_DEPTH:
+                    # Deeper tokens are text: the call ends at the next ")}}" (one issue, and
+                    # no scan over every "{{" in between, which made deep input quadratic).
                     self.issues.append(
                         ParseIssue(
                             "too-deep",
@@ -232,8 +263,11 @@ class _Parser:
                             inner_open + 2,
                         )
                     )
-                else:
-                    inner = self.parse_token(inner_open, depth + 1)
+                    close = self._next_call_close(inner_open + 2)
+                    if close is not None:
+                        closed_at, close_end = close
+                    break
+                inner = self.parse_token(inner_open, depth + 1)
                 if inner is None:
                     pos = inner_open + 2
                     continue
@@ -246,6 +280,7 @@ class _Parser:
             close_end = match.end()
             break
         if closed_at == -1:
+            self._dead_scans.update(visited)
             self.issues.append(
                 ParseIssue(
                     "unclosed-call",

@@ -225,6 +225,10 @@ def alert_data(sample: SampleSet, alert_type: AlertType, catalogue: Catalogue) -
     zone = _zone(timezone, file, "/timezone")
     stamp = parse_utc(values["@alert.timestampUtc"], file, pointer(where, "@alert.timestampUtc"))
     first = parse_utc(values["@alert.firstErrorUtc"], file, pointer(where, "@alert.firstErrorUtc"))
+    # Uptrends writes the *Utc values without offset or Z: a sample's "...+02:00" is shown
+    # converted, the way Uptrends would have written it.
+    values["@alert.timestampUtc"] = _iso(stamp)
+    values["@alert.firstErrorUtc"] = _iso(first)
     try:
         derived = _derived(alert_type, stamp, first, zone, culture)
     except (OverflowError, ValueError):

@@ -276,6 +276,7 @@ class MainWindow(QMainWindow):
         self.message_types_tab.reveal_toggled.connect(self.preview_pane.set_reveal_secrets)
         self.message_types_tab.step_activated.connect(self._on_message_types_step_activated)
         self.problems.doubleClicked.connect(self._on_problems_double_clicked)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.sample_panel.diagnostic_activated.connect(self.goto_diagnostic)
         self.variables_tab.status_message.connect(self._show_status)
         self.customizations_tab.status_message.connect(self._show_status)
@@ -318,7 +319,9 @@ class MainWindow(QMainWindow):
         integration = self.document.integration
         sample = self.samples.sample
         self.preview_pane.set_preview(preview, integration, sample)
-        self.message_types_tab.set_preview(preview, integration, sample)
+        # The side-by-side comparison is costly for big bodies: only while it is on screen.
+        if self.tabs.currentWidget() is self.message_types_tab:
+            self.message_types_tab.set_preview(preview, integration, sample)
         self.sample_panel.set_preview(preview)
         self.problems_model.set_diagnostics(preview.diagnostics)
         self.customizations_tab.show_diagnostics(preview.diagnostics)
@@ -359,6 +362,12 @@ class MainWindow(QMainWindow):
             apply_theme(app, theme)
         self.settings.set_theme(theme)
         self.theme_actions[theme].setChecked(True)
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.message_types_tab:
+            self.message_types_tab.set_preview(
+                self.controller.preview, self.document.integration, self.samples.sample
+            )
 
     def set_alert_type(self, alert_type: AlertType) -> None:
         """Show ``alert_type`` in the preview (Ctrl+1/2/3)."""

@@ -269,6 +269,10 @@ class _Column(QWidget):
         layout.addWidget(self.view, 1)
 
 
+_ProblemLine = tuple[QStyle.StandardPixmap, str, str | None, str]
+"""One coverage line: icon, message, colour (``None``: the palette's), tooltip."""
+
+
 class MessageTypesTab(QWidget):
     """Which step sends which message, and the Error/Reminder/Ok requests compared.
 
@@ -312,7 +316,8 @@ class MessageTypesTab(QWidget):
         self._problems_layout = QVBoxLayout(self.problems)
         self._problems_layout.setContentsMargins(0, 0, 0, 0)
         self._problems_layout.setSpacing(6)
-        self._problem_rows: list[tuple[QLabel, QLabel]] = []
+        self._problem_rows: list[tuple[QLabel, QLabel, QWidget]] = []
+        self._problems_shown: list[_ProblemLine] | None = None
 
         matrix_title = QLabel("<b>Which step sends each message</b>")
         matrix_hint = QLabel(
@@ -412,7 +417,7 @@ class MessageTypesTab(QWidget):
 
     def problem_texts(self) -> list[str]:
         """The lines of the coverage list."""
-        return [text.text() for _icon, text in self._problem_rows]
+        return [text.text() for _icon, text, _row in self._problem_rows]
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -438,27 +443,35 @@ class MessageTypesTab(QWidget):
         self.table.setFixedHeight(height + 2 * self.table.frameWidth())
 
     def _fill_problems(self) -> None:
-        for icon, text in self._problem_rows:
-            for label in (icon, text):
-                label.hide()
-                label.deleteLater()
+        rows = self._problem_list()
+        if rows == self._problems_shown:
+            return  # the usual case while typing: nothing to rebuild
+        self._problems_shown = rows
+        for _icon, _text, row in self._problem_rows:
+            # Each row is a widget owned by the list's parent: deleteLater is safe. (Deleting
+            # layouts taken out with takeAt() crashed: Python and Qt both deleted them.)
+            self._problems_layout.removeWidget(row)
+            row.hide()
+            row.deleteLater()
         self._problem_rows = []
-        while (item := self._problems_layout.takeAt(0)) is not None:
-            row = item.layout()
-            if row is not None:
-                row.deleteLater()
+        for pixmap, message, colour, tooltip in rows:
+            self._add_problem(pixmap, message, colour, tooltip)
+
+    def _problem_list(self) -> list[_ProblemLine]:
+        """(icon, message, colour, tooltip) of each coverage line to show."""
         if self._integration is None:
-            return
+            return []
         found = [d for d in coverage(self._integration) if d.code in COVERAGE_CODES]
         dark = is_dark(self.palette())
         if not found:
-            self._add_problem(
-                QStyle.StandardPixmap.SP_DialogApplyButton,
-                "Every alert type is sent by exactly one step.",
-                None,
-                "",
-            )
-            return
+            return [
+                (
+                    QStyle.StandardPixmap.SP_DialogApplyButton,
+                    "Every alert type is sent by exactly one step.",
+                    None,
+                    "",
+                )
+            ]
         icons = {
             Severity.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
             Severity.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
@@ -468,13 +481,15 @@ class MessageTypesTab(QWidget):
             Severity.ERROR: "#ff7b72" if dark else "#cf222e",
             Severity.WARNING: "#d29922" if dark else "#9a6700",
         }
-        for diagnostic in sorted(found, key=lambda d: d.severity.rank):
-            self._add_problem(
+        return [
+            (
                 icons[diagnostic.severity],
                 coverage_text(diagnostic),
                 colours.get(diagnostic.severity),
                 f"{diagnostic.severity.value.capitalize()} [{diagnostic.code}]",
             )
+            for diagnostic in sorted(found, key=lambda d: d.severity.rank)
+        ]
 
     def _add_problem(
         self, pixmap: QStyle.StandardPixmap, message: str, colour: str | None, tooltip: str
@@ -489,12 +504,14 @@ class MessageTypesTab(QWidget):
         text.setToolTip(tooltip)
         if colour is not None:
             text.setStyleSheet(f"color: {colour}")
-        row = QHBoxLayout()
-        row.setSpacing(6)
-        row.addWidget(icon)
-        row.addWidget(text, 1)
-        self._problems_layout.addLayout(row)
-        self._problem_rows.append((icon, text))
+        row = QWidget(self.problems)
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.setSpacing(6)
+        row_layout.addWidget(icon)
+        row_layout.addWidget(text, 1)
+        self._problems_layout.addWidget(row)
+        self._problem_rows.append((icon, text, row))
 
     def _fill_columns(self) -> None:
         preview = self._preview
