@@ -170,12 +170,15 @@ def test_render_helper_steps_and_hidden_passwords(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "### Reminder: step 1 'Get token' (helper step)\n" in out
-    assert "# authentication: Basic, user demo, password ******\n" in out
+    assert "# authentication: Basic, user demo, password ••••••\n" in out
     assert (
         "### Reminder: step 2 'Open incident'\nPUT https://hooks.example.com/v1/incidents/" in out
     )
-    assert "X-Api-Key: s3cr3t-ключ\n" in out
+    assert "X-Api-Key: ••••••\n" in out  # a secret variable is masked unless --reveal
+    assert "s3cr3t" not in out
     assert "demo-secret" not in out  # the vault password is never printed
+    revealed = run(tmp_path, "render", str(V1_FILE), "--type", "reminder", "--reveal").stdout
+    assert "X-Api-Key: s3cr3t-ключ\n" in revealed
 
 
 def test_render_json_lists_helpers_first(tmp_path: Path) -> None:

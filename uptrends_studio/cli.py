@@ -22,6 +22,7 @@ from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.messages import RenderedRequest, Renderer
 from uptrends_studio.core.model import AlertType
 from uptrends_studio.core.samples import SampleSet, find_sample
+from uptrends_studio.core.secrets import masked_request, secret_values
 from uptrends_studio.paths import resource_path
 
 EXIT_OK = 0
@@ -60,6 +61,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "a *.sample.json path (default: https)",
     )
     render.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    render.add_argument(
+        "--reveal",
+        action="store_true",
+        help="print secret values (secret variables, vault fields, passwords) instead of ******",
+    )
 
     check = sub.add_parser(
         "check",
@@ -93,7 +99,7 @@ def _print_request(request: RenderedRequest, out: TextIO) -> None:
     if request.auth_type.value != "None":
         out.write(
             f"# authentication: {request.auth_type.value}, user {request.username}, "
-            "password ******\n"
+            f"password {request.password}\n"
         )
     out.write("\n")
     if request.body:
@@ -115,6 +121,9 @@ def _render(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -
             return EXIT_BAD_INPUT
     renderer = Renderer(integration, catalogue)
     requests = [r for t in types for r in renderer.render_alert(t, sample)]
+    if not args.reveal:
+        secrets = secret_values(integration, sample)
+        requests = [masked_request(r, secrets) for r in requests]
     out = sys.stdout
     if args.format == "json":
         out.write(json.dumps([r.to_json() for r in requests], indent=2, ensure_ascii=False))

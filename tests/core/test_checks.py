@@ -198,3 +198,51 @@ def test_format_line_shape() -> None:
     assert diag.format("a.integration.json") == (
         "a.integration.json:steps[1].body:3:11: error: unknown x [unknown-variable]"
     )
+
+
+def test_nan_and_infinity_are_not_json(catalogue: Catalogue) -> None:
+    found = check('{"a": NaN, "b": 1}', catalogue)
+    assert [(d.code, d.column) for d in found] == [("invalid-json", 7)]
+    assert "NaN is not a JSON value" in found[0].message
+
+
+def test_header_problems(catalogue: Catalogue) -> None:
+    headers = (
+        *JSON,
+        Header("X-Desc", "{{@monitor.notes}}"),
+        Header("Bad Name", "x"),
+        Header("content-type", "text/plain"),
+    )
+    found = check("{}", catalogue, headers=headers)
+    assert [(d.code, d.field) for d in found] == [
+        ("header-line-break", "steps[0].headers[1].value"),
+        ("bad-header-name", "steps[0].headers[2].name"),
+        ("duplicate-content-type", "steps[0].headers[3].name"),
+    ]
+
+
+def test_lone_carriage_returns_count_as_line_breaks(catalogue: Catalogue) -> None:
+    found = check("<a>\r<b>{{@alert.type}}</c>\r</a>", catalogue, headers=XML)
+    assert [(d.code, d.line) for d in found] == [("invalid-xml", 2)]
+
+
+def test_missing_content_type_note_looks_at_what_is_sent(catalogue: Catalogue) -> None:
+    found = check("{{@UrlEncode(Ben & Jerry's)}}", catalogue, headers=())
+    assert found == []
+    found = check('{"a": 1}', catalogue, headers=())
+    assert [d.code for d in found] == ["content-type-missing"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "fragment"),
+    [
+        ('"{{@DateTime(FirstDayOfMonth)}}"', "function-failed", "is an offset, not a format"),
+        ('"{{@DateTime(ISO,)}}"', "datetime-offset", "nothing after the comma"),
+    ],
+)
+def test_datetime_misuse_is_explained(
+    catalogue: Catalogue, body: str, code: str, fragment: str
+) -> None:
+    found = [d for d in check(body, catalogue, headers=()) if d.code != "content-type-missing"]
+    assert [d.code for d in found] == [code]
+    assert fragment in found[0].message

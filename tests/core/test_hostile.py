@@ -48,3 +48,57 @@ def test_datetime_offset_past_year_9999_is_a_diagnostic(catalogue: Catalogue, of
 def test_json_decode_of_deep_brackets_is_a_diagnostic(catalogue: Catalogue) -> None:
     result = render_template(catalogue, "{{@JsonDecode(" + "[" * 1000 + "\\)}}")
     assert [d.code for d in result.diagnostics] == ["function-failed"]
+
+
+def test_unclosed_nested_calls_parse_in_bounded_time() -> None:
+    from uptrends_studio.core.parser import parse
+
+    template = parse("{{f(" * 2000 + ")}}")
+    assert {i.code for i in template.issues} <= {"unclosed-call", "too-deep"}
+    assert "".join(template.source[n.start : n.end] for n in template.nodes) == template.source
+
+
+def test_hmac_key_that_calls_its_own_function_is_reported(catalogue: Catalogue) -> None:
+    from uptrends_studio.core.checks import check_integration
+    from uptrends_studio.core.model import HashFunction, Integration, Step
+
+    selfish = HashFunction("h", "HMAC-SHA256", "{{h(y)}}")
+    integration = Integration(
+        "t", steps=(Step("s", url="https://x.test/{{h(x)}}"),), functions=(selfish,)
+    )
+    found = check_integration(integration, sample(), catalogue)  # terminates, no RecursionError
+    assert [(d.code, d.field) for d in found] == [("function-cycle", "functions[0].key")]
+    assert "the key of h calls h itself" in found[0].message
+
+
+def test_json_decode_to_a_lone_surrogate_is_refused(catalogue: Catalogue) -> None:
+    result = render_template(catalogue, "{{@JsonDecode(\\ud800)}}")
+    assert [d.code for d in result.diagnostics] == ["function-failed"]
+    result.text.encode("utf-8")  # what is sent is always encodable
+
+
+def test_catastrophic_regex_is_stopped(catalogue: Catalogue) -> None:
+    from uptrends_studio.core.model import RegexFunction
+
+    slow = RegexFunction("r", "(a|aa)+$")
+    result = render_template(catalogue, "[{{r(" + "a" * 40 + "!)}}]", functions=(slow,))
+    assert result.text == "[]"
+    assert "took more than 1 s" in result.diagnostics[0].message
+
+
+def test_json_encode_escapes_unicode_line_separators(catalogue: Catalogue) -> None:
+    result = render_template(catalogue, "{{@JsonEncode(a\u2028b\u2029c\u0085d)}}")
+    assert result.text == "a\\u2028b\\u2029c\\u0085d"
+
+
+def test_unknown_token_in_a_form_body_is_sent_as_written(catalogue: Catalogue) -> None:
+    result = render_template(catalogue, "a={{@alert.bogus}}&t={{@alert.type}} x", form=True)
+    assert result.text == "a={{@alert.bogus}}&t=Alert x"
+
+
+def test_utc_values_with_an_offset_are_shown_as_uptrends_writes_them(
+    catalogue: Catalogue,
+) -> None:
+    data = sample({"@alert.timestampUtc": "2025-03-04T09:15:00+02:00"}, timezone="UTC")
+    result = render_template(catalogue, "{{@alert.timestampUtc}}|{{@alert.timestamp}}", data=data)
+    assert result.text == "2025-03-04T07:15:00|2025-03-04T07:15:00"

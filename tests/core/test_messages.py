@@ -117,4 +117,5 @@ def test_rendered_request_has_method_url_headers_and_auth(catalogue: Catalogue) 
         "url": "https://api.test/x?m=a+b",
         "headers": [["X-Type", "Alert"], ["Content-Type", "application/json"]],
         "body": "{}",
+        "authentication": {"type": "Basic", "username": "user-Alert", "password": "pw"},
     }

@@ -45,7 +45,7 @@ from uptrends_studio.core.model import (
     VaultField,
     VaultRef,
 )
-from uptrends_studio.core.parser import MAX_DEPTH, Node, Text, parse
+from uptrends_studio.core.parser import MAX_DEPTH, Node, Text, is_reference_name, parse
 from uptrends_studio.core.samples import (
     alert_data,
     find_sample,
@@ -448,7 +448,7 @@ _STEPS = st.lists(
     ),
     max_size=3,
 ).map(tuple)
-_FUNCTION_NAME = _NAME.filter(lambda name: not set("({@") & set(name))
+_FUNCTION_NAME = _NAME.filter(is_reference_name)
 _FUNCTIONS: st.SearchStrategy[list[UserFunction]] = st.lists(
     st.one_of(
         st.builds(

@@ -76,17 +76,17 @@ def free_text_in_json(template: Template, field: str, catalogue: Catalogue) -> l
             continue
         escaped = False
         if in_string and _free_text(node, catalogue):
+            fix = _wrap_fix(template, node, "@JsonEncode")
             found.append(
                 Diagnostic(
                     Severity.WARNING,
                     "raw-free-text",
                     f"{node.name} is free text inserted raw into a JSON string: a quote, "
-                    f"backslash or line break in it breaks the JSON. Use "
-                    f"{{{{@JsonEncode({{{{{node.name}}}}})}}}}",
+                    f"backslash or line break in it breaks the JSON. Use {fix.replacement}",
                     field,
                     node.start,
                     node.end,
-                    fixes=(_wrap_fix(template, node, "@JsonEncode"),),
+                    fixes=(fix,),
                 )
             )
     return found
@@ -96,20 +96,23 @@ def free_text_unencoded(
     template: Template, field: str, catalogue: Catalogue, function: str, where: str
 ) -> list[Diagnostic]:
     """Top-level free-text tokens in XML bodies or URLs, not wrapped in ``function``."""
-    return [
-        Diagnostic(
-            Severity.WARNING,
-            "raw-free-text",
-            f"{node.name} is free text inserted raw into {where}; characters in it can break "
-            f"it. Use {{{{{function}({{{{{node.name}}}}})}}}}",
-            field,
-            node.start,
-            node.end,
-            fixes=(_wrap_fix(template, node, function),),
-        )
-        for node in template.nodes
-        if isinstance(node, Token) and _free_text(node, catalogue)
-    ]
+    found: list[Diagnostic] = []
+    for node in template.nodes:
+        if isinstance(node, Token) and _free_text(node, catalogue):
+            fix = _wrap_fix(template, node, function)
+            found.append(
+                Diagnostic(
+                    Severity.WARNING,
+                    "raw-free-text",
+                    f"{node.name} is free text inserted raw into {where}; characters in it can "
+                    f"break it. Use {fix.replacement}",
+                    field,
+                    node.start,
+                    node.end,
+                    fixes=(fix,),
+                )
+            )
+    return found
 
 
 def _token_at(template: Template, start: int, end: int) -> Token | None:

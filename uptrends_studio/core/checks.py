@@ -23,9 +23,8 @@ from uptrends_studio.core.model import (
     MappingFunction,
     RegexFunction,
 )
+from uptrends_studio.core.parser import NAME_RULE, is_reference_name
 from uptrends_studio.core.samples import AlertData, SampleSet, alert_data
-
-_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 
 
 def check_integration(
@@ -95,13 +94,13 @@ def definition_diagnostics(integration: Integration) -> list[Diagnostic]:
         found.append(Diagnostic(Severity.WARNING, "no-name", "the integration has no name", "name"))
     for index, variable in enumerate(integration.variables):
         field = f"variables[{index}]"
-        if not _NAME_RE.match(variable.name):
+        if not is_reference_name(variable.name):
             found.append(
                 Diagnostic(
                     Severity.ERROR,
                     "bad-variable-name",
                     f"variable name {variable.name!r} cannot be referenced as "
-                    "{{name}}: use letters, digits, '_', '.' or '-', starting with a letter",
+                    f"{{{{name}}}}: {NAME_RULE}",
                     f"{field}.name",
                     0,
                     len(variable.name),
@@ -190,7 +189,10 @@ def function_diagnostics(
                 )
             else:
                 result = render(
-                    renderer.template(function.key), renderer.scope(data), f"{field}.key"
+                    renderer.template(function.key),
+                    renderer.scope(data),
+                    f"{field}.key",
+                    active=frozenset({function.name}),
                 )
                 index_ = LineIndex(function.key)
                 found += (locate(d, index_) for d in result.diagnostics)

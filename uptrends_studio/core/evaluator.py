@@ -263,6 +263,16 @@ class _Evaluator:
                     token, "unknown-function", "user-defined function", list(scope.functions)
                 )
                 return self.verbatim(token)
+            if function.name in self.active:
+                self.diag(
+                    Severity.ERROR,
+                    "function-cycle",
+                    f"the key of {function.name} calls {function.name} itself; it is sent as "
+                    "written",
+                    token.start,
+                    token.end,
+                )
+                return self.verbatim(token)
             argument = self.nodes_text(token.args or ())
             try:
                 key = ""
@@ -286,8 +296,6 @@ class _Evaluator:
     def key_text(self, function: HashFunction) -> str:
         # The HMAC key is itself a template (vault references allowed); its problems are
         # reported on the function's key field by the checker, not here.
-        if function.name in self.active:
-            raise fn.FunctionError(f"the key of {function.name} refers to {function.name} itself")
         key_eval = _Evaluator(
             parse(function.key),
             self.scope,
@@ -468,6 +476,20 @@ class _Evaluator:
             )
         texts = [self.nodes_text(p) for p in parts]
         if name == "@DateTime":
+            if len(texts) == 2 and not texts[1].strip():
+                self.diag(
+                    Severity.WARNING,
+                    "datetime-offset",
+                    "nothing after the comma: no offset is applied",
+                    token.start,
+                    token.end,
+                )
+                return fn.date_time(scope.now, texts[0], None)
+            if fn.is_offset(texts[0]):
+                raise fn.FunctionError(
+                    f"'{texts[0].strip()}' is an offset, not a format: write e.g. "
+                    f"{{{{@DateTime(MM/dd/yyyy,{texts[0].strip()})}}}}"
+                )
             if len(texts) == 2 and not fn.is_offset(texts[1]):
                 # "dddd, MMMM d": the comma belongs to the format, there is no offset.
                 if fn.looks_like_offset(texts[1]):
@@ -542,6 +564,7 @@ def render(
     field_name: str = "",
     *,
     form_encode: bool = False,
+    active: frozenset[str] = frozenset(),
 ) -> Rendered:
     """Render a parsed template.
 
@@ -550,6 +573,7 @@ def render(
         scope: Values and definitions the tokens refer to.
         field_name: Used in diagnostics (``steps[0].body``) and to seed random functions.
         form_encode: URL-encode each top-level token's value (form-urlencoded bodies).
+        active: User functions whose HMAC key this template is (a call to one is a cycle).
 
     Returns:
         The text, a source map and diagnostics (parse problems included). Diagnostics carry
@@ -559,7 +583,7 @@ def render(
         Diagnostic(Severity.ERROR, issue.code, issue.message, field_name, issue.start, issue.end)
         for issue in template.issues
     ]
-    evaluator = _Evaluator(template, scope, field_name, form_encode, found.append)
+    evaluator = _Evaluator(template, scope, field_name, form_encode, found.append, active)
     try:
         text, segments = evaluator.render()
     except OutputTooLargeError:

@@ -33,6 +33,7 @@ from uptrends_studio.core.model import (
     VaultField,
     VaultRef,
 )
+from uptrends_studio.core.parser import NAME_RULE, is_reference_name
 
 FORMAT = "uptrends-studio.integration"
 VERSION = 1
@@ -211,8 +212,10 @@ def _functions(reader: Reader, value: object) -> tuple[UserFunction, ...]:
         where = pointer("/functions", index)
         data = reader.obj(item, where, _FUNCTION)
         name = reader.string(reader.require(data, "name", where), pointer(where, "name"))
-        if not name.strip() or "(" in name or "{" in name or "@" in name:
-            raise reader.fail(pointer(where, "name"), f"{name!r} is not a usable function name")
+        if not is_reference_name(name):
+            raise reader.fail(
+                pointer(where, "name"), f"{name!r} is not a usable function name ({NAME_RULE})"
+            )
         if name in seen:
             raise reader.fail(pointer(where, "name"), f"function {name!r} is defined twice")
         seen.add(name)

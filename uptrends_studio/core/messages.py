@@ -122,6 +122,11 @@ class RenderedRequest:
             "url": self.url,
             "headers": [[name, value] for name, value in self.headers],
             "body": self.body,
+            "authentication": {
+                "type": self.auth_type.value,
+                "username": self.username,
+                "password": self.password,
+            },
         }
 
 

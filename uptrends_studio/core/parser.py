@@ -353,6 +353,15 @@ def split_arguments(
     return parts
 
 
+_REFERENCE_NAME_RE = re.compile(r"[^\s(){}@][^\s(){}]*")
+NAME_RULE = "no spaces, no ( ) { }, and not starting with @"
+
+
+def is_reference_name(name: str) -> bool:
+    """True if ``{{name}}`` (or ``{{name(...)}}``) reads back as this name (:data:`NAME_RULE`)."""
+    return _REFERENCE_NAME_RE.fullmatch(name) is not None
+
+
 def iter_tokens(nodes: tuple[Node, ...]) -> list[Token]:
     """All tokens in ``nodes``, nested ones included, in source order (iterative, no recursion)."""
     found: list[Token] = []

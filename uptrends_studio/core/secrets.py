@@ -8,7 +8,9 @@ The preview masks these unless the user reveals them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
+from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import Integration, VariableMode
 from uptrends_studio.core.samples import SampleSet
 
@@ -44,3 +46,15 @@ def mask(text: str, secrets: Iterable[str]) -> str:
         if secret in text:
             text = text.replace(secret, MASK)
     return text
+
+
+def masked_request(request: RenderedRequest, secrets: list[str]) -> RenderedRequest:
+    """The request with every secret (and the authentication password) replaced by MASK."""
+    return replace(
+        request,
+        url=mask(request.url, secrets),
+        headers=tuple((name, mask(value, secrets)) for name, value in request.headers),
+        body=mask(request.body, secrets),
+        username=mask(request.username, secrets),
+        password=MASK if request.password else "",
+    )
