@@ -73,10 +73,6 @@ Run (from the project root; without a display Qt's offscreen platform is used)::
     .venv/bin/python benchmarks/bench_gui.py --profile  # adds importtime and cProfile output
 """
 
-# A GUI benchmark drives the Qt window itself: the "core and CLI import no Qt" rule (TID251,
-# house style section 2) is about the package, not this script.
-# ruff: noqa: TID251
-
 from __future__ import annotations
 
 import argparse
