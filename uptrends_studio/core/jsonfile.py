@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,8 +18,6 @@ from uptrends_studio.core.errors import FileFormatError
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Files larger than this are refused before reading (a 1 MB response body is the largest
 realistic value; 64 MB leaves room for many)."""
-
-_BRACKET_OR_STRING_RE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 
 MAX_NESTING = 64
 """JSON nested deeper than this is refused (the formats need at most 5 levels)."""
@@ -63,34 +60,36 @@ def parse_json_bytes(raw: bytes, name: str, error: type[E] = FileFormatError) ->
 
 def parse_json_text(text: str, name: str, error: type[E] = FileFormatError) -> object:  # type: ignore[assignment]
     """Parse JSON text; syntax errors and excessive nesting name the place."""
-    depth = _max_depth(text)
-    if depth > MAX_NESTING:
-        raise error(name, "", f"JSON nested {depth} levels deep; at most {MAX_NESTING} allowed")
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(
             name, "", f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
         ) from None
-    except RecursionError:  # pragma: no cover - guarded by _max_depth
-        raise error(name, "", "JSON nested too deeply") from None
+    except RecursionError:  # the C decoder stops cleanly at the interpreter's recursion limit
+        raise error(
+            name, "", f"JSON nested too deeply; at most {MAX_NESTING} levels allowed"
+        ) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         raise error(name, "", f"not usable JSON: {exc}") from None
+    depth = _depth(value)
+    if depth > MAX_NESTING:
+        raise error(name, "", f"JSON nested {depth} levels deep; at most {MAX_NESTING} allowed")
+    return value
 
 
-def _max_depth(text: str) -> int:
-    """Bracket nesting depth outside strings (cheap pre-check before json.loads recurses)."""
-    if text.count("[") + text.count("{") <= MAX_NESTING:
-        return 0
-    depth = deepest = 0
-    # Strings are skipped by the regex (in C), so a 1 MB string value costs next to nothing.
-    for match in _BRACKET_OR_STRING_RE.finditer(text):
-        char = match.group()
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
+def _depth(value: object) -> int:
+    """Nesting depth of decoded JSON, walking containers only (strings cost nothing)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item)
     return deepest
 
 
