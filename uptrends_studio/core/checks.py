@@ -68,7 +68,7 @@ def check_and_render(
             request = renderer.render_step(index, datas[AlertType.ERROR])
             found += (replace(d, alert_types=()) for d in request.diagnostics)
     found += function_diagnostics(integration, renderer, datas[AlertType.ERROR])
-    diagnostics = sort_diagnostics(_drop_full_types(merge(found), integration), integration)
+    diagnostics = sort_diagnostics(_drop_full_types(merge(found), integration))
     return requests, diagnostics
 
 
@@ -199,7 +199,7 @@ def function_diagnostics(
     return found
 
 
-def sort_diagnostics(diagnostics: list[Diagnostic], integration: Integration) -> list[Diagnostic]:
+def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Order by field as the Uptrends screens show them, then position, then severity."""
 
     def field_rank(field: str) -> tuple[int, int, int, str]:
@@ -212,7 +212,6 @@ def sort_diagnostics(diagnostics: list[Diagnostic], integration: Integration) ->
         sub_rank = next((i for i, s in enumerate(sub) if rest.startswith(s)), len(sub))
         return (order, number, sub_rank, rest)
 
-    del integration
     return sorted(
         diagnostics,
         key=lambda d: (field_rank(d.field), d.line, d.column, d.severity.rank),

@@ -36,10 +36,6 @@ class Preview:
         """How many diagnostics have ``severity``."""
         return sum(1 for d in self.diagnostics if d.severity is severity)
 
-    def for_field(self, field_name: str) -> list[Diagnostic]:
-        """The diagnostics of one field (``steps[0].body``)."""
-        return [d for d in self.diagnostics if d.field == field_name]
-
 
 def compute_preview(integration: Integration, sample: SampleSet, catalogue: Catalogue) -> Preview:
     """Render all three alert types and run every check. Never raises for user input."""

@@ -41,7 +41,6 @@ from uptrends_studio.core.model import (
     AuthType,
     HashFunction,
     Header,
-    Integration,
     MappingEntry,
     MappingFunction,
     RegexFunction,
@@ -733,12 +732,3 @@ class CustomizationsTab(QWidget):
             return
         functions = integration.functions[:row] + integration.functions[row + 1 :]
         self._document.apply(replace(integration, functions=functions), "Remove function")
-
-
-def integration_fields(integration: Integration) -> list[str]:
-    """Every template field name of the integration (for tests and navigation)."""
-    fields: list[str] = []
-    for index, step in enumerate(integration.steps):
-        fields += [f"steps[{index}].url", f"steps[{index}].body"]
-        fields += [f"steps[{index}].headers[{h}].value" for h in range(len(step.headers))]
-    return fields

@@ -530,7 +530,15 @@ class EscalationValuesModel(SampleTableModel):
         return None
 
 
-class CustomFieldsModel(SampleTableModel):
+class _KeyedRowsModel(SampleTableModel):
+    """A table whose every cell is editable (custom fields, vault items)."""
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsEditable if index.isValid() else base
+
+
+class CustomFieldsModel(_KeyedRowsModel):
     """The sample's custom fields (``{{@CustomField(Name)}}``): name and value, both editable.
 
     Signals:
@@ -552,10 +560,6 @@ class CustomFieldsModel(SampleTableModel):
 
     def _row_keys(self) -> list[str]:
         return list(self._sample.custom_fields)
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        return base | Qt.ItemFlag.ItemIsEditable if index.isValid() else base
 
     def setData(  # noqa: N802 - Qt override
         self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole
@@ -592,7 +596,7 @@ class CustomFieldsModel(SampleTableModel):
         return None
 
 
-class VaultModel(SampleTableModel):
+class VaultModel(_KeyedRowsModel):
     """The mock vault: one row per credential set (item GUID, username, password).
 
     Passwords show as :data:`MASK` unless :meth:`set_show_passwords` is on.
@@ -639,10 +643,6 @@ class VaultModel(SampleTableModel):
 
     def _row_keys(self) -> list[str]:
         return list(self._sample.vault)
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        return base | Qt.ItemFlag.ItemIsEditable if index.isValid() else base
 
     def setData(  # noqa: N802 - Qt override
         self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole

@@ -66,10 +66,6 @@ class Settings:
         """Remember presentation mode."""
         self._store.setValue("preferences/presentation", "true" if on else "false")
 
-    def reveal_secrets(self) -> bool:
-        """Whether the preview shows secret values (off by default; not remembered on disk)."""
-        return False
-
     # -- window state -------------------------------------------------------------------------
 
     def window_geometry(self) -> QByteArray | None:
