@@ -26,6 +26,8 @@ from uptrends_studio.core.model import (
     MappingEntry,
     MappingFunction,
     RegexFunction,
+    ResponseSource,
+    ResponseVariable,
     Step,
     UserFunction,
     Variable,
@@ -48,12 +50,23 @@ _TOP = (
     "name",
     "integrationType",
     "description",
+    "target",
     "variables",
     "steps",
     "functions",
 )
 _VARIABLE = ("name", "mode", "value", "secret", "vault", "description")
-_STEP = ("name", "alertTypes", "method", "url", "headers", "body", "authentication")
+_STEP = (
+    "name",
+    "alertTypes",
+    "method",
+    "url",
+    "headers",
+    "body",
+    "authentication",
+    "responseVariables",
+)
+_RESPONSE_VARIABLE = ("name", "source", "property")
 _AUTH = ("type", "username", "password")
 _FUNCTION = ("name", "type", "mapping", "pattern", "algorithm", "key")
 
@@ -87,6 +100,7 @@ def from_document(document: object, name: str) -> Integration:
             data, "integrationType", "", reader.string, "Uptrends integration"
         ),
         description=reader.get(data, "description", "", reader.string, ""),
+        target=reader.get(data, "target", "", reader.string, "").strip(),
         variables=_variables(reader, data.get("variables", [])),
         steps=_steps(reader, data.get("steps", [])),
         functions=_functions(reader, data.get("functions", [])),
@@ -191,6 +205,9 @@ def _steps(reader: Reader, value: object) -> tuple[Step, ...]:
                 username=reader.get(auth_data, "username", auth_where, reader.string, ""),
                 password=reader.get(auth_data, "password", auth_where, reader.string, ""),
             )
+        response_variables = _response_variables(
+            reader, data.get("responseVariables", []), pointer(where, "responseVariables")
+        )
         steps.append(
             Step(
                 name=reader.get(data, "name", where, reader.string, f"Step {index + 1}"),
@@ -200,9 +217,40 @@ def _steps(reader: Reader, value: object) -> tuple[Step, ...]:
                 headers=tuple(headers),
                 body=reader.get(data, "body", where, reader.string, ""),
                 authentication=auth,
+                response_variables=response_variables,
             )
         )
     return tuple(steps)
+
+
+def _response_variables(reader: Reader, value: object, where: str) -> tuple[ResponseVariable, ...]:
+    result: list[ResponseVariable] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(reader.array(value, where)):
+        item_where = pointer(where, index)
+        data = reader.obj(raw, item_where, _RESPONSE_VARIABLE)
+        name = reader.string(reader.require(data, "name", item_where), pointer(item_where, "name"))
+        if not is_reference_name(name):
+            raise reader.fail(
+                pointer(item_where, "name"),
+                f"{name!r} cannot be used as a {{{{name}}}} reference: {NAME_RULE}",
+            )
+        if name in seen:
+            raise reader.fail(pointer(item_where, "name"), f"{name!r} is defined twice")
+        seen.add(name)
+        source = ResponseSource(
+            reader.choice(
+                data.get("source", ResponseSource.JSON_PATH.value),
+                pointer(item_where, "source"),
+                tuple(ResponseSource),
+            )
+        )
+        prop = reader.get(data, "property", item_where, reader.string, "")
+        if source is not ResponseSource.STATUS_CODE and not prop.strip():
+            what = "a JSON path" if source is ResponseSource.JSON_PATH else "a header name"
+            raise reader.fail(pointer(item_where, "property"), f"give {what}")
+        result.append(ResponseVariable(name=name, source=source, property=prop))
+    return tuple(result)
 
 
 def _functions(reader: Reader, value: object) -> tuple[UserFunction, ...]:
@@ -281,6 +329,7 @@ def to_document(integration: Integration) -> dict[str, Any]:
         "name": integration.name,
         "integrationType": integration.integration_type,
         **({"description": integration.description} if integration.description else {}),
+        **({"target": integration.target} if integration.target else {}),
         "variables": [_variable_document(v) for v in integration.variables],
         "steps": [_step_document(s) for s in integration.steps],
         "functions": [_function_document(f) for f in integration.functions],
@@ -310,7 +359,7 @@ def _step_document(step: Step) -> dict[str, Any]:
     ):
         auth["username"] = step.authentication.username
         auth["password"] = step.authentication.password
-    return {
+    doc: dict[str, Any] = {
         "name": step.name,
         "alertTypes": [t.value for t in step.alert_types],
         "method": step.method,
@@ -319,6 +368,12 @@ def _step_document(step: Step) -> dict[str, Any]:
         "body": step.body,
         "authentication": auth,
     }
+    if step.response_variables:
+        doc["responseVariables"] = [
+            {"name": v.name, "source": v.source.value, "property": v.property}
+            for v in step.response_variables
+        ]
+    return doc
 
 
 def _function_document(function: UserFunction) -> Mapping[str, Any]:

@@ -113,6 +113,30 @@ class Authentication:
     password: str = ""
 
 
+class ResponseSource(StrEnum):
+    """Where a response variable takes its value from."""
+
+    JSON_PATH = "jsonPath"
+    """A value in the JSON response body, by path (``access_token``, ``data.items[0].id``)."""
+    HEADER = "header"
+    """A response header, by name (case-insensitive)."""
+    STATUS_CODE = "statusCode"
+    """The HTTP status code, as text."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseVariable:
+    """A value a step extracts from its response for later steps, used as ``{{name}}``.
+
+    Uptrends does not document these for integration steps (its multi-step monitors have them);
+    the Studio supports them for the authentication-token pattern, see ``docs/semantics.md``.
+    """
+
+    name: str
+    source: ResponseSource = ResponseSource.JSON_PATH
+    property: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One HTTP request of the Customizations tab.
@@ -128,6 +152,7 @@ class Step:
     headers: tuple[Header, ...] = ()
     body: str = ""
     authentication: Authentication = field(default_factory=Authentication)
+    response_variables: tuple[ResponseVariable, ...] = ()
 
     def header(self, name: str) -> str | None:
         """The (template) value of the first header called ``name``, case-insensitively."""
@@ -192,6 +217,8 @@ class Integration:
     name: str
     integration_type: str = "Uptrends integration"
     description: str = ""
+    target: str = ""
+    """The target system whose rules apply (``pagerduty``, ``opsgenie``, ...); "" for none."""
     variables: tuple[Variable, ...] = ()
     steps: tuple[Step, ...] = ()
     functions: tuple[UserFunction, ...] = ()
