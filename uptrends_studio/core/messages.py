@@ -45,6 +45,18 @@ def select_steps(integration: Integration, alert_type: AlertType) -> tuple[Selec
     return (*helpers, SelectedStep(message, integration.steps[message], False))
 
 
+def placeholders(integration: Integration) -> dict[str, str]:
+    """Stand-in values for response variables in a preview (no request has been sent).
+
+    ``{{token}}`` taken from step 1's answer previews as ``<token from step 1>``.
+    """
+    return {
+        variable.name: f"<{variable.name} from step {index + 1}>"
+        for index, step in enumerate(integration.steps)
+        for variable in step.response_variables
+    }
+
+
 def coverage(integration: Integration) -> list[Diagnostic]:
     """Check the Error/Reminder/Ok ticks across steps.
 
@@ -264,8 +276,9 @@ class Renderer:
             SampleError: the sample's times or time zone cannot be used.
         """
         data = alert_data(sample, alert_type, self.catalogue)
+        extra = placeholders(self.integration)
         return tuple(
-            self.render_step(sel.index, data, helper=sel.helper)
+            self.render_step(sel.index, data, helper=sel.helper, extra=extra)
             for sel in select_steps(self.integration, alert_type)
         )
 
