@@ -80,6 +80,29 @@ def _build_parser() -> argparse.ArgumentParser:
 
     samples = sub.add_parser("samples", help="list the built-in sample sets")
     samples.set_defaults(command="samples")
+
+    receive = sub.add_parser(
+        "receive",
+        help="run a local webhook receiver on 127.0.0.1 and print each request it gets",
+        description="Listen on 127.0.0.1 (loopback only) and print every request that "
+        "arrives, until Ctrl+C. Point an integration's URL at it to see what is sent.",
+    )
+    receive.add_argument("--port", "-p", default="8787", help="TCP port (default: 8787)")
+    receive.add_argument("--status", default="200", help="status code to answer (default: 200)")
+    receive.add_argument(
+        "--body", default='{"received": true}', help="response body (default: %(default)s)"
+    )
+    receive.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="response header, repeatable; replaces the default Content-Type: application/json "
+        "when it names Content-Type",
+    )
+    receive.add_argument(
+        "--delay", default="0", help="seconds to wait before answering (default: 0)"
+    )
     return parser
 
 
@@ -168,6 +191,86 @@ def _samples(catalogue: Catalogue) -> int:
     return EXIT_OK
 
 
+def _receive(args: argparse.Namespace) -> int:
+    """Run the loopback receiver, printing each request, until SIGINT or SIGTERM."""
+    import queue
+    import signal
+    import threading
+    from types import FrameType
+
+    from uptrends_studio.core.errors import UsageError
+    from uptrends_studio.core.receiver import (
+        DEFAULT_RESPONSE,
+        CapturedRequest,
+        Receiver,
+        ReceiverResponse,
+        format_capture,
+    )
+
+    def number(option: str, text: str, kind: type[int] | type[float]) -> float:
+        try:
+            return kind(text)
+        except ValueError:
+            what = "a whole number" if kind is int else "a number"
+            raise UsageError(f"{option} {text!r} is not {what}") from None
+
+    extra: list[tuple[str, str]] = []
+    for text in args.header:
+        name, colon, value = text.partition(":")
+        if not colon or not name.strip():
+            raise UsageError(f"--header {text!r} is not of the form 'Name: value'")
+        extra.append((name.strip(), value.strip()))
+    replaced = {name.lower() for name, _ in extra}
+    response = ReceiverResponse(
+        status=int(number("--status", args.status, int)),
+        headers=tuple(h for h in DEFAULT_RESPONSE.headers if h[0].lower() not in replaced)
+        + tuple(extra),
+        body=args.body,
+        delay=number("--delay", args.delay, float),
+    )
+    arrived: queue.Queue[CapturedRequest] = queue.Queue()
+    receiver = Receiver(
+        port=int(number("--port", args.port, int)), response=response, on_capture=arrived.put
+    )
+    out = sys.stdout
+    shown = 0
+
+    def show(capture: CapturedRequest) -> None:
+        nonlocal shown
+        shown += 1
+        out.write(format_capture(capture) + "\n\n")
+        out.flush()
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    receiver.start()
+    previous = signal.signal(signal.SIGTERM, on_sigterm) if main_thread else None
+    try:
+        out.write(f"Listening on {receiver.url} (loopback only). Press Ctrl+C to stop.\n")
+        out.flush()
+        while True:
+            try:
+                show(arrived.get(timeout=0.2))
+            except queue.Empty:
+                continue
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if main_thread:  # a second Ctrl+C while stopping must not give a traceback
+            previous_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        receiver.stop()
+        if main_thread:
+            signal.signal(signal.SIGINT, previous_int or signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, previous or signal.SIG_DFL)
+    while not arrived.empty():
+        show(arrived.get_nowait())
+    out.write(f"{shown} request{'s' if shown != 1 else ''} received\n")
+    out.flush()
+    return EXIT_OK
+
+
 def _open_gui(argv: Sequence[str]) -> int:
     try:
         # The one place the CLI reaches the GUI, lazily, so headless commands never load Qt.
@@ -185,12 +288,14 @@ def _open_gui(argv: Sequence[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    commands = {"render", "check", "samples", "-h", "--help", "--version"}
+    commands = {"render", "check", "samples", "receive", "-h", "--help", "--version"}
     if not args_list or args_list[0] not in commands:
         return _open_gui(args_list)
     parser = _build_parser()
     args = parser.parse_args(args_list)
     try:
+        if args.command == "receive":
+            return _receive(args)
         catalogue = load_catalogue()
         if args.command == "samples":
             return _samples(catalogue)
