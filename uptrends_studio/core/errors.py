@@ -58,3 +58,11 @@ class SampleError(FileFormatError):
 
 class UsageError(StudioError):
     """A command-line or API argument that makes no sense (unknown alert type, missing sample)."""
+
+
+class RequestImportError(StudioError):
+    """Pasted text (a curl command, a raw HTTP request) that cannot be imported as a step.
+
+    The message names the part that could not be read: the option, the argument, the line or
+    the character position.
+    """
