@@ -1,5 +1,8 @@
 """The full check of an integration: coverage, every template for every alert type, functions.
 
+The rules of the integration's target (:mod:`uptrends_studio.core.targets`) run on the rendered
+messages too.
+
 ``check_integration`` is what ``uptrends-studio check`` prints and what the editor's problem list
 shows. Diagnostics found for several alert types are merged into one, listing the types.
 """
@@ -25,6 +28,7 @@ from uptrends_studio.core.model import (
 )
 from uptrends_studio.core.parser import NAME_RULE, is_reference_name
 from uptrends_studio.core.samples import AlertData, SampleSet, alert_data
+from uptrends_studio.core.targets import target_diagnostics
 
 
 def check_integration(
@@ -62,6 +66,7 @@ def check_and_render(
             found += request.diagnostics
             sent.append(request)
         requests[alert_type] = tuple(sent)
+    found += target_diagnostics(integration, requests)
     for index in range(len(integration.steps)):
         if index not in rendered_steps:
             # Never sent (its type is taken by an earlier step): still check its templates.
