@@ -28,14 +28,17 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, catalogue: Catalogue, settings: Settings) -> MainWindow:
+def window(qtbot: QtBot, catalogue: Catalogue, settings: Settings, tmp_path: Path) -> MainWindow:
     document = IntegrationDocument(integration_file.load(DEMO_PATH))
     samples = SampleState(find_sample(None, catalogue), "https")
-    main = MainWindow(document, samples, catalogue, settings, debounce_ms=0)
+    main = MainWindow(
+        document, samples, catalogue, settings, debounce_ms=0, history_root=tmp_path / "history"
+    )
 
     def forget_changes(_widget: object) -> None:
         # pytest-qt closes the window after the test: no "unsaved changes" question then.
         document.load(document.integration, document.path)
+        main.test_tab.shutdown()
 
     qtbot.addWidget(main, before_close_func=forget_changes)
     main.show()

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,6 +37,7 @@ from uptrends_studio.core import integration_file
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, Severity
 from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.history import default_history_dir
 from uptrends_studio.core.model import AlertType, Header, Integration, Step, Variable
 from uptrends_studio.core.preview import Preview
 from uptrends_studio.core.samples import SUFFIX as SAMPLE_SUFFIX
@@ -52,6 +52,7 @@ from uptrends_studio.gui.preview_pane import PreviewPane
 from uptrends_studio.gui.sample_panel import SamplePanel
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.settings import Settings
+from uptrends_studio.gui.test_tab import TestTab
 from uptrends_studio.gui.theme import THEMES, apply_theme
 from uptrends_studio.gui.variables_tab import VariablesTab
 from uptrends_studio.paths import resource_path
@@ -85,24 +86,6 @@ def blank_integration() -> Integration:
     )
 
 
-class TestTab(QWidget):
-    """Placeholder for the Test tab (sending real test alerts comes with the Test-tab work)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        label = QLabel(
-            "<h3>Send test alert</h3><p>Sending real test calls, the built-in local receiver "
-            "and lifecycle runs arrive with the Test tab.</p><p>Until then, the preview on the "
-            "right shows exactly what would be sent, and <code>uptrends-studio render</code> "
-            "prints it.</p>"
-        )
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addStretch(1)
-
-
 class MainWindow(QMainWindow):
     """The Uptrends Studio main window."""
 
@@ -114,6 +97,7 @@ class MainWindow(QMainWindow):
         settings: Settings,
         *,
         debounce_ms: int = DEBOUNCE_MS,
+        history_root: Path | None = None,
     ) -> None:
         super().__init__()
         self.document = document
@@ -128,7 +112,13 @@ class MainWindow(QMainWindow):
         self.variables_tab = VariablesTab(document)
         self.customizations_tab = CustomizationsTab(document, self.context)
         self.message_types_tab = MessageTypesTab()
-        self.test_tab = TestTab()
+        self.test_tab = TestTab(
+            document,
+            samples,
+            catalogue,
+            settings,
+            history_root if history_root is not None else default_history_dir(),
+        )
         self.tabs = QTabWidget()
         self.tabs.addTab(self.variables_tab, "Main && predefined variables")
         self.tabs.addTab(self.customizations_tab, "Customizations")
@@ -253,6 +243,21 @@ class MainWindow(QMainWindow):
         self.next_problem_action = self._action("Next problem", "F8", self.goto_next_problem)
         view_menu.addAction(self.next_problem_action)
 
+        test_menu = menu.addMenu("&Test")
+        self.send_action = self._action("&Send test alert", None, self.send_test_alert)
+        self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.lifecycle_action = self._action(
+            "&Lifecycle run (Error, Reminders, Ok)", "Ctrl+Shift+Return", self.run_lifecycle
+        )
+        self.cancel_test_action = self._action("&Cancel test", None, self.test_tab.cancel)
+        self.cancel_test_action.setEnabled(False)
+        self.receiver_action = self._action(
+            "Start/stop the local &receiver", None, self.test_tab.toggle_receiver
+        )
+        test_menu.addActions([self.send_action, self.lifecycle_action, self.cancel_test_action])
+        test_menu.addSeparator()
+        test_menu.addAction(self.receiver_action)
+
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("&About Uptrends Studio", None, self.show_about))
 
@@ -280,6 +285,8 @@ class MainWindow(QMainWindow):
         self.sample_panel.diagnostic_activated.connect(self.goto_diagnostic)
         self.variables_tab.status_message.connect(self._show_status)
         self.customizations_tab.status_message.connect(self._show_status)
+        self.test_tab.status_message.connect(self._show_status)
+        self.test_tab.busy_changed.connect(self._on_test_tab_busy_changed)
         self.type_actions[AlertType.ERROR].setChecked(True)
 
     def _restore_state(self) -> None:
@@ -381,6 +388,21 @@ class MainWindow(QMainWindow):
 
     def _on_preview_pane_reveal_toggled(self, revealed: bool) -> None:
         self.context.reveal_secrets = revealed
+
+    def send_test_alert(self) -> None:
+        """Show the Test tab and send the selected message type (Ctrl+Enter)."""
+        self.tabs.setCurrentWidget(self.test_tab)
+        self.test_tab.send_test_alert()
+
+    def run_lifecycle(self) -> None:
+        """Show the Test tab and send Error, Reminders and Ok (Ctrl+Shift+Enter)."""
+        self.tabs.setCurrentWidget(self.test_tab)
+        self.test_tab.run_lifecycle()
+
+    def _on_test_tab_busy_changed(self, busy: bool) -> None:
+        self.send_action.setEnabled(not busy)
+        self.lifecycle_action.setEnabled(not busy)
+        self.cancel_test_action.setEnabled(busy)
 
     def _on_message_types_step_activated(self, index: int) -> None:
         self.tabs.setCurrentWidget(self.customizations_tab)
@@ -575,6 +597,7 @@ class MainWindow(QMainWindow):
         self.settings.set_window_state(self.saveState())
         self.settings.set_splitter("main", self.splitter.saveState())
         self.settings.sync()
+        self.test_tab.shutdown()
         event.accept()
 
 

@@ -6,9 +6,14 @@ history (recent files), so "reset preferences" never forgets where the window wa
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
+
+from uptrends_studio.core.receiver import DEFAULT_PORT, ReceiverResponse
+from uptrends_studio.core.sending import ProxyMode, SendOptions
 
 MAX_RECENT = 10
 
@@ -48,6 +53,65 @@ class Settings:
         self._store.setValue("history/lastSample", key)
 
     # -- preferences --------------------------------------------------------------------------
+
+    def send_options(self) -> SendOptions:
+        """The Test tab's connection options (timeout, TLS, proxy, redirects)."""
+        try:
+            data = json.loads(str(self._store.value("preferences/sendOptions", "{}") or "{}"))
+            return SendOptions(
+                timeout=float(data.get("timeout", 30.0)),
+                verify_tls=bool(data.get("verifyTls", True)),
+                ca_bundle=str(data.get("caBundle", "")),
+                proxy_mode=ProxyMode(data.get("proxyMode", ProxyMode.SYSTEM.value)),
+                proxy_url=str(data.get("proxyUrl", "")),
+                follow_redirects=bool(data.get("followRedirects", True)),
+            )
+        except (ValueError, TypeError, AttributeError):
+            return SendOptions()
+
+    def set_send_options(self, options: SendOptions) -> None:
+        """Remember the connection options."""
+        data = {
+            "timeout": options.timeout,
+            "verifyTls": options.verify_tls,
+            "caBundle": options.ca_bundle,
+            "proxyMode": options.proxy_mode.value,
+            "proxyUrl": options.proxy_url,
+            "followRedirects": options.follow_redirects,
+        }
+        self._store.setValue("preferences/sendOptions", json.dumps(data))
+
+    def receiver_port(self) -> int:
+        """The local receiver's port (default 8787, the demo's ApiUrl)."""
+        try:
+            port = int(str(self._store.value("receiver/port", DEFAULT_PORT)))
+        except ValueError:
+            return DEFAULT_PORT
+        return port if 0 < port < 65536 else DEFAULT_PORT
+
+    def set_receiver_port(self, port: int) -> None:
+        """Remember the local receiver's port."""
+        self._store.setValue("receiver/port", port)
+
+    def receiver_response(self) -> ReceiverResponse:
+        """The local receiver's configured answer."""
+        try:
+            data = json.loads(str(self._store.value("receiver/response", "{}") or "{}"))
+            return ReceiverResponse(
+                status=int(data.get("status", 200)),
+                headers=tuple((str(n), str(v)) for n, v in data.get("headers", ()))
+                or ReceiverResponse().headers,
+                body=str(data.get("body", ReceiverResponse().body)),
+                delay=float(data.get("delay", 0.0)),
+            )
+        except Exception:
+            return ReceiverResponse()
+
+    def set_receiver_response(self, response: ReceiverResponse) -> None:
+        """Remember the local receiver's answer."""
+        data = asdict(response)
+        data["headers"] = [list(h) for h in response.headers]
+        self._store.setValue("receiver/response", json.dumps(data))
 
     def theme(self) -> str:
         """``"system"``, ``"light"`` or ``"dark"``."""

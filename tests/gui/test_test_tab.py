@@ -1,0 +1,251 @@
+"""The Test tab against the real built-in receiver: send, colours, lifecycle, cancel, history."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from uptrends_studio.core.model import AlertType, Variable
+from uptrends_studio.gui.main_window import MainWindow
+from uptrends_studio.gui.run_view import FAIL_COLOUR, OK_COLOUR
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def point_at_port(window: MainWindow, port: int) -> None:
+    """Set the receiver port and the demo's ApiUrl to a free port (tests run in parallel)."""
+    integration = window.document.integration
+    variables = tuple(
+        replace(v, value=f"http://127.0.0.1:{port}/alerts") if v.name == "ApiUrl" else v
+        for v in integration.variables
+    )
+    window.document.apply(replace(integration, variables=variables), "ApiUrl")
+    window.test_tab.port_spin.setValue(port)
+
+
+def wait_result(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> None:
+    qtbot.waitUntil(lambda: not window.test_tab.is_busy(), timeout=timeout)
+
+
+def test_ctrl_enter_on_the_demo_sends_to_the_built_in_receiver(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The promise of a fresh install: the demo's ApiUrl is the local receiver on 8787."""
+    tab = window.test_tab
+    assert window.document.integration.variable("ApiUrl") == Variable(
+        "ApiUrl",
+        value="http://127.0.0.1:8787/alerts",
+        description="Where the alerts are posted. The Studio's local receiver listens here.",
+    )
+    window.tabs.setCurrentWidget(tab)
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_result(qtbot, window)
+    view = tab.run_view
+    assert view.tone == "ok", view.banner.text()
+    assert view.banner.text().startswith("✓ Delivered: 1 message, 1 step")
+    [section] = view.exchanges
+    assert section.status_pill.text() == "200 OK"
+    assert OK_COLOUR in section.status_pill.styleSheet()
+    assert tab.receiver.running
+    assert "Listening on http://127.0.0.1:8787/" in tab.receiver_state.text()
+    qtbot.waitUntil(lambda: len(tab.captures()) == 1)
+    [capture] = tab.captures()
+    assert capture.method == "POST"
+    assert capture.path == "/alerts"
+    assert json.loads(capture.body)["alert"]["type"] == "Alert"
+    assert tab.results.tabText(2) == "Local receiver (1)"
+    assert tab.results.tabText(1) == "History (1)"
+
+
+def test_a_500_from_the_receiver_shows_red(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    tab.status_spin.setValue(500)
+    tab.answer_body.setPlainText('{"error": "down for maintenance"}')
+    tab.set_alert_type(AlertType.OK)
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    assert tab.run_view.tone == "fail"
+    assert tab.run_view.banner.text().startswith("✗ Failed: step 1 ('Send alert'): ")
+    [section] = tab.run_view.exchanges
+    assert section.status_pill.text() == "500 Internal Server Error"
+    assert FAIL_COLOUR in section.status_pill.styleSheet()
+    assert section.sections["response body"].is_open()
+    assert tab.captures()[0].header("Content-Type") == "application/json"
+    assert json.loads(tab.captures()[0].body)["alert"]["type"] == "Ok"
+
+
+def test_lifecycle_shows_three_exchanges_with_one_incident_key(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    tab.reminders_spin.setValue(1)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_Return,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    wait_result(qtbot, window)
+    view = tab.run_view
+    assert view.tone == "ok", view.banner.text()
+    assert [s.record.status for s in view.exchanges] == [200, 200, 200]
+    assert [r.alert_type for r in view.records] == [
+        AlertType.ERROR,
+        AlertType.REMINDER,
+        AlertType.OK,
+    ]
+    assert "the same incident key is in incident.key of every message" in view.banner.text()
+    qtbot.waitUntil(lambda: len(tab.captures()) == 3)
+    keys = {json.loads(c.body)["incident"]["key"] for c in tab.captures()}
+    assert len(keys) == 1
+    assert tab.results.tabText(1) == "History (3)"
+
+
+def test_sending_never_blocks_the_ui_while_the_receiver_waits_2_s(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    tab.delay_spin.setValue(2.0)
+    gaps: list[int] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    started = time.monotonic()
+    window.send_test_alert()
+    assert tab.is_busy()
+    assert tab.cancel_button.isEnabled()
+    assert not tab.send_button.isEnabled()
+    wait_result(qtbot, window, timeout=15_000)
+    timer.stop()
+    assert time.monotonic() - started >= 1.9
+    assert tab.run_view.tone == "ok"
+    assert len(gaps) > 50
+    # The event loop kept turning: no pause anywhere near the 2 s the answer took.
+    assert max(gaps) < 250, max(gaps)
+
+
+def test_cancel_discards_the_late_answer(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    tab.delay_spin.setValue(1.0)
+    window.send_test_alert()
+    qtbot.waitUntil(lambda: len(tab.captures()) == 1)
+    window.activateWindow()
+    tab.type_combo.setFocus()
+    qtbot.keyClick(tab.type_combo, Qt.Key.Key_Escape)
+    assert not tab.is_busy()
+    assert tab.run_view.banner.text().startswith("Cancelled.")
+    assert tab.send_button.isEnabled()
+    qtbot.waitUntil(lambda: tab.runner.discarded == 1, timeout=10_000)
+    assert tab.run_view.banner.text().startswith("Cancelled.")
+    assert tab.run_view.exchanges == []
+    assert tab.results.tabText(1) == "History (0)"
+
+
+def test_a_refused_connection_is_explained(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.test_tab
+    port = free_port()
+    point_at_port(window, port)
+    tab.port_spin.setValue(free_port())  # the receiver is elsewhere: nothing listens on port
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    [section] = tab.run_view.exchanges
+    assert section.status_pill.text() == "Refused"
+    assert f"nothing is listening on 127.0.0.1:{port}" in section.error_label.text()
+    assert not tab.receiver.running
+
+
+def test_history_lists_runs_and_sends_again_without_secrets(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    integration = window.document.integration
+    secret = Variable("ApiKey", value="sk-live-0123456789", secret=True)
+    step = integration.steps[0]
+    headers = (*step.headers, replace(step.headers[0], name="X-Api-Key", value="{{ApiKey}}"))
+    window.document.apply(
+        replace(
+            integration,
+            variables=(*integration.variables, secret),
+            steps=(replace(step, headers=headers),),
+        ),
+        "secret",
+    )
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    shown = tab.run_view.exchanges[0].record
+    assert dict(shown.request_headers)["X-Api-Key"] == "••••••"
+    tab.reveal_check.setChecked(True)
+    assert dict(tab.run_view.exchanges[0].record.request_headers)["X-Api-Key"] == (
+        "sk-live-0123456789"
+    )
+    stored = "".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "history").rglob("*") if p.is_file()
+    )
+    assert "sk-live-0123456789" not in stored
+    tab.results.setCurrentIndex(1)
+    tab.history_list.setCurrentRow(0)
+    assert tab.resend_button.isEnabled()
+    assert tab.history_view.exchanges[0].record.status == 200
+    qtbot.mouseClick(tab.resend_button, Qt.MouseButton.LeftButton)
+    wait_result(qtbot, window)
+    assert tab.history_list.count() == 2
+    assert tab.history_list.item(0).text().startswith("✓")
+
+
+def test_copy_request_as_curl_masks_secrets(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.test_tab
+    text = tab.copy_current_request("curl")
+    assert "\ncurl --request POST" in text
+    assert "http://127.0.0.1:8787/alerts" in text
+    assert QGuiApplication.clipboard().text() == text
+    assert "--data-raw" in text
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [("no colon here", "Header line 1: write it as 'Name: value'")],
+)
+def test_a_bad_receiver_answer_is_explained_and_the_old_one_kept(
+    window: MainWindow, headers: str, message: str
+) -> None:
+    tab = window.test_tab
+    before = tab.receiver.response
+    tab.answer_headers.setPlainText(headers)
+    assert not tab.answer_error.isHidden()
+    assert tab.answer_error.text().startswith(message)
+    assert tab.receiver.response == before
+
+
+def test_connection_options_are_remembered(window: MainWindow) -> None:
+    tab = window.test_tab
+    tab.timeout_spin.setValue(7.5)
+    tab.verify_check.setChecked(False)
+    assert window.settings.send_options().timeout == 7.5
+    assert window.settings.send_options().verify_tls is False
