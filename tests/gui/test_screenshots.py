@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
+from tests.gui.test_test_tab import free_port, point_at_port
 from uptrends_studio.gui.main_window import MainWindow
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -30,6 +31,12 @@ def distinct_colours(image: QImage) -> int:
 def test_screenshot_of_each_tab(qtbot: QtBot, window: MainWindow, index: int, name: str) -> None:
     window.resize(1440, 900)
     window.tabs.setCurrentIndex(index)
+    if name == "test":
+        # Show a real result: the demo sent to the built-in receiver (on a free port).
+        point_at_port(window, free_port())
+        window.send_test_alert()
+        qtbot.waitUntil(lambda: not window.test_tab.is_busy(), timeout=10_000)
+        assert window.test_tab.run_view.tone == "ok"
     qtbot.wait(100)
     assert window.tabs.currentIndex() == index
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QTabWidget,
@@ -166,9 +167,7 @@ class ExchangeSection(QFrame):
         self.expand_button.setCheckable(True)
         self.expand_button.setAutoRaise(True)
         self.expand_button.setToolTip("Show or hide the details of this step")
-        self.copy_button = QToolButton()
-        self.copy_button.setText("Copy as")
-        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.copy_button = QPushButton("Copy as")
         self.copy_button.setToolTip("Copy this step's request as a command (secrets as shown)")
         menu = QMenu(self.copy_button)
         for key, label in copy_formats:
@@ -182,15 +181,18 @@ class ExchangeSection(QFrame):
         top.setSpacing(8)
         top.addWidget(self.expand_button)
         top.addWidget(self.status_pill)
-        top.addWidget(self.title)
-        top.addStretch(1)
+        top.addWidget(self.title, 1)
         top.addWidget(self.timing)
-        top.addWidget(self.copy_button)
+        # A long step name is clipped rather than widening the view (tooltip has it whole).
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setToolTip(f"Step {record.step_index + 1} · {record.step_name}{role}")
         self.request_line = QLabel(f"{record.method} {record.url}")
         self.request_line.setTextFormat(Qt.TextFormat.PlainText)
         self.request_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.request_line.setWordWrap(True)
         self.request_line.setStyleSheet("font-family: monospace;")
+        self.request_line.setToolTip(f"{record.method} {record.url}")
+        # A long URL must not widen the whole view: it is clipped, the tooltip has it whole.
+        self.request_line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.details = QWidget()
         details = QVBoxLayout(self.details)
@@ -266,7 +268,10 @@ class ExchangeSection(QFrame):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(4)
         layout.addLayout(top)
-        layout.addWidget(self.request_line)
+        second = QHBoxLayout()
+        second.addWidget(self.request_line, 1)
+        second.addWidget(self.copy_button)
+        layout.addLayout(second)
         layout.addWidget(self.details)
         self.expand_button.toggled.connect(self.set_expanded)
         self.set_expanded(expanded)
@@ -287,9 +292,13 @@ class ExchangeSection(QFrame):
             return _code(record.response_body, language, BODY_VIEW_LINES)
         tabs = QTabWidget()
         tabs.setDocumentMode(True)
-        tabs.addTab(_code(pretty, language, BODY_VIEW_LINES), "Pretty")
-        tabs.addTab(_code(record.response_body, language, BODY_VIEW_LINES), "Raw")
-        tabs.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        pretty_view = _code(pretty, language, BODY_VIEW_LINES)
+        raw_view = _code(record.response_body, language, BODY_VIEW_LINES)
+        tabs.addTab(pretty_view, "Pretty")
+        tabs.addTab(raw_view, "Raw")
+        tabs.setFixedHeight(
+            tabs.tabBar().sizeHint().height() + max(pretty_view.height(), raw_view.height()) + 4
+        )
         return tabs
 
     def set_expanded(self, expanded: bool) -> None:
@@ -316,6 +325,8 @@ class RunView(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # Code views scroll sideways themselves; the result list only scrolls down.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._inner = QWidget()
         self._layout = QVBoxLayout(self._inner)
         self._layout.setContentsMargins(4, 4, 4, 4)

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -183,6 +183,8 @@ class TestTab(QWidget):
         self._builtin_samples: dict[str, Path] = {
             p.name.removesuffix(SUFFIX): p for p in builtin_sample_paths()
         }
+        self._sample_names: dict[str, str] = {}
+        """Display names of the built-in samples, read when the tab is first shown."""
 
         controls = self._build_controls()
         self.results = QTabWidget()
@@ -284,9 +286,7 @@ class TestTab(QWidget):
         lifecycle_row.addWidget(self.reminders_spin)
         layout.addLayout(lifecycle_row)
 
-        self.copy_button = QToolButton()
-        self.copy_button.setText("Copy request as")
-        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.copy_button = QPushButton("Copy request as")
         self.copy_button.setToolTip(
             "Copy the selected message's request as a command, without sending it "
             "(secrets masked unless revealed)"
@@ -296,7 +296,10 @@ class TestTab(QWidget):
             action = menu.addAction(label)
             action.triggered.connect(lambda _=False, k=key: self.copy_current_request(k))
         self.copy_button.setMenu(menu)
-        layout.addWidget(self.copy_button)
+        copy_row = QHBoxLayout()
+        copy_row.addWidget(self.copy_button)
+        copy_row.addStretch(1)
+        layout.addLayout(copy_row)
 
         options = QWidget()
         options_form = QFormLayout(options)
@@ -416,10 +419,12 @@ class TestTab(QWidget):
         self.port_spin.setToolTip("The receiver listens on 127.0.0.1 (this computer only)")
         self.receiver_state = QLabel()
         self.receiver_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.receiver_state.setWordWrap(True)
         top.addWidget(self.receiver_button)
         top.addWidget(self.port_spin)
-        top.addWidget(self.receiver_state, 1)
+        top.addStretch(1)
         layout.addLayout(top)
+        layout.addWidget(self.receiver_state)
 
         answer = QWidget()
         answer_form = QFormLayout(answer)
@@ -942,7 +947,7 @@ class TestTab(QWidget):
         self.sample_combo.clear()
         current = self.samples.key
         for key in self._builtin_samples:
-            self.sample_combo.addItem(key, key)
+            self.sample_combo.addItem(self._sample_names.get(key, key), key)
         if current not in self._builtin_samples:
             self.sample_combo.addItem(self.samples.sample.name or Path(current).name, current)
         index = self.sample_combo.findData(current)
@@ -963,6 +968,17 @@ class TestTab(QWidget):
             self.samples.set_sample(load_sample(path, self.catalogue), key=str(key))
         except StudioError as exc:
             self.status_message.emit(str(exc))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._sample_names:
+            # Read lazily: reading every sample set at start-up would slow the window's start.
+            for key, path in self._builtin_samples.items():
+                try:
+                    self._sample_names[key] = load_sample(path, self.catalogue).name or key
+                except StudioError:
+                    self._sample_names[key] = key
+            self._sync_sample_picker()
 
     def shutdown(self) -> None:
         """Stop the receiver and drop a running test (the window is closing)."""
