@@ -146,6 +146,7 @@ def test_sending_never_blocks_the_ui_while_the_receiver_waits_2_s(
     assert tab.run_view.tone == "ok"
     assert len(gaps) > 50
     # The event loop kept turning: no pause anywhere near the 2 s the answer took.
+    print(f"max event-loop gap during a 2 s send: {max(gaps)} ms over {len(gaps)} ticks")
     assert max(gaps) < 250, max(gaps)
 
 
