@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from uptrends_studio import __version__
-from uptrends_studio.core import integration_file
+from uptrends_studio.core import integration_file, userdirs
 from uptrends_studio.core.catalogue import load_catalogue
 from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.logs import register_secrets, setup_logging
 from uptrends_studio.core.samples import DEFAULT_SAMPLE, find_sample
+from uptrends_studio.core.secrets import secret_values
+from uptrends_studio.gui.autosave import (
+    AUTOSAVE_DELAY_MS,
+    AutosaveEntry,
+    Autosaver,
+    RestoreChoice,
+    offer_restore,
+)
 from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.file_watch import ExternalChangeHandler, FileWatcher
 from uptrends_studio.gui.highlighter import guard_none_refcount
 from uptrends_studio.gui.main_window import DEMO_PATH, MainWindow
 from uptrends_studio.gui.sample_state import SampleState
@@ -33,33 +46,107 @@ APPLICATION = "Uptrends Studio"
 ExceptionHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
 
+def open_folder(folder: Path) -> bool:
+    """Show ``folder`` in the platform's file manager."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
 def make_exception_hook(
     show: Callable[[QMessageBox], object] = QMessageBox.exec,
+    log_file: Path | None = None,
+    open_log_folder: Callable[[Path], object] = open_folder,
 ) -> ExceptionHook:
     """A ``sys.excepthook`` that logs a bug and tells the user, leaving the document open.
 
-    ``show`` displays the dialog (tests pass a function that records it instead).
+    Args:
+        show: Displays the dialog (tests pass a function that records it instead).
+        log_file: The log file the traceback is written to (named in the dialog, with an
+            "Open log folder" button); ``None`` when logging to a file is not set up.
+        open_log_folder: Opens the log folder (the button's action).
     """
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         log.error("unexpected error", exc_info=(kind, value, tb))
-        box = QMessageBox(
-            QMessageBox.Icon.Critical,
-            "Unexpected error",
+        text = (
             f"Uptrends Studio hit an unexpected problem: {value}\n\n"
-            "Your document is still open and nothing was lost. Save it (under a new name "
-            "to be safe) and report the details below.",
+            "Your document is still open and nothing was lost; unsaved changes are also "
+            "autosaved. Save it (under a new name to be safe) and report the details below."
         )
+        if log_file is not None:
+            text += f"\n\nThe details were written to the log file:\n{log_file}"
+        box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error", text)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
+        box.addButton(QMessageBox.StandardButton.Ok)
+        if log_file is not None:
+            button = box.addButton("Open log folder", QMessageBox.ButtonRole.ActionRole)
+            button.clicked.connect(lambda: open_log_folder(log_file.parent))
         show(box)
 
     return hook
 
 
+def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
+    log.error(
+        "unexpected error in thread %s",
+        args.thread.name if args.thread is not None else "?",
+        exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback),
+    )
+
+
+def start_logging(log_dir: Path | None = None) -> Path | None:
+    """Log to the rotating file in ``log_dir`` (default: the user log directory).
+
+    Returns the log file, or ``None`` when it cannot be created (then only stderr is used;
+    the reason is printed there).
+    """
+    folder = userdirs.log_dir() if log_dir is None else log_dir
+    try:
+        path = setup_logging(folder)
+    except OSError as exc:
+        logging.basicConfig(level=logging.WARNING)
+        log.warning("cannot write the log file in %s: %s", folder, exc.strerror or exc)
+        return None
+    log.info("Uptrends Studio %s started (pid %d)", __version__, os.getpid())
+    return path
+
+
+def _attach_reliability(window: MainWindow, data_dir: Path | None, autosave_ms: int) -> None:
+    """Autosave (when ``data_dir`` is given), outside-change detection and log masking.
+
+    The helpers are children of the window: ``window.findChild(Autosaver)`` finds them.
+    """
+    document = window.document
+    if data_dir is not None:
+        Autosaver(document, data_dir / "autosave", autosave_ms, parent=window)
+    watcher = FileWatcher(document, parent=window)
+    handler = ExternalChangeHandler(document, watcher, parent_widget=window, parent=window)
+    handler.status_message.connect(lambda text: window.statusBar().showMessage(text, 10000))
+
+    def register() -> None:
+        register_secrets(secret_values(document.integration, window.samples.sample))
+
+    document.changed.connect(register)
+    window.samples.changed.connect(register)
+    register()
+
+
 def build_window(
-    paths: Sequence[str], settings: QSettings | None = None
+    paths: Sequence[str],
+    settings: QSettings | None = None,
+    *,
+    data_dir: Path | None = None,
+    autosave_ms: int = AUTOSAVE_DELAY_MS,
 ) -> tuple[MainWindow, list[str]]:
-    """Create the collaborators and the main window; returns it with any start-up problems."""
+    """Create the collaborators and the main window; returns it with any start-up problems.
+
+    Args:
+        paths: The command-line files (the first is opened).
+        settings: The QSettings store (default: the user's).
+        data_dir: The user data directory; autosaves go to ``<data_dir>/autosave``. ``None``
+            (tests) turns autosave off.
+        autosave_ms: Quiet time after a change before the autosave is written.
+    """
     problems: list[str] = []
     catalogue = load_catalogue()
     store = settings or QSettings(ORGANISATION, APPLICATION)
@@ -86,11 +173,32 @@ def build_window(
     samples.setParent(window)
     if path is not None:
         prefs.add_recent_file(path)
+    _attach_reliability(window, data_dir, autosave_ms)
     return window, problems
 
 
-def run(argv: Sequence[str]) -> int:
-    """Start the Studio on ``argv[0]`` (an integration file) or on the built-in demo."""
+def restore_autosaves(
+    window: MainWindow,
+    data_dir: Path,
+    chooser: Callable[[AutosaveEntry], RestoreChoice] | None = None,
+) -> AutosaveEntry | None:
+    """Offer the autosaves a crashed or killed Studio left behind (see ``offer_restore``)."""
+    entry = offer_restore(window.document, data_dir / "autosave", chooser=chooser, parent=window)
+    if entry is not None:
+        when = entry.saved_at.astimezone().strftime("%H:%M:%S")
+        window.statusBar().showMessage(f"Restored the unsaved changes autosaved at {when}", 10000)
+    return entry
+
+
+def start(argv: Sequence[str]) -> tuple[QApplication, MainWindow]:
+    """Everything :func:`run` does before the event loop; returns the app and the shown window.
+
+    Sets up the application, the log file, the exception hooks and the window (with autosave
+    to the user data directory), and schedules the start-up messages: the offer to restore
+    autosaves left by a crash and any problem opening ``argv[0]``. With
+    ``--quit-after-start`` (the smoke test) nothing modal is shown and the app quits after a
+    second.
+    """
     args = [a for a in argv if a != "--quit-after-start"]
     quit_after_start = len(args) != len(argv)
     app = QApplication.instance() or QApplication([sys.argv[0], *args])
@@ -98,10 +206,17 @@ def run(argv: Sequence[str]) -> int:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
-    logging.basicConfig(level=logging.WARNING)
-    sys.excepthook = make_exception_hook()
+    log_file = start_logging()
+    sys.excepthook = make_exception_hook(log_file=log_file)
+    threading.excepthook = _log_thread_exception
     guard_none_refcount()
-    window, problems = build_window(args)
+    data_dir = userdirs.data_dir()
+    window, problems = build_window(args, data_dir=data_dir)
+    autosaver = window.findChild(Autosaver)
+    if autosaver is not None:
+        # Reached only when the window closed without saving (Discard) or quit was asked:
+        # the user chose to drop the changes. A crash never gets here, so its autosave stays.
+        app.aboutToQuit.connect(autosaver.discard)
     if window.settings.theme() != "system":
         apply_theme(app, window.settings.theme())
     window.show()
@@ -110,7 +225,8 @@ def run(argv: Sequence[str]) -> int:
         for problem in problems:
             sys.stderr.write(f"uptrends-studio: {problem}\n")
         QTimer.singleShot(1000, app.quit)
-        return app.exec()
+        return app, window
+    QTimer.singleShot(0, lambda: restore_autosaves(window, data_dir))
     for problem in problems:
         QTimer.singleShot(
             0,
@@ -118,4 +234,10 @@ def run(argv: Sequence[str]) -> int:
                 window, "Cannot open the file", f"{p}\n\nThe built-in demo is open instead."
             ),
         )
+    return app, window
+
+
+def run(argv: Sequence[str]) -> int:
+    """Start the Studio on ``argv[0]`` (an integration file) or on the built-in demo."""
+    app, _window = start(argv)
     return app.exec()
