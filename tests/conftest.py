@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
 
 # Before anything imports Qt (house style, section 5): tests need no display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Autosaves, test history and logs of everything the tests start (the CLI and app subprocesses
+# included) go to a scratch folder, never into the real user profile.
+os.environ["UPTRENDS_STUDIO_DATA_DIR"] = tempfile.mkdtemp(prefix="uptrends-studio-tests-")
 
 # CI=1 fuzzes hard; locally a quicker run. Not derandomized: every CI run explores new inputs.
 _base = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -23,9 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from uptrends_studio.core import jsonfile
+from uptrends_studio.core import jsonfile, userdirs
 from uptrends_studio.core.model import AlertType
 from uptrends_studio.core.runs import AlertRun
 from uptrends_studio.core.secrets import MASK, MIN_SECRET_LENGTH, mask
@@ -33,7 +31,6 @@ from uptrends_studio.core.sending import Exchange
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "UptrendsStudio"
 KEEP_RUNS = 200
 """Runs kept per integration; older ones are deleted when a new one is added."""
 HISTORY_BODY_CAP = 256 * 1024
@@ -42,8 +39,8 @@ MASKED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "s
 
 
 def default_history_dir() -> Path:
-    """``<user data dir>/history``."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "history"
+    """``<user data dir>/history`` (``UPTRENDS_STUDIO_DATA_DIR`` moves the data dir)."""
+    return userdirs.history_dir()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,12 @@ Every loader goes dict -> migrate -> validate -> model. The helpers here turn ea
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
+import shutil
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -235,13 +238,28 @@ def dumps(document: object) -> str:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` as UTF-8 via a temporary file in the same folder and an atomic rename."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        if path.exists():
+            shutil.copymode(path, tmp)  # a save keeps the file's permissions
         os.replace(tmp, path)
+        _fsync_folder(path.parent)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        with contextlib.suppress(OSError):  # never hide the error that got us here
+            tmp.unlink(missing_ok=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); some filesystems refuse, the data is synced."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
