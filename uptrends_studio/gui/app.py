@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from uptrends_studio import __version__
@@ -36,6 +36,7 @@ from uptrends_studio.gui.main_window import DEMO_PATH, MainWindow
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.settings import Settings
 from uptrends_studio.gui.theme import apply_theme
+from uptrends_studio.paths import resource_path
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,16 @@ def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
         args.thread.name if args.thread is not None else "?",
         exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback),
     )
+
+
+def app_icon() -> QIcon:
+    """The Studio's icon in every shipped size (``resources/icons``)."""
+    icon = QIcon()
+    for size in (16, 32, 48, 64, 128, 256, 512):
+        path = resource_path("icons", f"uptrends-studio-{size}.png")
+        if path.is_file():
+            icon.addFile(str(path), QSize(size, size))
+    return icon
 
 
 def start_logging(log_dir: Path | None = None) -> Path | None:
@@ -206,6 +217,7 @@ def start(argv: Sequence[str]) -> tuple[QApplication, MainWindow]:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
     log_file = start_logging()
     sys.excepthook = make_exception_hook(log_file=log_file)
     threading.excepthook = _log_thread_exception
