@@ -85,3 +85,10 @@ def test_an_unexpected_exception_shows_a_dialog_and_keeps_the_document(
     assert window.document.integration == before
     assert window.document.is_dirty()
     window.document.load(before, None)
+
+
+def test_the_app_icon_has_every_shipped_size() -> None:
+    from uptrends_studio.gui.app import app_icon
+
+    sizes = {size.width() for size in app_icon().availableSizes()}
+    assert sizes == {16, 32, 48, 64, 128, 256, 512}
