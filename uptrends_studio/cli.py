@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from uptrends_studio import __version__
 from uptrends_studio.core import integration_file
@@ -20,16 +21,25 @@ from uptrends_studio.core.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.checks import check_integration, exit_status
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.messages import RenderedRequest, Renderer
-from uptrends_studio.core.model import AlertType
+from uptrends_studio.core.model import AlertType, Integration
 from uptrends_studio.core.samples import SampleSet, find_sample
 from uptrends_studio.core.secrets import masked_request, secret_values
 from uptrends_studio.paths import resource_path
 
+if TYPE_CHECKING:  # imported lazily at run time: render and check need no HTTP stack
+    from uptrends_studio.core.history import ExchangeRecord, RunRecord
+    from uptrends_studio.core.sending import SendOptions
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 DEMO = "demo"
+SNIPPET_FORMATS = ("curl", "httpie", "powershell", "python")
+EXPORT_FORMATS = (*SNIPPET_FORMATS, "uptrends-checklist", "html", "markdown")
+PRINT_CAP = 64 * 1024
+"""Characters of a request or response body ``send`` prints; the rest is summarised."""
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -103,11 +113,87 @@ def _build_parser() -> argparse.ArgumentParser:
     receive.add_argument(
         "--delay", default="0", help="seconds to wait before answering (default: 0)"
     )
+    send = sub.add_parser(
+        "send",
+        help="send an alert type's steps for real and print each exchange",
+        description="Send the steps that run for an alert type (or the Error, Reminder, Ok "
+        "lifecycle) for real and print each exchange as it completes. Secrets are masked unless "
+        "--reveal. Exit 0 when every step succeeded, 1 when one failed, 2 for unusable input. "
+        "The run is stored in the test history unless --no-history or --dry-run.",
+    )
+    send.add_argument("file", help=f"an *.integration.json file, or '{DEMO}'")
+    send.add_argument(
+        "--type",
+        "-t",
+        dest="alert_type",
+        default="error",
+        help="error, reminder, ok, or lifecycle (Error, the reminders, then Ok; default: error)",
+    )
+    send.add_argument("--sample", "-s", help="sample set name or path (default: https)")
+    send.add_argument("--reminders", default="1", help="reminders sent in a lifecycle (default: 1)")
+    send.add_argument(
+        "--timeout",
+        default="30",
+        help="seconds to wait for a connection or an answer (default: 30)",
+    )
+    send.add_argument(
+        "--insecure", action="store_true", help="do not verify TLS certificates (tests only)"
+    )
+    send.add_argument("--ca-bundle", metavar="PEM", help="a PEM file of CA certificates to trust")
+    send.add_argument(
+        "--proxy",
+        metavar="URL|none",
+        help="send through this proxy, or 'none' to ignore the system proxy settings",
+    )
+    send.add_argument(
+        "--no-redirects", action="store_true", help="do not follow redirects (report them)"
+    )
+    send.add_argument(
+        "--dry-run", action="store_true", help="print what would be sent; send nothing"
+    )
+    send.add_argument("--reveal", action="store_true", help="print secret values unmasked")
+    send.add_argument(
+        "--no-history", action="store_true", help="do not store the run in the test history"
+    )
+
+    export = sub.add_parser(
+        "export",
+        help="export requests as snippets, the Uptrends checklist, or a handover sheet",
+        description="Export the requests of an alert type as curl, HTTPie, PowerShell or Python "
+        "snippets (helper steps first), the checklist of what to type into Uptrends, or a "
+        "self-contained handover sheet (HTML or Markdown, with the latest test results). "
+        "Secrets are masked unless --reveal.",
+    )
+    export.add_argument("file", help=f"an *.integration.json file, or '{DEMO}'")
+    export.add_argument(
+        "--as",
+        dest="export_format",
+        required=True,
+        metavar="FORMAT",
+        help=f"what to export: {', '.join(EXPORT_FORMATS)}",
+    )
+    export.add_argument(
+        "--type",
+        "-t",
+        dest="alert_type",
+        default="error",
+        help="for snippets: error, reminder or ok (default: error)",
+    )
+    export.add_argument("--sample", "-s", help="sample set name or path (default: https)")
+    export.add_argument("--reveal", action="store_true", help="include secret values unmasked")
+    export.add_argument(
+        "--output", "-o", metavar="PATH", help="write to this file instead of printing"
+    )
     return parser
 
 
 def _integration_path(name: str) -> Path:
     return resource_path("demo.integration.json") if name == DEMO else Path(name)
+
+
+def _load_integration(path_arg: str) -> Integration:
+    """The integration named on the command line (a file, or ``demo``)."""
+    return integration_file.load(_integration_path(path_arg))
 
 
 def _print_request(request: RenderedRequest, out: TextIO) -> None:
@@ -133,7 +219,7 @@ def _print_request(request: RenderedRequest, out: TextIO) -> None:
 
 
 def _render(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> int:
-    integration = integration_file.load(_integration_path(args.file))
+    integration = _load_integration(args.file)
     if args.alert_type.strip().lower() == "all":
         types = list(AlertType)
     else:
@@ -166,7 +252,7 @@ def _render(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -
 
 def _check(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> int:
     path = _integration_path(args.file)
-    integration = integration_file.load(path)
+    integration = _load_integration(args.file)
     diagnostics = check_integration(integration, sample, catalogue)
     shown = str(path) if args.file != DEMO else DEMO
     for diagnostic in diagnostics:
@@ -271,6 +357,342 @@ def _receive(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _number(option: str, text: str, kind: type[int] | type[float], minimum: float) -> float:
+    """Parse a numeric option; a bad value raises a one-line :class:`UsageError`."""
+    from uptrends_studio.core.errors import UsageError
+
+    try:
+        value = kind(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise UsageError(f"{option} {text!r} is not {what}") from None
+    if not value >= minimum:  # also refuses NaN
+        raise UsageError(f"{option} {text!r} must be at least {minimum:g}")
+    return value
+
+
+def _send_options(args: argparse.Namespace) -> SendOptions:
+    from uptrends_studio.core.errors import UsageError
+    from uptrends_studio.core.sending import ProxyMode, SendOptions
+
+    timeout = _number("--timeout", args.timeout, float, 0.001)
+    ca_bundle = args.ca_bundle or ""
+    if ca_bundle and not Path(ca_bundle).is_file():
+        raise UsageError(f"--ca-bundle {ca_bundle!r}: no such file")
+    proxy_mode, proxy_url = ProxyMode.SYSTEM, ""
+    if args.proxy is not None:
+        proxy = args.proxy.strip()
+        if proxy.lower() == "none":
+            proxy_mode = ProxyMode.NONE
+        elif "://" in proxy and proxy.split("://", 1)[1]:
+            proxy_mode, proxy_url = ProxyMode.EXPLICIT, proxy
+        else:
+            raise UsageError(
+                f"--proxy {args.proxy!r} is not a proxy URL such as http://proxy:8080 (or 'none')"
+            )
+    return SendOptions(
+        timeout=timeout,
+        verify_tls=not args.insecure,
+        ca_bundle=ca_bundle,
+        proxy_mode=proxy_mode,
+        proxy_url=proxy_url,
+        follow_redirects=not args.no_redirects,
+    )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """Control characters (say, a terminal escape sequence in a response) shown escaped."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _print_body(text: str, total: int | None, out: TextIO) -> None:
+    shown = text[:PRINT_CAP]
+    out.write(_printable(shown))
+    if not shown.endswith("\n"):
+        out.write("\n")
+    size = total if total is not None else len(text)
+    if len(text) > PRINT_CAP or size > len(text):
+        out.write(
+            f"[... body of {size} {'bytes' if total is not None else 'characters'}: "
+            f"the first {PRINT_CAP // 1024} KB at most are printed]\n"
+        )
+
+
+def _print_exchange(record: ExchangeRecord, label: str, out: TextIO) -> None:
+    role = " (helper step)" if record.helper else ""
+    out.write(f"### {label}: step {record.step_index + 1} '{record.step_name}'{role}\n")
+    out.write(f"> {record.method} {_printable(record.url)}\n")
+    for name, value in record.request_headers:
+        out.write(f"> {name}: {_printable(value)}\n")
+    out.write(">\n")
+    if record.request_body:
+        _print_body(record.request_body, None, out)
+    out.write("\n")
+    if record.status is not None:
+        out.write(f"< {record.status} {record.reason}".rstrip() + "\n")
+        for name, value in record.response_headers:
+            out.write(f"< {name}: {_printable(value)}\n")
+        out.write("<\n")
+        if record.response_body:
+            _print_body(record.response_body, record.body_size, out)
+    for status, url in record.hops:
+        out.write(f"# via {status} {_printable(url)}\n")
+    if record.status is not None:
+        out.write(
+            f"# {record.status} {record.reason}".rstrip()
+            + f" in {record.total_ms:.0f} ms (first byte {record.first_byte_ms:.0f} ms, "
+            f"body {record.download_ms:.0f} ms)\n"
+        )
+    for name, value, problem in record.variables:
+        out.write(
+            f"# {{{{{name}}}}} = {value}\n" if not problem else f"# {{{{{name}}}}}: {problem}\n"
+        )
+    if record.error:
+        out.write(f"! {record.error}\n")
+    out.write("\n")
+
+
+def _failure(record: RunRecord) -> str:
+    """Why a run failed, in one line (from the record, so secrets stay masked)."""
+    if record.nothing_selected:
+        return f"no step has {record.alert_type.value} ticked: nothing was sent"
+    if record.stopped:
+        return record.stopped
+    for exchange in record.exchanges:
+        if exchange.success:
+            continue
+        name = f"step {exchange.step_index + 1} ('{exchange.step_name}')"
+        if exchange.error:
+            return f"{name} failed: {exchange.error}"
+        if exchange.status is not None and exchange.status >= 400:
+            return f"{name} answered {exchange.status} {exchange.reason}".rstrip()
+        problems = "; ".join(f"{{{{{n}}}}}: {p}" for n, _, p in exchange.variables if p)
+        return f"{name} did not give its response variables: {problems}"
+    return "the run failed"
+
+
+def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> int:
+    """Send for real (or print with --dry-run); exit 0 when every step succeeded, else 1."""
+    from uptrends_studio.core.errors import UsageError
+    from uptrends_studio.core.history import (
+        History,
+        default_history_dir,
+        exchange_record,
+        run_record,
+    )
+    from uptrends_studio.core.runs import AlertRun, StepRun, run_alert, run_lifecycle
+    from uptrends_studio.core.secrets import MIN_SECRET_LENGTH, mask, masking_secrets
+
+    kind = args.alert_type.strip().lower()
+    lifecycle = kind == "lifecycle"
+    if lifecycle:
+        reminders = int(_number("--reminders", args.reminders, int, 0))
+        order = [AlertType.ERROR, *([AlertType.REMINDER] * reminders), AlertType.OK]
+    else:
+        try:
+            order = [AlertType.parse(kind)]
+        except ValueError:
+            raise UsageError(
+                f"unknown --type {args.alert_type!r}: use error, reminder, ok or lifecycle"
+            ) from None
+        reminders = 0
+    options = _send_options(args)
+    path = _integration_path(args.file)
+    integration = _load_integration(args.file)
+    secrets = masking_secrets(integration, sample)
+    out = sys.stdout
+    if args.dry_run:
+        out.write("# dry run: nothing is sent\n\n")
+        renderer = Renderer(integration, catalogue)
+        for alert_type in order:
+            requests = renderer.render_alert(alert_type, sample)
+            if not requests:
+                out.write(
+                    f"### {alert_type.value}: no step has {alert_type.value} ticked; "
+                    "nothing is sent\n\n"
+                )
+            for request in requests:
+                _print_request(request if args.reveal else masked_request(request, secrets), out)
+        return EXIT_OK
+
+    shown_secrets = list(secrets)
+    reminder_count = 0
+
+    def on_step(step_run: StepRun) -> None:
+        nonlocal reminder_count, shown_secrets
+        request = step_run.exchange.request
+        found = [v.value for v in step_run.variables if len(v.value) >= MIN_SECRET_LENGTH]
+        shown_secrets = sorted({*shown_secrets, *found}, key=len, reverse=True)
+        record = exchange_record(
+            step_run.exchange,
+            [(v.name, v.value, v.problem) for v in step_run.variables],
+            secrets=shown_secrets,
+            reveal=args.reveal,
+        )
+        label = request.alert_type.value
+        if lifecycle and request.alert_type is AlertType.REMINDER and reminders > 1:
+            label = f"Reminder {reminder_count + 1}"
+            if not request.helper:
+                reminder_count += 1
+        _print_exchange(record, label, out)
+        out.flush()
+
+    try:
+        if lifecycle:
+            result = run_lifecycle(
+                integration, sample, catalogue, options, reminders=reminders, on_step=on_step
+            )
+            runs: tuple[AlertRun, ...] = result.runs
+        else:
+            runs = (run_alert(integration, sample, order[0], catalogue, options, on_step=on_step),)
+    except KeyboardInterrupt:
+        sys.stderr.write("uptrends-studio send: interrupted; the run is not stored\n")
+        return EXIT_INTERRUPTED
+
+    labels = (
+        [f"Lifecycle {i + 1}/{len(runs)}" for i in range(len(runs))]
+        if lifecycle
+        else ["Send test alert"]
+    )
+    shown = [
+        run_record(run, secrets, reveal=args.reveal, label=label)
+        for run, label in zip(runs, labels, strict=True)
+    ]
+    numbered = 0
+    for record in shown:
+        name = record.alert_type.value
+        if record.alert_type is AlertType.REMINDER and reminders > 1:
+            numbered += 1
+            name = f"Reminder {numbered}"
+        if record.nothing_selected:
+            out.write(f"### {name}: no step has it ticked; nothing is sent\n\n")
+        else:
+            outcome = "delivered" if record.success else f"failed: {_failure(record)}"
+            out.write(f"== {name}: {outcome}\n")
+    if lifecycle:
+        out.write(f"== incident key: {mask(result.key_check.describe(), secrets)}\n")
+    out.flush()
+    if not args.no_history:
+        try:
+            history = History(default_history_dir(), str(path.resolve()))
+            for run, label in zip(runs, labels, strict=True):
+                if run.steps or run.stopped:
+                    history.add(run_record(run, secrets, label=label))
+        except OSError as exc:
+            sys.stderr.write(
+                f"uptrends-studio send: warning: the run was not stored in the history: {exc}\n"
+            )
+
+    failed = next(
+        (r for r in shown if not r.success and not (lifecycle and r.nothing_selected)), None
+    )
+    if failed is not None:
+        prefix = f"{failed.alert_type.value}: " if lifecycle else ""
+        sys.stderr.write(f"uptrends-studio send: {prefix}{_failure(failed)}\n")
+        return EXIT_PROBLEMS
+    if lifecycle and not result.success:
+        reason = mask(result.stopped, secrets) or mask(result.key_check.describe(), secrets)
+        sys.stderr.write(f"uptrends-studio send: {reason}\n")
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _snippets(
+    integration: Integration,
+    catalogue: Catalogue,
+    sample: SampleSet,
+    args: argparse.Namespace,
+    secrets: list[str],
+) -> str:
+    from uptrends_studio.core.errors import UsageError
+    from uptrends_studio.core.snippets import SnippetFormat, comment_text, export_request
+
+    try:
+        alert_type = AlertType.parse(args.alert_type)
+    except ValueError as exc:
+        raise UsageError(f"--type: {exc}") from None
+    requests = Renderer(integration, catalogue).render_alert(alert_type, sample)
+    if not requests:
+        raise UsageError(
+            f"no step has {alert_type.value} ticked, so nothing is sent for it: "
+            "choose another --type"
+        )
+    fmt = SnippetFormat(args.export_format.strip().lower())
+    parts = []
+    for request in requests:
+        role = (
+            "a helper step, run it first"
+            if request.helper
+            else f"sends the {alert_type.value} message"
+        )
+        lines = [f"Step {request.step_index + 1} '{request.step_name}': {role}"]
+        taken = integration.steps[request.step_index].response_variables
+        if taken:
+            names = ", ".join(f"{{{{{v.name}}}}}" for v in taken)
+            lines.append(
+                f"Its answer gives {names}; the later steps hold a placeholder "
+                f"<... from step {request.step_index + 1}> for it: replace it by hand"
+            )
+        shown = request if args.reveal else masked_request(request, secrets)
+        comments = "".join(f"# {comment_text(line)}\n" for line in lines)
+        parts.append(comments + export_request(shown, fmt))
+    return "\n".join(parts)
+
+
+def _latest_records(path: Path) -> list[RunRecord]:
+    """The newest stored run of each alert type, oldest first (none when unreadable)."""
+    from uptrends_studio.core.history import History, default_history_dir
+
+    try:
+        records = History(default_history_dir(), str(path.resolve())).records()
+    except OSError:
+        return []
+    latest: dict[AlertType, RunRecord] = {}
+    for record in records:
+        latest.setdefault(record.alert_type, record)
+    return sorted(latest.values(), key=lambda r: r.started_at)
+
+
+def _export(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> int:
+    from uptrends_studio.core.checklist import checklist, checklist_text
+    from uptrends_studio.core.errors import UsageError
+    from uptrends_studio.core.handover import handover
+    from uptrends_studio.core.jsonfile import write_text_atomic
+    from uptrends_studio.core.secrets import masking_secrets
+
+    fmt = args.export_format.strip().lower()
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"--as {args.export_format!r} is not one of {', '.join(EXPORT_FORMATS)}")
+    integration = _load_integration(args.file)
+    secrets = [] if args.reveal else masking_secrets(integration, sample)
+    if fmt in SNIPPET_FORMATS:
+        text = _snippets(integration, catalogue, sample, args, secrets)
+    elif fmt == "uptrends-checklist":
+        sections = checklist(integration, secrets, reveal=args.reveal)
+        text = checklist_text(sections, title=integration.name)
+    else:
+        text = handover(
+            integration,
+            sample,
+            catalogue,
+            records=_latest_records(_integration_path(args.file)),
+            fmt="html" if fmt == "html" else "markdown",
+            source=args.file,
+            reveal=args.reveal,
+        )
+    if args.output:
+        try:
+            write_text_atomic(Path(args.output), text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        return EXIT_OK
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
 def _open_gui(argv: Sequence[str]) -> int:
     try:
         # The one place the CLI reaches the GUI, lazily, so headless commands never load Qt.
@@ -288,7 +710,17 @@ def _open_gui(argv: Sequence[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    commands = {"render", "check", "samples", "receive", "-h", "--help", "--version"}
+    commands = {
+        "render",
+        "check",
+        "samples",
+        "receive",
+        "send",
+        "export",
+        "-h",
+        "--help",
+        "--version",
+    }
     if not args_list or args_list[0] not in commands:
         return _open_gui(args_list)
     parser = _build_parser()
@@ -302,6 +734,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sample = find_sample(args.sample, catalogue)
         if args.command == "render":
             return _render(args, catalogue, sample)
+        if args.command == "send":
+            return _send(args, catalogue, sample)
+        if args.command == "export":
+            return _export(args, catalogue, sample)
         return _check(args, catalogue, sample)
     except StudioError as exc:
         sys.stderr.write(f"uptrends-studio {args.command}: {exc}\n")

@@ -7,9 +7,11 @@ The preview masks these unless the user reveals them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import replace
 
+from uptrends_studio.core.functions import json_encode
 from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import Integration, VariableMode
 from uptrends_studio.core.samples import SampleSet
@@ -38,6 +40,18 @@ def secret_values(integration: Integration, sample: SampleSet) -> list[str]:
         if "{{" not in step.authentication.password:
             found.add(step.authentication.password)
     return sorted((s for s in found if len(s) >= MIN_SECRET_LENGTH), key=len, reverse=True)
+
+
+def masking_secrets(integration: Integration, sample: SampleSet) -> list[str]:
+    """The texts to mask: each secret as is and as it appears inside a JSON string.
+
+    Longest first, so a secret that contains another one is masked whole.
+    """
+    found = set(secret_values(integration, sample))
+    for secret in list(found):
+        found.add(json_encode(secret))
+        found.add(json.dumps(secret)[1:-1])
+    return sorted(found, key=len, reverse=True)
 
 
 def mask(text: str, secrets: Iterable[str]) -> str:
