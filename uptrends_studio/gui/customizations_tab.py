@@ -49,6 +49,7 @@ from uptrends_studio.core.model import (
 )
 from uptrends_studio.core.refactor import count_references, rename_references
 from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.import_dialog import ImportRequestDialog
 from uptrends_studio.gui.template_editor import EditorContext, TemplateEditor
 
 TYPE_BOX_LABELS = {
@@ -479,7 +480,11 @@ class CustomizationsTab(QWidget):
         steps_layout.setContentsMargins(0, 0, 0, 0)
         steps_layout.addWidget(self.steps, 1)
         step_buttons = QVBoxLayout()
-        for button in (self.add_step, self.duplicate_step, self.remove_step):
+        self.import_step = QPushButton("Import…")
+        self.import_step.setToolTip(
+            "Add a step from a curl command or a raw HTTP request (Ctrl+Shift+I)"
+        )
+        for button in (self.add_step, self.import_step, self.duplicate_step, self.remove_step):
             step_buttons.addWidget(button)
         step_buttons.addStretch(1)
         steps_layout.addLayout(step_buttons)
@@ -515,6 +520,7 @@ class CustomizationsTab(QWidget):
         self.steps.currentRowChanged.connect(self._on_steps_current_row_changed)
         self.steps.model().rowsMoved.connect(self._on_steps_rows_moved)
         self.add_step.clicked.connect(self.add_new_step)
+        self.import_step.clicked.connect(self.import_request)
         self.duplicate_step.clicked.connect(self.duplicate_current_step)
         self.remove_step.clicked.connect(self.remove_current_step)
         self.step_editor.step_edited.connect(self._on_step_editor_step_edited)
@@ -625,6 +631,26 @@ class CustomizationsTab(QWidget):
         steps[row] = step
         key = f"steps[{row}].{merge_key}" if merge_key else None
         self._replace_steps(steps, f"Edit step {step.name}", key)
+
+    def import_request(self) -> ImportRequestDialog:
+        """Ask for a curl command or raw HTTP request and append it as a step."""
+        dialog = ImportRequestDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._on_import_dialog_accepted(dialog))
+        dialog.open()
+        return dialog
+
+    def _on_import_dialog_accepted(self, dialog: ImportRequestDialog) -> None:
+        step = dialog.step()
+        if step is None:
+            return
+        integration = self._document.integration
+        # Like Add step: the new step takes the message types no other step has yet.
+        taken = {t for s in integration.steps for t in s.alert_types}
+        step = replace(step, alert_types=tuple(t for t in ALERT_TYPES if t not in taken))
+        steps = (*integration.steps, step)
+        self._replace_steps(steps, f"Import step {step.name}", select=len(steps) - 1)
+        self.status_message.emit(f"Imported {step.method} {step.url} as step {len(steps)}")
 
     def add_new_step(self) -> None:
         """Append a step (no type ticked if every type is already taken)."""

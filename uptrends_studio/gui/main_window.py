@@ -42,9 +42,11 @@ from uptrends_studio.core.model import AlertType, Header, Integration, Step, Var
 from uptrends_studio.core.preview import Preview
 from uptrends_studio.core.samples import SUFFIX as SAMPLE_SUFFIX
 from uptrends_studio.core.samples import load_sample
+from uptrends_studio.gui.checklist_view import ChecklistDialog
 from uptrends_studio.gui.customizations_tab import CustomizationsTab
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.editor_context import StudioEditorContext
+from uptrends_studio.gui.gallery_dialog import GalleryDialog
 from uptrends_studio.gui.message_types_tab import MessageTypesTab
 from uptrends_studio.gui.models import DiagnosticsModel
 from uptrends_studio.gui.preview_controller import DEBOUNCE_MS, PreviewController
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.setAcceptDrops(True)
         self._docks_before: list[QDockWidget] = []
+        self._checklist: ChecklistDialog | None = None
         self.setMinimumSize(QSize(900, 560))
 
         self.context = StudioEditorContext(document, samples, catalogue)
@@ -184,7 +187,15 @@ class MainWindow(QMainWindow):
             "Save &as…", QKeySequence.StandardKey.SaveAs, self.save_as
         )
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        for action in (self.new_action, self.new_blank_action, self.open_action):
+        self.new_template_action = self._action(
+            "New from &template…", "Ctrl+Alt+N", self.new_from_template
+        )
+        for action in (
+            self.new_action,
+            self.new_template_action,
+            self.new_blank_action,
+            self.open_action,
+        ):
             file_menu.insertAction(self.recent_menu.menuAction(), action)
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.save_as_action])
@@ -257,6 +268,15 @@ class MainWindow(QMainWindow):
         test_menu.addActions([self.send_action, self.lifecycle_action, self.cancel_test_action])
         test_menu.addSeparator()
         test_menu.addAction(self.receiver_action)
+
+        tools_menu = menu.addMenu("T&ools")
+        self.import_request_action = self._action(
+            "&Import step from cURL / HTTP…", "Ctrl+Shift+I", self.import_request
+        )
+        self.checklist_action = self._action(
+            "&Copy to Uptrends…", "Ctrl+Shift+U", self.show_checklist
+        )
+        tools_menu.addActions([self.import_request_action, self.checklist_action])
 
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self._action("&About Uptrends Studio", None, self.show_about))
@@ -388,6 +408,37 @@ class MainWindow(QMainWindow):
 
     def _on_preview_pane_reveal_toggled(self, revealed: bool) -> None:
         self.context.reveal_secrets = revealed
+
+    def new_from_template(self) -> GalleryDialog | None:
+        """Start a new, unsaved integration from a gallery template (Ctrl+Alt+N)."""
+        if not self.maybe_save():
+            return None
+        dialog = GalleryDialog(parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._on_gallery_accepted(dialog))
+        dialog.open()
+        return dialog
+
+    def _on_gallery_accepted(self, dialog: GalleryDialog) -> None:
+        integration = dialog.integration()
+        if integration is not None:
+            self.document.load(integration, None, dirty=True)
+            self._show_status(f"New integration from the template '{integration.name}'")
+
+    def import_request(self) -> None:
+        """Show the steps and import a pasted curl command or raw HTTP request as a step."""
+        self.tabs.setCurrentWidget(self.customizations_tab)
+        self.customizations_tab.sections.setCurrentIndex(0)
+        self.customizations_tab.import_request()
+
+    def show_checklist(self) -> ChecklistDialog:
+        """Open (or raise) the non-modal Copy to Uptrends checklist (Ctrl+Shift+U)."""
+        if self._checklist is None:
+            self._checklist = ChecklistDialog(self.document, self.samples, self)
+        self._checklist.show()
+        self._checklist.raise_()
+        self._checklist.activateWindow()
+        return self._checklist
 
     def send_test_alert(self) -> None:
         """Show the Test tab and send the selected message type (Ctrl+Enter)."""

@@ -40,10 +40,10 @@ from uptrends_studio.core.model import ALERT_TYPES, AlertType, Integration
 from uptrends_studio.core.preview import Preview
 from uptrends_studio.core.request_diff import diff_segments
 from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.secrets import masking_secrets
 from uptrends_studio.gui.code_view import CodeView, is_dark
 from uptrends_studio.gui.preview_pane import (
     banner_style,
-    display_secrets,
     masked,
     pretty_body,
     request_head,
@@ -521,7 +521,7 @@ class MessageTypesTab(QWidget):
         self._error.setVisible(bool(preview.error))
         secrets: list[str] | None = None
         if not self._reveal.isChecked() and self._integration and self._sample:
-            secrets = display_secrets(self._integration, self._sample)
+            secrets = masking_secrets(self._integration, self._sample)
         self._texts = {}
         for alert_type, column in self.columns.items():
             requests = preview.requests.get(alert_type, ())

@@ -8,7 +8,6 @@ and as sent. Secret values are masked unless the user reveals them.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -35,7 +34,7 @@ from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import ALERT_TYPES, AlertType, AuthType, Integration
 from uptrends_studio.core.preview import Preview
 from uptrends_studio.core.samples import SampleSet
-from uptrends_studio.core.secrets import MASK, mask, secret_values
+from uptrends_studio.core.secrets import MASK, mask, masking_secrets
 from uptrends_studio.gui.code_view import CodeView, is_dark, pretty_json
 
 PARTS: tuple[str, ...] = ("url", "headers", "auth", "pretty", "raw", "badge", "message", "error")
@@ -54,17 +53,6 @@ QToolButton[segment="last"] { border-top-right-radius: 4px; border-bottom-right-
 """
 
 _BADGE_COLOURS = {"ok": "#1a7f37", "error": "#cf222e", "neutral": "#6e7781"}
-
-
-def display_secrets(integration: Integration, sample: SampleSet) -> list[str]:
-    """The texts to mask: each secret as is and as it appears inside a JSON string.
-
-    Longest first, so a secret that contains another one is masked whole.
-    """
-    found = set(secret_values(integration, sample))
-    for secret in list(found):
-        found.add(json.dumps(secret, ensure_ascii=False)[1:-1])
-    return sorted(found, key=len, reverse=True)
 
 
 def pretty_body(request: RenderedRequest) -> str:
@@ -459,7 +447,7 @@ class PreviewPane(QWidget):
     def _secrets(self) -> list[str] | None:
         if self._reveal.isChecked() or self._integration is None or self._sample is None:
             return None
-        return display_secrets(self._integration, self._sample)
+        return masking_secrets(self._integration, self._sample)
 
     def _refresh(self) -> None:
         preview = self._preview

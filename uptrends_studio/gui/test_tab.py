@@ -63,12 +63,11 @@ from uptrends_studio.core.runs import (
     with_escalation_values,
 )
 from uptrends_studio.core.samples import SUFFIX, SampleSet, builtin_sample_paths, load_sample
-from uptrends_studio.core.secrets import masked_request
+from uptrends_studio.core.secrets import masked_request, masking_secrets
 from uptrends_studio.core.sending import ProxyMode, SendOptions
 from uptrends_studio.core.snippets import SnippetFormat, export_request
 from uptrends_studio.gui.code_view import CodeView
 from uptrends_studio.gui.document import IntegrationDocument
-from uptrends_studio.gui.preview_pane import display_secrets
 from uptrends_studio.gui.run_view import FAIL_COLOUR, OK_COLOUR, RunView, Section
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.settings import Settings
@@ -632,7 +631,7 @@ class TestTab(QWidget):
         return records
 
     def _secrets(self) -> list[str]:
-        return display_secrets(self.document.integration, self.samples.sample)
+        return masking_secrets(self.document.integration, self.samples.sample)
 
     def _record(self, run: AlertRun, *, reveal: bool | None = None, label: str = "") -> RunRecord:
         return run_record(

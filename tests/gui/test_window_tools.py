@@ -1,0 +1,68 @@
+"""The window's gallery, import and checklist entries: from the menu shortcut to the document."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from uptrends_studio.core.model import AlertType
+from uptrends_studio.gui.checklist_view import ChecklistDialog
+from uptrends_studio.gui.gallery_dialog import GalleryDialog
+from uptrends_studio.gui.import_dialog import ImportRequestDialog
+from uptrends_studio.gui.main_window import MainWindow
+
+PAGERDUTY_CURL = """curl --request POST \\
+  --url https://events.pagerduty.com/v2/enqueue \\
+  --header 'Content-Type: application/json' \\
+  --data '{"routing_key": "R0UT1NGKEY", "event_action": "trigger"}'"""
+
+
+def test_new_from_template_loads_the_chosen_template_unsaved(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_N,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier,
+    )
+    dialog = window.findChild(GalleryDialog)
+    assert dialog is not None
+    qtbot.keyClicks(dialog.search_edit, "pager")
+    assert [e.target for e in dialog.entries()] == ["pagerduty"]
+    dialog.accept()
+    assert window.document.integration.target == "pagerduty"
+    assert window.document.path is None
+    assert window.document.is_dirty()
+    assert "PagerDuty" in window.variables_tab.name_edit.text()
+
+
+def test_import_from_curl_appends_a_step_that_can_be_undone(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    before = window.document.integration
+    window.import_request()
+    dialog = window.findChild(ImportRequestDialog)
+    assert dialog is not None
+    assert window.tabs.currentWidget() is window.customizations_tab
+    dialog.set_text(PAGERDUTY_CURL)
+    dialog.parse_now()
+    assert dialog.add_button.isEnabled()
+    dialog.accept()
+    steps = window.document.integration.steps
+    assert len(steps) == 2
+    assert steps[1].url == "https://events.pagerduty.com/v2/enqueue"
+    assert steps[1].body == '{"routing_key": "R0UT1NGKEY", "event_action": "trigger"}'
+    # The demo's step already sends every type: the imported one is a helper step.
+    assert steps[1].alert_types == ()
+    assert AlertType.ERROR in steps[0].alert_types
+    window.document.undo_stack.undo()
+    assert window.document.integration == before
+
+
+def test_copy_to_uptrends_opens_one_checklist(qtbot: QtBot, window: MainWindow) -> None:
+    first = window.show_checklist()
+    assert isinstance(first, ChecklistDialog)
+    assert window.show_checklist() is first
+    titles = [section.title for section in first.view.sections()]
+    assert titles[0].startswith("Main")
+    first.close()
