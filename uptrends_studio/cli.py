@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -22,7 +23,14 @@ from uptrends_studio.core.checks import check_integration, exit_status
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.messages import RenderedRequest, Renderer
 from uptrends_studio.core.model import AlertType, Integration
-from uptrends_studio.core.samples import SampleSet, find_sample
+from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.secret_store import (
+    FALLBACK_MESSAGE,
+    LazyStore,
+    NoteLevel,
+    SecretNote,
+)
+from uptrends_studio.core.secret_store import find_sample as find_sample_with_secrets
 from uptrends_studio.core.secrets import masked_request, secret_values
 from uptrends_studio.paths import resource_path
 
@@ -191,9 +199,19 @@ def _integration_path(name: str) -> Path:
     return resource_path("demo.integration.json") if name == DEMO else Path(name)
 
 
+def _warn_about_secrets(where: str, notes: Sequence[SecretNote]) -> None:
+    """Print the notes about missing secret values (not the no-keyring one: nothing is saved)."""
+    for note in notes:
+        if note.level is NoteLevel.WARNING and note.message != FALLBACK_MESSAGE:
+            sys.stderr.write(f"uptrends-studio: {where}: {note}\n")
+
+
 def _load_integration(path_arg: str) -> Integration:
-    """The integration named on the command line (a file, or ``demo``)."""
-    return integration_file.load(_integration_path(path_arg))
+    """The integration named on the command line (a file, or ``demo``), secrets looked up."""
+    path = _integration_path(path_arg)
+    loaded = integration_file.load_with_secrets(path, store=LazyStore(), env=os.environ)
+    _warn_about_secrets(DEMO if path_arg == DEMO else str(path), loaded.notes)
+    return loaded.integration
 
 
 def _print_request(request: RenderedRequest, out: TextIO) -> None:
@@ -731,7 +749,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         catalogue = load_catalogue()
         if args.command == "samples":
             return _samples(catalogue)
-        sample = find_sample(args.sample, catalogue)
+        loaded_sample = find_sample_with_secrets(
+            args.sample, catalogue, store=LazyStore(), env=os.environ
+        )
+        _warn_about_secrets(args.sample or "sample", loaded_sample.notes)
+        sample = loaded_sample.sample
         if args.command == "render":
             return _render(args, catalogue, sample)
         if args.command == "send":

@@ -222,6 +222,9 @@ class Integration:
     variables: tuple[Variable, ...] = ()
     steps: tuple[Step, ...] = ()
     functions: tuple[UserFunction, ...] = ()
+    id: str = ""
+    """A stable random id (a UUID, given on the first save that keeps a secret); the key of the
+    integration's secrets in the keyring, so renaming or moving the file keeps them."""
 
     def variable(self, name: str) -> Variable | None:
         """The predefined variable called exactly ``name``."""

@@ -1,0 +1,921 @@
+"""Where secret values live instead of the integration and sample files.
+
+A predefined variable marked secret (with a plain value), a plain-text authentication password
+and a mock-vault password are never written into a file. The file keeps a marker
+(``"source": "keyring"`` or ``"env"``) and the value goes to a :class:`SecretStore`: the OS
+keyring, or, when the machine has no keyring, memory for this session only.
+
+Loading looks for each value, in this order:
+
+1. an environment variable (:func:`variable_env_name`, :func:`step_password_env_name`,
+   :func:`vault_password_env_name`: ``UPTRENDS_SECRET_<NAME>``);
+2. a ``.env`` file next to the file being loaded (same names; parsed by :func:`parse_dotenv`,
+   which never executes or expands anything);
+3. the store (keyring or session memory), under a key built from the integration's stable ``id``
+   (``<id>/variables/ApiKey``, ``<id>/steps/1/password``) or, for a sample, from its path.
+
+A value found nowhere loads as ``""`` and is reported in a :class:`SecretNote`. This module holds
+the pieces; :mod:`uptrends_studio.core.integration_file` uses them to load and save integrations,
+and :func:`load_sample` / :func:`save_sample` here do the same for ``*.sample.json`` files.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol
+
+from uptrends_studio.core import jsonfile
+from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.errors import FileFormatError, SampleError, StudioError
+from uptrends_studio.core.jsonfile import Reader, pointer
+from uptrends_studio.core.model import AuthType, Integration, VariableMode, VaultField
+from uptrends_studio.core.samples import (
+    SampleSet,
+    sample_from_document,
+    sample_to_document,
+)
+from uptrends_studio.core.samples import find_sample as find_builtin_sample
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+log = logging.getLogger(__name__)
+
+SERVICE = "UptrendsStudio"
+"""The keyring service name every Studio secret is stored under."""
+
+ENV_PREFIX = "UPTRENDS_SECRET_"
+"""Environment variables (and ``.env`` entries) that supply secret values start with this."""
+
+DOTENV_NAME = ".env"
+"""The file next to an integration or sample that may supply secret values."""
+
+MAX_DOTENV_BYTES = 1024 * 1024
+"""A ``.env`` file larger than this is refused (it holds a handful of short lines)."""
+
+FALLBACK_MESSAGE = (
+    "No system keyring is available: secret values are kept in memory for this session only. "
+    "Set them through environment variables or a .env file next to the integration to keep them."
+)
+"""What the user is told when secrets cannot be stored persistently."""
+
+
+class SecretSourceKind(StrEnum):
+    """The ``"source"`` marker a file keeps in place of a secret value."""
+
+    KEYRING = "keyring"
+    """The value is in the OS keyring (or session memory); an environment variable still wins."""
+    ENV = "env"
+    """The value comes from an environment variable or the ``.env`` file only."""
+
+
+SOURCE_KINDS: tuple[str, ...] = tuple(kind.value for kind in SecretSourceKind)
+
+
+class SecretStoreError(StudioError):
+    """The keyring refused to store or delete a value."""
+
+
+class SecretStore(Protocol):
+    """Somewhere to keep secret values, keyed by a stable reference.
+
+    Attributes:
+        backend_name: What the user is told the values are kept in.
+        persistent: False when values are lost at the end of the session.
+    """
+
+    @property
+    def backend_name(self) -> str: ...
+
+    @property
+    def persistent(self) -> bool: ...
+
+    def get(self, ref: str) -> str | None:
+        """The value stored under ``ref``, or ``None``."""
+
+    def set(self, ref: str, value: str) -> None:
+        """Store ``value`` under ``ref``, replacing any earlier value.
+
+        Raises:
+            SecretStoreError: the backend refused.
+        """
+
+    def delete(self, ref: str) -> None:
+        """Forget ``ref``; nothing happens when it is not stored."""
+
+
+class MemoryStore:
+    """Secret values kept in this process only: the fallback when there is no keyring."""
+
+    backend_name = "memory (this session only)"
+    persistent = False
+
+    def __init__(self) -> None:
+        self._values: dict[str, str] = {}
+
+    def get(self, ref: str) -> str | None:
+        """The value stored under ``ref``, or ``None``."""
+        return self._values.get(ref)
+
+    def set(self, ref: str, value: str) -> None:
+        """Store ``value`` under ``ref``."""
+        self._values[ref] = value
+
+    def delete(self, ref: str) -> None:
+        """Forget ``ref``."""
+        self._values.pop(ref, None)
+
+
+class KeyringStore:
+    """Secret values in an OS keyring backend, under the service :data:`SERVICE`."""
+
+    persistent = True
+
+    def __init__(self, backend: KeyringBackend) -> None:
+        self._backend = backend
+
+    @property
+    def backend_name(self) -> str:
+        """``system keyring (<backend name>)``, e.g. the SecretService or Windows keyring."""
+        return f"system keyring ({self._backend.name})"
+
+    def get(self, ref: str) -> str | None:
+        """The value stored under ``ref``; ``None`` when absent or the keyring cannot be read."""
+        from keyring.errors import KeyringError
+
+        try:
+            return self._backend.get_password(SERVICE, ref)
+        except KeyringError as exc:
+            log.warning("cannot read %s from the keyring: %s", ref, exc)
+            return None
+
+    def set(self, ref: str, value: str) -> None:
+        """Store ``value`` under ``ref``.
+
+        Raises:
+            SecretStoreError: the keyring refused (locked, no permission, ...).
+        """
+        from keyring.errors import KeyringError
+
+        try:
+            self._backend.set_password(SERVICE, ref, value)
+        except (KeyringError, ValueError) as exc:
+            raise SecretStoreError(
+                f"the {self.backend_name} did not store the secret {ref!r}: {exc}"
+            ) from None
+
+    def delete(self, ref: str) -> None:
+        """Forget ``ref``; a value that is not there (or a refusal) is logged and ignored."""
+        from keyring.errors import KeyringError, PasswordDeleteError
+
+        try:
+            self._backend.delete_password(SERVICE, ref)
+        except PasswordDeleteError:
+            pass
+        except KeyringError as exc:
+            log.warning("cannot delete %s from the keyring: %s", ref, exc)
+
+
+def keyring_usable(backend: KeyringBackend) -> bool:
+    """True when ``backend`` can really keep values (not the fail, null or an empty chainer).
+
+    The check reads one (absent) entry, so a keyring that exists but cannot be reached (no
+    D-Bus session, locked and refusing) counts as unusable too.
+    """
+    from keyring.errors import KeyringError
+
+    try:
+        if backend.priority <= 0:
+            return False
+        backend.get_password(SERVICE, "uptrends-studio-probe")
+    except (KeyringError, RuntimeError, OSError) as exc:
+        log.info("keyring %s is not usable: %s", backend.name, exc)
+        return False
+    return True
+
+
+def open_store(backend: KeyringBackend | None = None) -> SecretStore:
+    """The store to use: the given (or the system's) keyring, or a :class:`MemoryStore`.
+
+    Check :attr:`SecretStore.persistent` (or :func:`store_warning`) to tell the user when the
+    values are only kept for the session.
+    """
+    if backend is None:
+        import keyring
+
+        backend = keyring.get_keyring()
+    if keyring_usable(backend):
+        return KeyringStore(backend)
+    return MemoryStore()
+
+
+class LazyStore:
+    """A store that opens the system keyring (:func:`open_store`) only when first used.
+
+    Importing and probing the keyring takes tens of milliseconds (more with a desktop keyring
+    service); with this, start-up and files without secrets do not wait for it.
+    """
+
+    def __init__(self, opener: Callable[[], SecretStore] = open_store) -> None:
+        self._opener = opener
+        self._store: SecretStore | None = None
+
+    @property
+    def opened(self) -> bool:
+        """True once the real store has been opened."""
+        return self._store is not None
+
+    def _real(self) -> SecretStore:
+        if self._store is None:
+            self._store = self._opener()
+        return self._store
+
+    @property
+    def backend_name(self) -> str:
+        """The real store's name (opens it)."""
+        return self._real().backend_name
+
+    @property
+    def persistent(self) -> bool:
+        """Whether the real store keeps values (opens it)."""
+        return self._real().persistent
+
+    def get(self, ref: str) -> str | None:
+        """The value stored under ``ref``, or ``None``."""
+        return self._real().get(ref)
+
+    def set(self, ref: str, value: str) -> None:
+        """Store ``value`` under ``ref``.
+
+        Raises:
+            SecretStoreError: the backend refused.
+        """
+        self._real().set(ref, value)
+
+    def delete(self, ref: str) -> None:
+        """Forget ``ref``."""
+        self._real().delete(ref)
+
+
+def store_warning(store: SecretStore) -> str | None:
+    """:data:`FALLBACK_MESSAGE` when ``store`` does not keep values, else ``None``."""
+    return None if store.persistent else FALLBACK_MESSAGE
+
+
+# -- names --------------------------------------------------------------------------------------
+
+_NOT_ENV = re.compile(r"[^A-Z0-9]")
+
+
+def _env_part(text: str) -> str:
+    return _NOT_ENV.sub("_", text.upper())
+
+
+def variable_env_name(name: str) -> str:
+    """``UPTRENDS_SECRET_<NAME>``: upper case, every character but A-Z and 0-9 as ``_``."""
+    return ENV_PREFIX + _env_part(name)
+
+
+def step_password_env_name(step_number: int) -> str:
+    """``UPTRENDS_SECRET_STEP<N>_PASSWORD`` for the (1-based) step number."""
+    return f"{ENV_PREFIX}STEP{step_number}_PASSWORD"
+
+
+def vault_password_env_name(item: str) -> str:
+    """``UPTRENDS_SECRET_VAULT_<ITEM>_PASSWORD`` for a mock-vault item GUID."""
+    return f"{ENV_PREFIX}VAULT_{_env_part(item)}_PASSWORD"
+
+
+# -- slots: the places a secret value can be -----------------------------------------------------
+
+
+class SlotKind(StrEnum):
+    """What kind of secret a slot holds."""
+
+    VARIABLE = "variable"
+    PASSWORD = "password"
+    VAULT = "vault"
+
+
+@dataclass(frozen=True, slots=True)
+class SecretSlot:
+    """One place in a file whose value is secret.
+
+    Attributes:
+        kind: A secret variable, a step's authentication password or a mock-vault password.
+        pointer: JSON pointer of the field in the file (``/variables/1``,
+            ``/steps/0/authentication/password``, ``/vault/<item>/Password``).
+        key: The store key below the integration id (``variables/ApiKey``, ``steps/1/password``)
+            or the sample path (``vault/<item>/Password``).
+        label: How the user knows it: ``secret variable 'ApiKey'``.
+        env_name: The environment variable (and ``.env`` name) that supplies it.
+        name: The variable name, the 1-based step number as text, or the vault item GUID.
+    """
+
+    kind: SlotKind
+    pointer: str
+    key: str
+    label: str
+    env_name: str
+    name: str
+
+
+def variable_slot(index: int, name: str) -> SecretSlot:
+    """The slot of secret variable ``name`` at position ``index`` of ``variables``."""
+    return SecretSlot(
+        SlotKind.VARIABLE,
+        pointer("/variables", index),
+        f"variables/{name}",
+        f"secret variable {name!r}",
+        variable_env_name(name),
+        name,
+    )
+
+
+def password_slot(index: int, step_name: str) -> SecretSlot:
+    """The slot of the authentication password of the step at (0-based) ``index``."""
+    number = index + 1
+    return SecretSlot(
+        SlotKind.PASSWORD,
+        pointer(pointer(pointer("/steps", index), "authentication"), "password"),
+        f"steps/{number}/password",
+        f"authentication password of step {number} ({step_name!r})",
+        step_password_env_name(number),
+        str(number),
+    )
+
+
+def vault_slot(item: str) -> SecretSlot:
+    """The slot of the password of mock-vault item ``item``."""
+    return SecretSlot(
+        SlotKind.VAULT,
+        pointer(pointer("/vault", item), VaultField.PASSWORD.value),
+        f"vault/{item}/Password",
+        f"mock-vault password of item {item!r}",
+        vault_password_env_name(item),
+        item,
+    )
+
+
+def integration_slots(
+    integration: Integration, marked: Collection[str] = ()
+) -> list[tuple[SecretSlot, str]]:
+    """Every secret place of an integration, with its current value (possibly ``""``).
+
+    These are the places a file keeps a marker for: secret variables with a plain value (not a
+    vault reference) in mode ``here``, or in mode ``escalationLevel`` when a value is kept; and
+    authentication passwords typed as text (no ``{{``) of steps that authenticate (or that keep
+    a password anyway). Places whose pointer is in ``marked`` (a loaded file's markers) count
+    too, even when empty.
+    """
+    slots: list[tuple[SecretSlot, str]] = []
+    for index, variable in enumerate(integration.variables):
+        slot = variable_slot(index, variable.name)
+        if (
+            variable.secret
+            and variable.vault is None
+            and (variable.mode is VariableMode.HERE or variable.value or slot.pointer in marked)
+        ):
+            slots.append((slot, variable.value))
+    for index, step in enumerate(integration.steps):
+        auth = step.authentication
+        slot = password_slot(index, step.name)
+        if "{{" not in auth.password and (
+            auth.password or auth.type is not AuthType.NONE or slot.pointer in marked
+        ):
+            slots.append((slot, auth.password))
+    return slots
+
+
+def without_secret_values(integration: Integration) -> Integration:
+    """The integration as a file without its secrets reads back: every secret value ``""``."""
+    variables = tuple(
+        replace(v, value="") if v.secret and v.vault is None else v for v in integration.variables
+    )
+    steps = tuple(
+        replace(s, authentication=replace(s.authentication, password=""))
+        if "{{" not in s.authentication.password
+        else s
+        for s in integration.steps
+    )
+    return replace(integration, variables=variables, steps=steps)
+
+
+# -- .env files ---------------------------------------------------------------------------------
+
+_DOTENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_DOUBLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "$": "$"}
+
+
+def parse_dotenv(text: str, name: str = DOTENV_NAME) -> dict[str, str]:
+    r"""Parse ``.env`` text: ``NAME=value`` lines, nothing is executed or expanded.
+
+    Accepted: blank lines and ``#`` comments; an optional ``export`` prefix; values unquoted
+    (surrounding spaces and a `` #`` comment removed), in single quotes (taken literally) or in
+    double quotes (``\n``, ``\t``, ``\"``, ``\\`` escapes; may span lines). ``$VAR``,
+    ``${VAR}`` and ``$(command)`` stay as written. A later line wins over an earlier one.
+
+    Raises:
+        FileFormatError: naming the line and column of a line that is not ``NAME=value`` or a
+            quote that is not closed.
+    """
+    values: dict[str, str] = {}
+    lines = text.removeprefix("\ufeff").splitlines()
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        number += 1
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip())
+        body = line[indent:]
+        if body.startswith("export") and body[6:7] in (" ", "\t"):
+            rest = body[6:].lstrip()
+            indent += len(body) - len(rest)
+            body = rest
+        match = _DOTENV_NAME.match(body)
+        if match is None:
+            raise FileFormatError(
+                name,
+                "",
+                "expected NAME=value (a name of letters, digits and _)",
+                line=number,
+                column=indent + 1,
+            )
+        key = match.group()
+        after = body[match.end() :].lstrip(" \t")
+        if not after.startswith("="):
+            raise FileFormatError(
+                name,
+                "",
+                f"expected '=' after {key!r}",
+                line=number,
+                column=len(line) - len(after) + 1,
+            )
+        raw = after[1:].lstrip(" \t")
+        column = len(line) - len(raw) + 1
+        start_line = number
+        if raw.startswith("'"):
+            end = raw.find("'", 1)
+            if end < 0:
+                raise FileFormatError(
+                    name, "", "the single quote is not closed", line=start_line, column=column
+                )
+            value, tail = raw[1:end], raw[end + 1 :]
+        elif raw.startswith('"'):
+            value, tail, number = _double_quoted(raw, lines, number, name, column)
+        else:
+            comment = re.search(r"\s#", raw)
+            value, tail = (raw[: comment.start()] if comment else raw).strip(), ""
+        tail = tail.strip()
+        if tail and not tail.startswith("#"):
+            raise FileFormatError(
+                name,
+                "",
+                f"unexpected text after the quoted value of {key!r}",
+                line=number,
+                column=len(lines[number - 1]) - len(tail) + 1,
+            )
+        values[key] = value
+    return values
+
+
+def _double_quoted(
+    raw: str, lines: list[str], number: int, name: str, column: int
+) -> tuple[str, str, int]:
+    """Read a double-quoted value starting at ``raw`` (line ``number``), possibly multi-line."""
+    chars: list[str] = []
+    text = raw[1:]
+    start_line = number
+    while True:
+        index = 0
+        while index < len(text):
+            char = text[index]
+            if char == "\\" and index + 1 < len(text):
+                following = text[index + 1]
+                chars.append(_DOUBLE_ESCAPES.get(following, "\\" + following))
+                index += 2
+                continue
+            if char == '"':
+                return "".join(chars), text[index + 1 :], number
+            chars.append(char)
+            index += 1
+        if number >= len(lines):
+            raise FileFormatError(
+                name, "", "the double quote is not closed", line=start_line, column=column
+            )
+        chars.append("\n")
+        text = lines[number]
+        number += 1
+
+
+def read_dotenv(folder: Path) -> dict[str, str]:
+    """The ``.env`` file in ``folder`` parsed, or ``{}`` when there is none.
+
+    Raises:
+        FileFormatError: the file cannot be read or parsed (naming the line and column).
+    """
+    path = folder / DOTENV_NAME
+    try:
+        if not path.is_file():
+            return {}
+        if path.stat().st_size > MAX_DOTENV_BYTES:
+            raise FileFormatError(str(path), "", f"larger than {MAX_DOTENV_BYTES // 1024} KB")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FileFormatError(
+            str(path), "", f"cannot read the file: {exc.strerror or exc}"
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(str(path), "", f"not valid UTF-8 at byte {exc.start}") from None
+    return parse_dotenv(text, str(path))
+
+
+# -- finding values ------------------------------------------------------------------------------
+
+
+class SecretOrigin(StrEnum):
+    """Where a secret value was found (or that it was not)."""
+
+    ENVIRONMENT = "environment"
+    DOTENV = "dotenv"
+    STORE = "store"
+    FILE = "file"
+    """In clear text in the file (an older file); the next save moves it to the store."""
+    MISSING = "missing"
+    EMPTY = "empty"
+    """The value is empty: there is nothing secret to keep."""
+    PENDING = "pending"
+    """Entered but not stored yet: the next save keeps it in the store."""
+
+
+@dataclass(frozen=True, slots=True)
+class SecretSource:
+    """Where one secret's value comes from, for display ("where the secret comes from").
+
+    Attributes:
+        slot: The place in the file.
+        origin: Where the value was found.
+        detail: The environment variable, ``.env`` path or store name (empty when missing).
+        marker: The file's ``source`` marker (``keyring``/``env``), ``""`` for clear text.
+    """
+
+    slot: SecretSlot
+    origin: SecretOrigin
+    detail: str = ""
+    marker: str = ""
+
+    def describe(self) -> str:
+        """One line for the user: ``from environment variable UPTRENDS_SECRET_APIKEY``."""
+        if self.origin is SecretOrigin.ENVIRONMENT:
+            return f"from environment variable {self.slot.env_name}"
+        if self.origin is SecretOrigin.DOTENV:
+            return f"from {self.slot.env_name} in {self.detail}"
+        if self.origin is SecretOrigin.STORE:
+            return f"from the {self.detail}"
+        if self.origin is SecretOrigin.FILE:
+            return "in clear text in the file (saving moves it out)"
+        if self.origin is SecretOrigin.EMPTY:
+            return "empty"
+        if self.origin is SecretOrigin.PENDING:
+            return f"kept in the {self.detail or 'keyring'} when saved"
+        return f"missing: set {self.slot.env_name} or enter the value"
+
+
+class NoteLevel(StrEnum):
+    """How much a note matters."""
+
+    INFO = "info"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class SecretNote:
+    """Something about the secrets of a loaded file that the user should be told.
+
+    Attributes:
+        message: One line for the user.
+        level: ``warning`` for a missing value or a broken ``.env``, ``info`` otherwise.
+        pointer: The JSON pointer of the field concerned (``""`` for the whole file).
+    """
+
+    message: str
+    level: NoteLevel = NoteLevel.WARNING
+    pointer: str = ""
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class SecretLookup:
+    """Everything a load needs to find secret values: the environment, ``.env`` and store.
+
+    Build it with :meth:`for_file`. ``dotenv_problem`` holds a ``.env`` that could not be read;
+    the file is then ignored and the problem is reported as a note.
+    """
+
+    env: Mapping[str, str] = field(default_factory=dict)
+    dotenv: Mapping[str, str] = field(default_factory=dict)
+    dotenv_path: str = ""
+    dotenv_problem: str = ""
+    store: SecretStore | None = None
+
+    @classmethod
+    def for_file(
+        cls, path: Path | None, env: Mapping[str, str] | None, store: SecretStore | None
+    ) -> SecretLookup:
+        """The lookup for a file at ``path`` (its folder's ``.env``), or for no file."""
+        dotenv: dict[str, str] = {}
+        dotenv_path = problem = ""
+        if path is not None:
+            dotenv_path = str(path.parent / DOTENV_NAME)
+            try:
+                dotenv = read_dotenv(path.parent)
+            except FileFormatError as exc:
+                problem = f"{exc}; its values are not used"
+        return cls(
+            env=MappingProxyType(dict(env or {})),
+            dotenv=MappingProxyType(dotenv),
+            dotenv_path=dotenv_path,
+            dotenv_problem=problem,
+            store=store,
+        )
+
+    def from_environment(self, slot: SecretSlot) -> tuple[str, SecretOrigin, str] | None:
+        """The value an environment variable or the ``.env`` file gives ``slot``, if any."""
+        if slot.env_name in self.env:
+            return self.env[slot.env_name], SecretOrigin.ENVIRONMENT, slot.env_name
+        if slot.env_name in self.dotenv:
+            return self.dotenv[slot.env_name], SecretOrigin.DOTENV, self.dotenv_path
+        return None
+
+    def find(self, slot: SecretSlot, ref: str, marker: str) -> tuple[str, SecretSource]:
+        """Look ``slot`` up: environment, ``.env``, then (for a keyring marker) the store."""
+        found = self.from_environment(slot)
+        if found is not None:
+            value, origin, detail = found
+            return value, SecretSource(slot, origin, detail, marker)
+        if marker == SecretSourceKind.KEYRING and ref and self.store is not None:
+            stored = self.store.get(ref)
+            if stored is not None:
+                return stored, SecretSource(
+                    slot, SecretOrigin.STORE, self.store.backend_name, marker
+                )
+        return "", SecretSource(slot, SecretOrigin.MISSING, "", marker)
+
+    def places(self, marker: str) -> str:
+        """Where :meth:`find` looks, in words, for a missing-value note."""
+        places = ["the environment"]
+        if self.dotenv_path:
+            places.append(self.dotenv_path)
+        if marker == SecretSourceKind.KEYRING and self.store is not None:
+            if self.store.persistent:
+                places.append(f"the {self.store.backend_name}")
+            else:
+                places.append("this session's memory (no keyring is available)")
+        return ", ".join(places[:-1]) + (" and " if len(places) > 1 else "") + places[-1]
+
+    def notes(self, sources: Iterable[SecretSource]) -> list[SecretNote]:
+        """The notes for a set of looked-up sources (missing values, clear text, broken .env)."""
+        result: list[SecretNote] = []
+        if self.dotenv_problem:
+            result.append(SecretNote(self.dotenv_problem))
+        any_secret = False
+        for source in sources:
+            any_secret = any_secret or source.origin is not SecretOrigin.EMPTY
+            slot = source.slot
+            if source.origin is SecretOrigin.MISSING:
+                result.append(
+                    SecretNote(
+                        f"No value for the {slot.label}: looked in {self.places(source.marker)}. "
+                        f"Set {slot.env_name} or enter the value in the Studio.",
+                        NoteLevel.WARNING,
+                        slot.pointer,
+                    )
+                )
+            elif source.origin is SecretOrigin.FILE:
+                where = "the keyring" if self.store is None else f"the {self.store.backend_name}"
+                result.append(
+                    SecretNote(
+                        f"This file contains the {slot.label} in clear text; saving it moves the "
+                        f"value to {where} and leaves only a marker in the file.",
+                        NoteLevel.INFO,
+                        slot.pointer,
+                    )
+                )
+        if any_secret and self.store is not None and not self.store.persistent:
+            result.append(SecretNote(FALLBACK_MESSAGE, NoteLevel.WARNING))
+        return result
+
+
+def store_ref(owner: str, slot: SecretSlot) -> str:
+    """The store key of ``slot``: ``<owner>/<slot key>`` (owner = integration id or sample)."""
+    return f"{owner}/{slot.key}"
+
+
+def choose_marker(lookup: SecretLookup, slot: SecretSlot, value: str) -> SecretSourceKind:
+    """``env`` when the environment or ``.env`` supplies exactly ``value``, else ``keyring``.
+
+    A value that comes from the environment is not copied into the keyring.
+    """
+    found = lookup.from_environment(slot)
+    if found is not None and found[0] == value:
+        return SecretSourceKind.ENV
+    return SecretSourceKind.KEYRING
+
+
+def keep_values(
+    lookup: SecretLookup, owner: str, slots: Iterable[tuple[SecretSlot, str]]
+) -> dict[str, str]:
+    """Put the values of ``slots`` in the store and return the marker for each slot pointer.
+
+    Values the environment already supplies get the ``env`` marker and are not stored (an
+    earlier stored copy is left alone); empty values get the ``keyring`` marker and are removed
+    from the store.
+
+    Raises:
+        SecretStoreError: the keyring refused a value (nothing has been written to the file yet).
+    """
+    markers: dict[str, str] = {}
+    for slot, value in slots:
+        marker = choose_marker(lookup, slot, value) if value else SecretSourceKind.KEYRING
+        markers[slot.pointer] = marker.value
+        if lookup.store is None or not owner:
+            continue
+        ref = store_ref(owner, slot)
+        if not value:
+            lookup.store.delete(ref)
+        elif marker is SecretSourceKind.KEYRING:
+            lookup.store.set(ref, value)
+    return markers
+
+
+# -- sample files ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSample:
+    """A sample set loaded with its mock-vault passwords filled in from the secret sources."""
+
+    sample: SampleSet
+    sources: tuple[SecretSource, ...] = ()
+    notes: tuple[SecretNote, ...] = ()
+
+
+def sample_owner(path: Path) -> str:
+    """The store owner of a sample file's secrets: ``sample:<absolute path>``."""
+    return f"sample:{path.resolve().as_posix()}"
+
+
+def _vault_markers(
+    data: Mapping[str, Any], reader: Reader
+) -> Iterator[tuple[dict[str, Any], str, str]]:
+    """Each vault item whose ``Password`` is a marker object: (item dict, item GUID, marker)."""
+    vault = data.get("vault")
+    if not isinstance(vault, dict):
+        return
+    for item, entry in vault.items():
+        if not isinstance(entry, dict):
+            continue
+        password = entry.get(VaultField.PASSWORD.value)
+        if isinstance(password, dict):
+            where = vault_slot(str(item)).pointer
+            marker = reader.obj(password, where, ("source",))
+            kind = reader.choice(
+                reader.require(marker, "source", where), where + "/source", SOURCE_KINDS
+            )
+            yield entry, str(item), kind
+
+
+def load_sample(
+    path: Path,
+    catalogue: Catalogue,
+    *,
+    store: SecretStore | None,
+    env: Mapping[str, str] | None,
+) -> LoadedSample:
+    """Load a ``*.sample.json`` file, filling marked mock-vault passwords from the sources.
+
+    A password kept in clear text (an older file) loads as written, with a note that the next
+    save moves it out of the file.
+
+    Raises:
+        SampleError: the file is malformed (naming the field).
+    """
+    document = jsonfile.read_json(path, SampleError)
+    reader = Reader(str(path), SampleError)
+    lookup = SecretLookup.for_file(path, env, store)
+    owner = sample_owner(path)
+    sources: list[SecretSource] = []
+    if isinstance(document, dict):
+        data: dict[str, Any] = dict(document)
+        if isinstance(data.get("vault"), dict):
+            data["vault"] = {
+                k: dict(v) if isinstance(v, dict) else v for k, v in data["vault"].items()
+            }
+        document = data
+        for entry, item, kind in list(_vault_markers(data, reader)):
+            slot = vault_slot(item)
+            value, source = lookup.find(slot, store_ref(owner, slot), kind)
+            entry[VaultField.PASSWORD.value] = value
+            sources.append(source)
+    sample = sample_from_document(document, str(path), catalogue)
+    marked = {s.slot.name for s in sources}
+    for item, credentials in sample.vault.items():
+        password = credentials.get(VaultField.PASSWORD.value, "")
+        if item in marked or not password:
+            continue
+        slot = vault_slot(item)
+        found = lookup.from_environment(slot)
+        if found is not None:
+            sources.append(SecretSource(slot, found[1], found[2]))
+            sample = _with_vault_password(sample, item, found[0])
+        else:
+            sources.append(SecretSource(slot, SecretOrigin.FILE))
+    return LoadedSample(sample, tuple(sources), tuple(lookup.notes(sources)))
+
+
+def find_sample(
+    name_or_path: str | None,
+    catalogue: Catalogue,
+    *,
+    store: SecretStore | None,
+    env: Mapping[str, str] | None,
+) -> LoadedSample:
+    """Like :func:`uptrends_studio.core.samples.find_sample`, with a file's vault secrets.
+
+    A path (anything ending in ``.json``, naming a file or containing a slash) is loaded with
+    :func:`load_sample`; a built-in set name loads as shipped (its demo passwords, no notes).
+
+    Raises:
+        UsageError: nothing matches (the message lists the built-in names).
+        SampleError: the file is malformed.
+    """
+    key = name_or_path or ""
+    candidate = Path(key)
+    if key and (candidate.suffix == ".json" or candidate.is_file() or "/" in key or "\\" in key):
+        return load_sample(candidate, catalogue, store=store, env=env)
+    return LoadedSample(find_builtin_sample(name_or_path, catalogue))
+
+
+def _with_vault_password(sample: SampleSet, item: str, password: str) -> SampleSet:
+    vault = dict(sample.vault)
+    entry = dict(vault.get(item, {}))
+    entry[VaultField.PASSWORD.value] = password
+    vault[item] = MappingProxyType(entry)
+    return replace(sample, vault=MappingProxyType(vault))
+
+
+def sample_document(sample: SampleSet, markers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The sample's JSON document with every non-empty mock-vault password replaced by a marker.
+
+    ``markers`` maps a vault slot's pointer to its marker (default ``keyring``).
+    """
+    doc = sample_to_document(sample)
+    for item, entry in doc.get("vault", {}).items():
+        if entry.get(VaultField.PASSWORD.value):
+            marker = (markers or {}).get(vault_slot(item).pointer, SecretSourceKind.KEYRING.value)
+            entry[VaultField.PASSWORD.value] = {"source": marker}
+    return doc
+
+
+def dumps_sample(sample: SampleSet) -> str:
+    """The sample file text, without mock-vault passwords (safe for exports and autosave)."""
+    return jsonfile.dumps(sample_document(sample))
+
+
+def save_sample(
+    sample: SampleSet,
+    path: Path,
+    *,
+    store: SecretStore | None,
+    env: Mapping[str, str] | None = None,
+) -> None:
+    """Write a sample set to ``path``, its mock-vault passwords to ``store`` (not the file).
+
+    Without a store the passwords are not kept anywhere (the file only has markers).
+
+    Raises:
+        SecretStoreError: the keyring refused a password (the file is not written).
+        SampleError: the file cannot be written.
+    """
+    lookup = SecretLookup.for_file(path, env, store)
+    slots = [
+        (vault_slot(item), entry.get(VaultField.PASSWORD.value, ""))
+        for item, entry in sample.vault.items()
+    ]
+    markers = keep_values(lookup, sample_owner(path), slots)
+    try:
+        jsonfile.write_text_atomic(path, jsonfile.dumps(sample_document(sample, markers)))
+    except OSError as exc:
+        raise SampleError(str(path), "", f"cannot write the file: {exc.strerror or exc}") from None
