@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from uptrends_studio.core import integration_file
 from uptrends_studio.core.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.samples import find_sample
+from uptrends_studio.core.secret_store import MemoryStore
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.main_window import DEMO_PATH, MainWindow
 from uptrends_studio.gui.sample_state import SampleState
@@ -32,7 +33,13 @@ def window(qtbot: QtBot, catalogue: Catalogue, settings: Settings, tmp_path: Pat
     document = IntegrationDocument(integration_file.load(DEMO_PATH))
     samples = SampleState(find_sample(None, catalogue), "https")
     main = MainWindow(
-        document, samples, catalogue, settings, debounce_ms=0, history_root=tmp_path / "history"
+        document,
+        samples,
+        catalogue,
+        settings,
+        debounce_ms=0,
+        history_root=tmp_path / "history",
+        secret_store=MemoryStore(),  # never the keyring of the machine running the tests
     )
 
     def forget_changes(_widget: object) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -38,8 +37,9 @@ OTHER_RUN = "0" * 32
 
 
 def demo_copy(tmp_path: Path, name: str = "my.integration.json") -> Path:
+    """The demo as the Studio saves it: with its id (documents get one when opened)."""
     target = tmp_path / name
-    shutil.copyfile(DEMO_PATH, target)
+    integration_file.save(integration_file.ensure_id(integration_file.load(DEMO_PATH)), target)
     return target
 
 
@@ -65,6 +65,7 @@ def test_an_edit_is_autosaved_after_the_delay_with_its_sidecar(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     path = demo_copy(tmp_path)
+    before = path.read_bytes()
     document = IntegrationDocument(integration_file.load(path), path)
     folder = tmp_path / "autosave"
     saver = Autosaver(document, folder, delay_ms=50)
@@ -82,7 +83,7 @@ def test_an_edit_is_autosaved_after_the_delay_with_its_sidecar(
     assert meta["original"] == str(path.absolute())
     assert meta["pid"] == os.getpid()
     assert meta["name"] == "Edited in the Studio"
-    assert path.read_bytes() == DEMO_PATH.read_bytes()  # the real file is untouched
+    assert path.read_bytes() == before  # the real file is untouched
 
 
 def test_quick_edits_restart_the_timer_and_give_one_write_of_the_last_state(

@@ -12,23 +12,25 @@ from uptrends_studio.gui.document import IntegrationDocument
 
 
 def test_typing_in_one_field_is_one_undo_step(qtbot: QtBot) -> None:
-    document = IntegrationDocument(Integration(name=""))
+    document = IntegrationDocument(Integration(name="", id="doc-1"))
     for text in ("P", "Pa", "Pag", "Page"):
         document.apply(replace(document.integration, name=text), "Rename", "name")
     document.apply(replace(document.integration, description="x"), "Describe", "description")
     assert document.undo_stack.count() == 2
     document.undo_stack.undo()
-    assert document.integration == Integration(name="Page")
+    assert document.integration == Integration(name="Page", id="doc-1")
     document.undo_stack.undo()
-    assert document.integration == Integration(name="")
+    assert document.integration == Integration(name="", id="doc-1")
     document.undo_stack.redo()
     assert document.integration.name == "Page"
 
 
 def test_dirty_flag_follows_edits_undo_and_save(qtbot: QtBot, tmp_path: Path) -> None:
-    document = IntegrationDocument(Integration(name="a"), tmp_path / "a.integration.json")
+    document = IntegrationDocument(
+        Integration(name="a", id="doc-1"), tmp_path / "a.integration.json"
+    )
     with qtbot.waitSignal(document.dirty_changed) as dirty:
-        document.apply(Integration(name="b"), "Rename")
+        document.apply(Integration(name="b", id="doc-1"), "Rename")
     assert dirty.args == [True]
     assert document.is_dirty()
     document.undo_stack.undo()
@@ -40,8 +42,8 @@ def test_dirty_flag_follows_edits_undo_and_save(qtbot: QtBot, tmp_path: Path) ->
 
 
 def test_new_unsaved_document_is_dirty_until_saved(qtbot: QtBot, tmp_path: Path) -> None:
-    document = IntegrationDocument(Integration(name="a"))
-    document.load(Integration(name="new"), None, dirty=True)
+    document = IntegrationDocument(Integration(name="a", id="doc-1"))
+    document.load(Integration(name="new", id="doc-1"), None, dirty=True)
     assert document.is_dirty()
     assert document.display_name() == "Untitled"
     assert document.undo_stack.count() == 0
@@ -50,6 +52,17 @@ def test_new_unsaved_document_is_dirty_until_saved(qtbot: QtBot, tmp_path: Path)
 
 
 def test_identical_value_pushes_nothing(qtbot: QtBot) -> None:
-    document = IntegrationDocument(Integration(name="a"))
-    document.apply(Integration(name="a"), "Nothing")
+    document = IntegrationDocument(Integration(name="a", id="doc-1"))
+    document.apply(Integration(name="a", id="doc-1"), "Nothing")
     assert document.undo_stack.count() == 0
+
+
+def test_a_document_always_has_an_id_that_undo_keeps(qtbot: QtBot) -> None:
+    document = IntegrationDocument(Integration(name="a"))
+    first = document.integration.id
+    assert first  # secrets in the keyring are keyed by it
+    document.apply(replace(document.integration, name="b"), "Rename")
+    document.undo_stack.undo()
+    assert document.integration.id == first
+    document.load(Integration(name="other"), None)
+    assert document.integration.id not in ("", first)

@@ -30,6 +30,8 @@ from uptrends_studio.core.samples import (
     find_sample,
     load_sample,
 )
+from uptrends_studio.core.secret_store import MemoryStore
+from uptrends_studio.core.secret_store import load_sample as load_sample_with_secrets
 from uptrends_studio.gui.sample_models import SampleTableModel, SampleValuesModel
 from uptrends_studio.gui.sample_panel import SamplePanel, ValueEditDialog
 from uptrends_studio.gui.sample_state import SampleState
@@ -49,7 +51,7 @@ def samples(catalogue: Catalogue) -> SampleState:
 
 @pytest.fixture
 def panel(qtbot: QtBot, samples: SampleState, catalogue: Catalogue) -> SamplePanel:
-    widget = SamplePanel(samples, catalogue)
+    widget = SamplePanel(samples, catalogue, secret_store=MemoryStore())
     qtbot.addWidget(widget)
     widget.resize(400, 900)
     widget.show()
@@ -512,7 +514,10 @@ def test_save_sample_as_writes_a_file_that_loads_back_equal(
     target = tmp_path / "mine.sample.json"
     assert asked == [str(tmp_path / "HTTPS monitor.sample.json")]
     assert target.is_file()
-    loaded = load_sample(target, catalogue)
+    # The mock-vault password went to the panel's secret store, not into the file.
+    password = next(iter(samples.sample.vault.values()))["Password"]
+    assert password not in target.read_text(encoding="utf-8")
+    loaded = load_sample_with_secrets(target, catalogue, store=panel._secret_store, env={}).sample
     assert dataclasses.replace(loaded, path=samples.sample.path) == samples.sample
     assert loaded.per_type[AlertType.REMINDER]["@monitor.notes"] == "Reminder note"
     assert samples.key == str(target)

@@ -20,7 +20,10 @@ from uptrends_studio.core import integration_file, userdirs
 from uptrends_studio.core.catalogue import load_catalogue
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.logs import register_secrets, setup_logging
+from uptrends_studio.core.model import Integration
 from uptrends_studio.core.samples import DEFAULT_SAMPLE, find_sample
+from uptrends_studio.core.secret_store import LazyStore
+from uptrends_studio.core.secret_store import find_sample as find_sample_with_secrets
 from uptrends_studio.core.secrets import secret_values
 from uptrends_studio.gui.autosave import (
     AUTOSAVE_DELAY_MS,
@@ -131,7 +134,13 @@ def _attach_reliability(window: MainWindow, data_dir: Path | None, autosave_ms: 
     if data_dir is not None:
         Autosaver(document, data_dir / "autosave", autosave_ms, parent=window)
     watcher = FileWatcher(document, parent=window)
-    handler = ExternalChangeHandler(document, watcher, parent_widget=window, parent=window)
+    handler = ExternalChangeHandler(
+        document,
+        watcher,
+        parent_widget=window,
+        parent=window,
+        loader=lambda path: window.load_integration(path).integration,
+    )
     handler.status_message.connect(lambda text: window.statusBar().showMessage(text, 10000))
 
     def register() -> None:
@@ -162,24 +171,29 @@ def build_window(
     catalogue = load_catalogue()
     store = settings or QSettings(ORGANISATION, APPLICATION)
     prefs = Settings(store)
+    secret_store = LazyStore()
     integration = integration_file.load(DEMO_PATH)
     path: Path | None = None
     if paths:
         candidate = Path(paths[0])
         try:
-            integration = integration_file.load(candidate)
+            integration = integration_file.load_with_secrets(
+                candidate, store=secret_store, env=os.environ
+            ).integration
             path = candidate
         except StudioError as exc:
             problems.append(str(exc))
     sample_key = prefs.last_sample() or DEFAULT_SAMPLE
     try:
-        sample = find_sample(sample_key, catalogue)
+        sample = find_sample_with_secrets(
+            sample_key, catalogue, store=secret_store, env=os.environ
+        ).sample
     except StudioError:
         sample_key = DEFAULT_SAMPLE
         sample = find_sample(sample_key, catalogue)
     document = IntegrationDocument(integration, path)
     samples = SampleState(sample, sample_key)
-    window = MainWindow(document, samples, catalogue, prefs)
+    window = MainWindow(document, samples, catalogue, prefs, secret_store=secret_store)
     document.setParent(window)
     samples.setParent(window)
     if path is not None:
@@ -194,7 +208,24 @@ def restore_autosaves(
     chooser: Callable[[AutosaveEntry], RestoreChoice] | None = None,
 ) -> AutosaveEntry | None:
     """Offer the autosaves a crashed or killed Studio left behind (see ``offer_restore``)."""
-    entry = offer_restore(window.document, data_dir / "autosave", chooser=chooser, parent=window)
+
+    def with_secrets(entry: AutosaveEntry) -> Integration:
+        # An autosave holds no secret values (dumps never writes them): look them up again.
+        return integration_file.loads_with_secrets(
+            entry.text(),
+            str(entry.original or "autosave"),
+            path=entry.original,
+            store=window.secret_store,
+            env=os.environ,
+        ).integration
+
+    entry = offer_restore(
+        window.document,
+        data_dir / "autosave",
+        chooser=chooser,
+        parent=window,
+        loader=with_secrets,
+    )
     if entry is not None:
         when = entry.saved_at.astimezone().strftime("%H:%M:%S")
         window.statusBar().showMessage(f"Restored the unsaved changes autosaved at {when}", 10000)

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from uptrends_studio.core.integration_file import ensure_id
 from uptrends_studio.core.model import Integration
 
 _MERGE_ID = 4242
@@ -64,7 +65,9 @@ class IntegrationDocument(QObject):
         self, integration: Integration, path: Path | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._integration = integration
+        # Every document has its id from the start (secrets in the keyring are keyed by it), so
+        # a save never has to give it one and undo never takes it away.
+        self._integration = ensure_id(integration)
         self._path = path
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
@@ -98,7 +101,7 @@ class IntegrationDocument(QObject):
         self.undo_stack.clear()
         self._path = path
         self._untitled_dirty = dirty
-        self._set(integration)
+        self._set(ensure_id(integration))
         self.path_changed.emit()
         self.dirty_changed.emit(self.is_dirty())
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from uptrends_studio.core import integration_file
 from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.model import Integration
 from uptrends_studio.gui.document import IntegrationDocument
 
 log = logging.getLogger(__name__)
@@ -178,9 +179,11 @@ class ExternalChangeHandler(QObject):
         ask: Callable[[Path], ReloadChoice] | None = None,
         parent_widget: QWidget | None = None,
         parent: QObject | None = None,
+        loader: Callable[[Path], Integration] = integration_file.load,
     ) -> None:
         super().__init__(parent)
         self._document = document
+        self._loader = loader
         self._ask = ask or (lambda path: ask_reload(path, parent_widget))
         watcher.changed_on_disk.connect(self._on_watcher_changed_on_disk)
         watcher.removed_from_disk.connect(self._on_watcher_removed_from_disk)
@@ -196,7 +199,7 @@ class ExternalChangeHandler(QObject):
             )
             return
         try:
-            integration = integration_file.load(path)
+            integration = self._loader(path)
         except StudioError as exc:
             self._keep_mine()
             self.status_message.emit(

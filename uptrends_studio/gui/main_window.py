@@ -6,6 +6,7 @@ rendering in the core.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,10 +39,18 @@ from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, Severity
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.history import default_history_dir
+from uptrends_studio.core.integration_file import LoadedIntegration
 from uptrends_studio.core.model import AlertType, Header, Integration, Step, Variable
 from uptrends_studio.core.preview import Preview
 from uptrends_studio.core.samples import SUFFIX as SAMPLE_SUFFIX
-from uptrends_studio.core.samples import load_sample
+from uptrends_studio.core.secret_store import (
+    FALLBACK_MESSAGE,
+    LazyStore,
+    SecretStore,
+    integration_slots,
+    store_warning,
+)
+from uptrends_studio.core.secret_store import load_sample as load_sample_with_secrets
 from uptrends_studio.gui.checklist_view import ChecklistDialog
 from uptrends_studio.gui.customizations_tab import CustomizationsTab
 from uptrends_studio.gui.document import IntegrationDocument
@@ -100,8 +109,12 @@ class MainWindow(QMainWindow):
         *,
         debounce_ms: int = DEBOUNCE_MS,
         history_root: Path | None = None,
+        secret_store: SecretStore | None = None,
     ) -> None:
         super().__init__()
+        self.secret_store: SecretStore = secret_store or LazyStore()
+        """Where secret values live (the OS keyring, or memory when there is none)."""
+        self._store_warned = False
         self.document = document
         self.samples = samples
         self.catalogue = catalogue
@@ -136,7 +149,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self.setCentralWidget(self.splitter)
 
-        self.sample_panel = SamplePanel(samples, catalogue)
+        self.sample_panel = SamplePanel(samples, catalogue, secret_store=self.secret_store)
         self.sample_dock = QDockWidget("Sample alert data", self)
         self.sample_dock.setObjectName("sampleDock")
         self.sample_dock.setWidget(self.sample_panel)
@@ -544,15 +557,24 @@ class MainWindow(QMainWindow):
         if ask and not self.maybe_save():
             return False
         try:
-            integration = integration_file.load(path)
+            loaded = self.load_integration(path)
         except StudioError as exc:
             self._error("Cannot open the file", str(exc))
             return False
-        self.document.load(integration, path)
+        self.document.load(loaded.integration, path)
         self.settings.add_recent_file(path)
         self.sample_panel.set_default_folder(path.parent)
-        self._show_status(f"Opened {path}")
+        notes = [n.message for n in loaded.notes if n.message != FALLBACK_MESSAGE]
+        self._show_status(f"Opened {path}" + (f" · {notes[0]}" if notes else ""))
         return True
+
+    def load_integration(self, path: Path) -> LoadedIntegration:
+        """Read an integration file with its secret values (environment, .env, keyring).
+
+        Raises:
+            StudioError: the file cannot be used (named, with the field and problem).
+        """
+        return integration_file.load_with_secrets(path, store=self.secret_store, env=os.environ)
 
     def save(self) -> bool:
         """Save to the current file (asks for one when new); True on success."""
@@ -573,7 +595,9 @@ class MainWindow(QMainWindow):
 
     def _save_to(self, path: Path) -> bool:
         try:
-            integration_file.save(self.document.integration, path)
+            integration_file.save(
+                self.document.integration, path, store=self.secret_store, env=os.environ
+            )
         except StudioError as exc:
             self._error("Cannot save", str(exc))
             return False
@@ -581,6 +605,11 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_file(path)
         self.sample_panel.set_default_folder(path.parent)
         self._show_status(f"Saved {path}")
+        warning = store_warning(self.secret_store)
+        if warning and not self._store_warned and integration_slots(self.document.integration):
+            self._store_warned = True
+            # Not modal (a save never stops to ask); the status bar keeps it for a while.
+            self.statusBar().showMessage(f"Saved {path}. {warning}", 30_000)
         return True
 
     def _fill_recent_menu(self) -> None:
@@ -632,7 +661,9 @@ class MainWindow(QMainWindow):
         path = Path(url.toLocalFile())
         if path.name.endswith(SAMPLE_SUFFIX):
             try:
-                sample = load_sample(path, self.catalogue)
+                sample = load_sample_with_secrets(
+                    path, self.catalogue, store=self.secret_store, env=os.environ
+                ).sample
             except StudioError as exc:
                 self._error("Cannot use the sample file", str(exc))
                 return False

@@ -11,6 +11,7 @@ Every edit builds a new :class:`SampleSet` (through the table models and
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from zoneinfo import available_timezones
 
@@ -59,7 +60,7 @@ from uptrends_studio.core import sample_edit as se
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, Severity
 from uptrends_studio.core.dotnet_format import KNOWN_CULTURES
-from uptrends_studio.core.errors import SampleError
+from uptrends_studio.core.errors import SampleError, StudioError
 from uptrends_studio.core.model import ALERT_TYPES, Integration
 from uptrends_studio.core.preview import Preview
 from uptrends_studio.core.samples import (
@@ -68,8 +69,10 @@ from uptrends_studio.core.samples import (
     SampleSet,
     builtin_sample_paths,
     load_sample,
-    save_sample,
 )
+from uptrends_studio.core.secret_store import LazyStore, SecretStore
+from uptrends_studio.core.secret_store import load_sample as load_sample_with_secrets
+from uptrends_studio.core.secret_store import save_sample as store_sample
 from uptrends_studio.gui.sample_models import (
     CustomFieldsModel,
     EscalationValuesModel,
@@ -325,11 +328,18 @@ class SamplePanel(QWidget):
     diagnostic_activated = Signal(object)
 
     def __init__(
-        self, samples: SampleState, catalogue: Catalogue, parent: QWidget | None = None
+        self,
+        samples: SampleState,
+        catalogue: Catalogue,
+        parent: QWidget | None = None,
+        *,
+        secret_store: SecretStore | None = None,
     ) -> None:
         super().__init__(parent)
         self._samples = samples
         self._catalogue = catalogue
+        # Mock-vault passwords of sample files live here, never in the file.
+        self._secret_store: SecretStore = secret_store or LazyStore()
         self._default_folder: Path | None = None
         self._builtins: dict[str, SampleSet] = {}
         self._before_edge_cases: tuple[SampleSet, str, bool] | None = None
@@ -777,11 +787,18 @@ class SamplePanel(QWidget):
         sample = self._builtins.get(key)
         if sample is None:  # the file entry: read it again
             try:
-                sample = load_sample(Path(key), self._catalogue)
-            except SampleError as exc:
-                QMessageBox.warning(self, "Cannot open the sample file", exc.describe())
+                sample = self._load_file(Path(key))
+            except StudioError as exc:
+                QMessageBox.warning(self, "Cannot open the sample file", str(exc))
                 return
         self._samples.set_sample(sample, key=key)
+
+    def _load_file(self, path: Path) -> SampleSet:
+        """A sample file with its mock-vault passwords from the secret sources."""
+        loaded = load_sample_with_secrets(
+            path, self._catalogue, store=self._secret_store, env=os.environ
+        )
+        return loaded.sample
 
     def _open_file(self) -> None:
         if not self._confirm_discard():
@@ -792,9 +809,9 @@ class SamplePanel(QWidget):
         if not path:
             return
         try:
-            sample = load_sample(Path(path), self._catalogue)
-        except SampleError as exc:
-            QMessageBox.warning(self, "Cannot open the sample file", exc.describe())
+            sample = self._load_file(Path(path))
+        except StudioError as exc:
+            QMessageBox.warning(self, "Cannot open the sample file", str(exc))
             return
         self._samples.set_sample(sample, key=path)
 
@@ -830,9 +847,9 @@ class SamplePanel(QWidget):
         target = Path(path)
         target = target.with_name(se.with_sample_suffix(target.name))
         try:
-            save_sample(sample, target)
-        except SampleError as exc:
-            QMessageBox.warning(self, "Cannot save the sample", exc.describe())
+            store_sample(sample, target, store=self._secret_store, env=os.environ)
+        except StudioError as exc:
+            QMessageBox.warning(self, "Cannot save the sample", str(exc))
             return
         self._samples.saved_to(target)
 
