@@ -139,3 +139,88 @@ def test_secrets_stay_out_of_files_and_cli_output(tmp_path: Path, catalogue: Cat
     assert text.count(f'"key": "{MASK}"') == 3  # Error, Reminder and Ok
     # ... and none of them was printed or written anywhere.
     assert files_containing_secrets(tmp_path) == []
+
+
+def run_cli(folder: Path, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PYTHONIOENCODING": "utf-8",
+        "UPTRENDS_STUDIO_DATA_DIR": str(data_dir),
+        variable_env_name("ApiKey"): SECRET_VARIABLE,
+        step_password_env_name(1): SECRET_PASSWORD,
+        vault_password_env_name(VAULT_ITEM): SECRET_VAULT,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "uptrends_studio", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+def test_send_history_and_every_export_keep_secrets_out(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    from dataclasses import replace
+
+    from uptrends_studio.core.receiver import Receiver
+
+    store = MemoryStore()
+    data_dir = tmp_path / "data"
+    with Receiver() as receiver:
+        integration = leak_integration()
+        variables = (
+            Variable("ApiUrl", value=f"{receiver.url}alert"),
+            *integration.variables[1:],
+        )
+        path = tmp_path / "leak.integration.json"
+        integration_file.save(replace(integration, variables=variables), path, store=store, env={})
+        sample = add_vault_item(
+            find_sample("https", catalogue), VAULT_ITEM, "svc-user", SECRET_VAULT
+        )
+        sample_path = tmp_path / "leak.sample.json"
+        save_sample(sample, sample_path, store=store, env={})
+        outputs = []
+        for alert_type in ("error", "ok"):
+            sent = run_cli(
+                tmp_path,
+                data_dir,
+                "send",
+                str(path),
+                "--type",
+                alert_type,
+                "--sample",
+                str(sample_path),
+                "--proxy",
+                "none",
+            )
+            assert sent.returncode == 0, sent.stderr
+            outputs.append(sent.stdout + sent.stderr)
+        captured = receiver.captures()
+    # The real request carried the secrets (that is the point of a send) ...
+    assert len(captured) == 2
+    assert captured[0].header("X-Api-Key") == SECRET_VARIABLE
+    assert captured[0].header("X-Vault") == SECRET_VAULT
+    (tmp_path / "send.out").write_text("".join(outputs), encoding="utf-8")
+    assert list((data_dir / "history").rglob("*.json"))  # the runs were recorded
+    for export_format in ("html", "markdown", "curl", "httpie", "python", "uptrends-checklist"):
+        exported = run_cli(
+            tmp_path,
+            data_dir,
+            "export",
+            str(path),
+            "--as",
+            export_format,
+            "--sample",
+            str(sample_path),
+            "--output",
+            str(tmp_path / f"export.{export_format}"),
+        )
+        assert exported.returncode == 0, exported.stderr
+        assert (tmp_path / f"export.{export_format}").stat().st_size > 0
+    # ... but no file written, no history record, no export and no output holds one.
+    assert files_containing_secrets(tmp_path) == []
