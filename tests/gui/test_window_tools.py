@@ -66,3 +66,24 @@ def test_copy_to_uptrends_opens_one_checklist(qtbot: QtBot, window: MainWindow) 
     titles = [section.title for section in first.view.sections()]
     assert titles[0].startswith("Main")
     first.close()
+
+
+def test_target_rules_show_in_the_message_types_tab(qtbot: QtBot, window: MainWindow) -> None:
+    from dataclasses import replace
+
+    from uptrends_studio.core.gallery import gallery_entries, load_template
+
+    entry = next(e for e in gallery_entries() if e.target == "pagerduty")
+    integration = load_template(entry)
+    step = integration.steps[0]
+    # A summary the target refuses: PagerDuty's limit is 1024 characters.
+    body = step.body.replace('"summary": "', '"summary": "' + "x" * 1100, 1)
+    window.document.load(replace(integration, steps=(replace(step, body=body),)), None)
+    window.tabs.setCurrentWidget(window.message_types_tab)
+    window.controller.refresh_now()
+
+    def shown() -> bool:
+        texts = window.message_types_tab.problem_texts()
+        return any("at most 1,024" in t and t.endswith("(Error)") for t in texts)
+
+    qtbot.waitUntil(shown, timeout=5000)

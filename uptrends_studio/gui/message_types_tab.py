@@ -41,6 +41,7 @@ from uptrends_studio.core.preview import Preview
 from uptrends_studio.core.request_diff import diff_segments
 from uptrends_studio.core.samples import SampleSet
 from uptrends_studio.core.secrets import masking_secrets
+from uptrends_studio.core.targets import is_target_code
 from uptrends_studio.gui.code_view import CodeView, is_dark
 from uptrends_studio.gui.preview_pane import (
     banner_style,
@@ -462,6 +463,10 @@ class MessageTypesTab(QWidget):
         if self._integration is None:
             return []
         found = [d for d in coverage(self._integration) if d.code in COVERAGE_CODES]
+        target = self._integration.target
+        if target:
+            # The target's rules (PagerDuty, Opsgenie, ...) judge the messages shown below.
+            found += [d for d in self._preview.diagnostics if is_target_code(d.code, target)]
         dark = is_dark(self.palette())
         if not found:
             return [
@@ -484,9 +489,11 @@ class MessageTypesTab(QWidget):
         return [
             (
                 icons[diagnostic.severity],
-                coverage_text(diagnostic),
+                coverage_text(diagnostic)
+                + (f" ({', '.join(diagnostic.alert_types)})" if diagnostic.alert_types else ""),
                 colours.get(diagnostic.severity),
-                f"{diagnostic.severity.value.capitalize()} [{diagnostic.code}]",
+                f"{diagnostic.severity.value.capitalize()} [{diagnostic.code}]"
+                + (f" · {', '.join(diagnostic.alert_types)}" if diagnostic.alert_types else ""),
             )
             for diagnostic in sorted(found, key=lambda d: d.severity.rank)
         ]

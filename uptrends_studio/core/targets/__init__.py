@@ -72,6 +72,12 @@ def messages_by_type(
     return messages
 
 
+def is_target_code(code: str, target: str) -> bool:
+    """Whether a diagnostic code comes from ``target``'s rules (codes are ``<key>-...``)."""
+    key = target.strip().casefold()
+    return code == "unknown-target" or (bool(key) and code.startswith(f"{key}-"))
+
+
 def target_diagnostics(
     integration: Integration, requests: Mapping[AlertType, Sequence[RenderedRequest]]
 ) -> list[Diagnostic]:
