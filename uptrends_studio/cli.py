@@ -664,14 +664,7 @@ def _latest_records(path: Path) -> list[RunRecord]:
     """The newest stored run of each alert type, oldest first (none when unreadable)."""
     from uptrends_studio.core.history import History, default_history_dir
 
-    try:
-        records = History(default_history_dir(), str(path.resolve())).records()
-    except OSError:
-        return []
-    latest: dict[AlertType, RunRecord] = {}
-    for record in records:
-        latest.setdefault(record.alert_type, record)
-    return sorted(latest.values(), key=lambda r: r.started_at)
+    return History(default_history_dir(), str(path.resolve())).latest_per_type()
 
 
 def _export(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> int:

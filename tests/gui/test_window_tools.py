@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -87,3 +89,25 @@ def test_target_rules_show_in_the_message_types_tab(qtbot: QtBot, window: MainWi
         return any("at most 1,024" in t and t.endswith("(Error)") for t in texts)
 
     qtbot.waitUntil(shown, timeout=5000)
+
+
+def test_export_handover_sheet_includes_the_last_test_result(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from tests.gui.test_test_tab import free_port, point_at_port
+
+    point_at_port(window, free_port())
+    window.send_test_alert()
+    qtbot.waitUntil(lambda: not window.test_tab.is_busy(), timeout=10_000)
+    target = tmp_path / "handover.html"
+    assert window.export_handover(target)
+    text = target.read_text(encoding="utf-8")
+    assert "Demo: Uptrends integration" in text
+    assert "No test has been sent yet." not in text
+    assert "200 OK" in text
+    assert "http" not in "".join(
+        line for line in text.splitlines() if "src=" in line or "href=" in line
+    )
+    assert window.export_handover(tmp_path / "handover.txt", markdown=True)
+    assert (tmp_path / "handover.md").read_text(encoding="utf-8").startswith("#")
+    assert "Exported the handover sheet" in window.statusBar().currentMessage()

@@ -371,6 +371,17 @@ class History:
                 log.warning("skipping unreadable history file %s: %s", path, exc)
         return found
 
+    def latest_per_type(self) -> list[RunRecord]:
+        """The newest stored run of each alert type, oldest first (none when unreadable)."""
+        try:
+            records = self.records()
+        except OSError:
+            return []
+        latest: dict[AlertType, RunRecord] = {}
+        for record in records:
+            latest.setdefault(record.alert_type, record)
+        return sorted(latest.values(), key=lambda r: r.started_at)
+
     def clear(self) -> None:
         """Delete every stored run of this integration."""
         for path in self._files():

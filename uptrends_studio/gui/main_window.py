@@ -38,8 +38,10 @@ from uptrends_studio.core import integration_file
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, Severity
 from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.handover import handover
 from uptrends_studio.core.history import default_history_dir
 from uptrends_studio.core.integration_file import LoadedIntegration
+from uptrends_studio.core.jsonfile import write_text_atomic
 from uptrends_studio.core.model import AlertType, Header, Integration, Step, Variable
 from uptrends_studio.core.preview import Preview
 from uptrends_studio.core.samples import SUFFIX as SAMPLE_SUFFIX
@@ -212,6 +214,10 @@ class MainWindow(QMainWindow):
             file_menu.insertAction(self.recent_menu.menuAction(), action)
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.save_as_action])
+        self.export_action = self._action(
+            "&Export handover sheet…", "Ctrl+Shift+E", self.export_handover_dialog
+        )
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -437,6 +443,43 @@ class MainWindow(QMainWindow):
         if integration is not None:
             self.document.load(integration, None, dirty=True)
             self._show_status(f"New integration from the template '{integration.name}'")
+
+    def export_handover_dialog(self) -> None:
+        """Ask for a file and write the handover sheet (HTML or Markdown) there."""
+        stem = _slug(self.document.integration.name).removesuffix(integration_file.SUFFIX)
+        start = (self.document.path.parent if self.document.path else Path.home()) / stem
+        name, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export handover sheet",
+            str(start.with_suffix(".html")),
+            "Web page (*.html);;Markdown (*.md)",
+        )
+        if name:
+            self.export_handover(Path(name), markdown=chosen.startswith("Markdown"))
+
+    def export_handover(self, path: Path, *, markdown: bool = False) -> bool:
+        """Write the handover sheet to ``path``.
+
+        It holds the purpose, the variables (secrets masked), the steps, the rendered requests,
+        the problems and the last test results.
+        """
+        if markdown and path.suffix.lower() != ".md":
+            path = path.with_suffix(".md")
+        try:
+            text = handover(
+                self.document.integration,
+                self.samples.sample,
+                self.catalogue,
+                records=self.test_tab.history().latest_per_type(),
+                fmt="markdown" if markdown else "html",
+                source=str(self.document.path or self.document.display_name()),
+            )
+            write_text_atomic(path, text)
+        except (StudioError, OSError) as exc:
+            self._error("Cannot export the handover sheet", f"{path}: {exc}")
+            return False
+        self._show_status(f"Exported the handover sheet to {path}")
+        return True
 
     def import_request(self) -> None:
         """Show the steps and import a pasted curl command or raw HTTP request as a step."""
