@@ -46,3 +46,27 @@ def test_screenshot_of_each_tab(qtbot: QtBot, window: MainWindow, index: int, na
     saved = QImage(str(path))
     assert (saved.width(), saved.height()) == (1440, 900)
     assert distinct_colours(saved) > 20  # text, highlighting and widgets, not a blank frame
+
+
+def test_screenshot_of_the_gallery_and_the_checklist(qtbot: QtBot, window: MainWindow) -> None:
+    from uptrends_studio.gui.gallery_dialog import GalleryDialog
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog = window.new_from_template()
+    assert isinstance(dialog, GalleryDialog)
+    dialog.resize(980, 620)
+    qtbot.keyClicks(dialog.search_edit, "incident")
+    qtbot.wait(100)
+    assert dialog.entries()
+    image = dialog.grab().toImage()
+    assert image.save(str(SHOTS / "gallery.png"))
+    assert distinct_colours(image) > 20
+    dialog.reject()
+
+    checklist = window.show_checklist()
+    checklist.resize(900, 700)
+    qtbot.wait(100)
+    image = checklist.grab().toImage()
+    assert image.save(str(SHOTS / "checklist.png"))
+    assert distinct_colours(image) > 20
+    checklist.close()
