@@ -611,7 +611,7 @@ def test_base_document_of_the_broken_table_is_valid(tmp_path: Path) -> None:
 
 BROKEN_BYTES: list[tuple[str, bytes, str, int | None, int | None]] = [
     # (id, file content, key phrase, line, column)
-    ("empty-file", b"", "not valid JSON: Expecting value", 1, 1),
+    ("empty-file", b"", "the file is empty (expected a JSON object)", None, None),
     (
         "truncated",
         b'{\n  "format": "uptrends-studio.integration",\n  "version": ',

@@ -63,6 +63,8 @@ def parse_json_bytes(raw: bytes, name: str, error: type[E] = FileFormatError) ->
 
 def parse_json_text(text: str, name: str, error: type[E] = FileFormatError) -> object:  # type: ignore[assignment]
     """Parse JSON text; syntax errors and excessive nesting name the place."""
+    if not text.strip():
+        raise error(name, "", "the file is empty (expected a JSON object)")
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
