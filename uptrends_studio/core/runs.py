@@ -14,14 +14,16 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-
-import requests
+from typing import TYPE_CHECKING
 
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.messages import Renderer, select_steps
 from uptrends_studio.core.model import AlertType, Integration, ResponseSource, ResponseVariable
 from uptrends_studio.core.samples import SampleSet, alert_data
 from uptrends_studio.core.sending import ErrorKind, Exchange, SendOptions, send
+
+if TYPE_CHECKING:
+    import requests  # imported on the first run (start-up time), see core/sending.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +179,8 @@ def run_alert(
     values: dict[str, str] = {}
     done: list[StepRun] = []
     stopped = ""
+    import requests
+
     own_session = session is None
     active = session or requests.Session()
     try:
@@ -342,6 +346,8 @@ def run_lifecycle(
     close it).
     """
     order = [AlertType.ERROR, *([AlertType.REMINDER] * max(0, reminders)), AlertType.OK]
+    import requests
+
     runs: list[AlertRun] = []
     stopped = ""
     with requests.Session() as session:

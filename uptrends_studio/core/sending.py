@@ -27,18 +27,19 @@ import warnings
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import requests
-import requests.auth
-from requests.structures import CaseInsensitiveDict
-from requests_ntlm import HttpNtlmAuth
-from urllib3.exceptions import InsecureRequestWarning
 
 from uptrends_studio import __version__
 from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import AuthType
+
+if TYPE_CHECKING:
+    # ``requests`` (and requests-ntlm with its crypto stack, ~100 ms) is imported on the first
+    # send, not when the window starts: the annotations here are strings.
+    import requests
+    import requests.auth
+    from requests.structures import CaseInsensitiveDict
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,8 @@ def wire_body(request: RenderedRequest) -> bytes:
 
 
 def _auth(request: RenderedRequest) -> requests.auth.AuthBase | None:
+    import requests.auth
+
     user, password = request.username, request.password
     if request.auth_type is AuthType.BASIC:
         # Bytes, so non-Latin-1 user names are sent as UTF-8 rather than refused.
@@ -202,12 +205,16 @@ def _auth(request: RenderedRequest) -> requests.auth.AuthBase | None:
     if request.auth_type is AuthType.DIGEST:
         return requests.auth.HTTPDigestAuth(user, password)
     if request.auth_type is AuthType.NTLM:
+        from requests_ntlm import HttpNtlmAuth
+
         return HttpNtlmAuth(user, password)
     return None
 
 
 def _headers(request: RenderedRequest) -> CaseInsensitiveDict[str]:
     """The step's headers over requests' defaults; repeated names are combined with ", "."""
+    from requests.structures import CaseInsensitiveDict
+
     headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
     headers["User-Agent"] = USER_AGENT
     headers["Accept-Encoding"] = "gzip, deflate"
@@ -287,6 +294,8 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 def classify(exc: requests.RequestException, url: str, options: SendOptions) -> SendError:
     """Turn a ``requests`` exception into a message a user can act on."""
+    import requests
+
     parts = urlsplit(url)
     host = parts.hostname or url
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -464,6 +473,8 @@ def send(
     problem = _check_request(request)
     if problem is not None:
         return Exchange(request=request, wire=None, error=problem)
+    import requests
+
     own_session = session is None
     active = session or requests.Session()
     try:
@@ -479,6 +490,9 @@ def _exchange(
     options: SendOptions,
     cancel: threading.Event | None,
 ) -> Exchange:
+    import requests
+    from urllib3.exceptions import InsecureRequestWarning
+
     active.max_redirects = options.max_redirects
     if options.proxy_mode is ProxyMode.NONE:
         active.trust_env = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -49,7 +50,9 @@ from uptrends_studio.core.model import (
 )
 from uptrends_studio.core.refactor import count_references, rename_references
 from uptrends_studio.gui.document import IntegrationDocument
-from uptrends_studio.gui.import_dialog import ImportRequestDialog
+
+if TYPE_CHECKING:
+    from uptrends_studio.gui.import_dialog import ImportRequestDialog
 from uptrends_studio.gui.template_editor import EditorContext, TemplateEditor
 
 TYPE_BOX_LABELS = {
@@ -634,6 +637,8 @@ class CustomizationsTab(QWidget):
 
     def import_request(self) -> ImportRequestDialog:
         """Ask for a curl command or raw HTTP request and append it as a step."""
+        from uptrends_studio.gui.import_dialog import ImportRequestDialog  # first use (start-up)
+
         dialog = ImportRequestDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._on_import_dialog_accepted(dialog))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
@@ -38,7 +39,6 @@ from uptrends_studio.core import integration_file
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, Severity
 from uptrends_studio.core.errors import StudioError
-from uptrends_studio.core.handover import handover
 from uptrends_studio.core.history import default_history_dir
 from uptrends_studio.core.integration_file import LoadedIntegration
 from uptrends_studio.core.jsonfile import write_text_atomic
@@ -53,11 +53,9 @@ from uptrends_studio.core.secret_store import (
     store_warning,
 )
 from uptrends_studio.core.secret_store import load_sample as load_sample_with_secrets
-from uptrends_studio.gui.checklist_view import ChecklistDialog
 from uptrends_studio.gui.customizations_tab import CustomizationsTab
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.editor_context import StudioEditorContext
-from uptrends_studio.gui.gallery_dialog import GalleryDialog
 from uptrends_studio.gui.message_types_tab import MessageTypesTab
 from uptrends_studio.gui.models import DiagnosticsModel
 from uptrends_studio.gui.preview_controller import DEBOUNCE_MS, PreviewController
@@ -69,6 +67,10 @@ from uptrends_studio.gui.test_tab import TestTab
 from uptrends_studio.gui.theme import THEMES, apply_theme
 from uptrends_studio.gui.variables_tab import VariablesTab
 from uptrends_studio.paths import resource_path
+
+if TYPE_CHECKING:
+    from uptrends_studio.gui.checklist_view import ChecklistDialog
+    from uptrends_studio.gui.gallery_dialog import GalleryDialog
 
 PRESENTATION_SCALE = 1.5
 FILE_FILTER = "Uptrends integrations (*.integration.json);;JSON files (*.json);;All files (*)"
@@ -432,6 +434,8 @@ class MainWindow(QMainWindow):
         """Start a new, unsaved integration from a gallery template (Ctrl+Alt+N)."""
         if not self.maybe_save():
             return None
+        from uptrends_studio.gui.gallery_dialog import GalleryDialog  # on first use (start-up)
+
         dialog = GalleryDialog(parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._on_gallery_accepted(dialog))
@@ -465,6 +469,8 @@ class MainWindow(QMainWindow):
         """
         if markdown and path.suffix.lower() != ".md":
             path = path.with_suffix(".md")
+        from uptrends_studio.core.handover import handover  # on first use (start-up)
+
         try:
             text = handover(
                 self.document.integration,
@@ -490,6 +496,8 @@ class MainWindow(QMainWindow):
     def show_checklist(self) -> ChecklistDialog:
         """Open (or raise) the non-modal Copy to Uptrends checklist (Ctrl+Shift+U)."""
         if self._checklist is None:
+            from uptrends_studio.gui.checklist_view import ChecklistDialog  # on first use
+
             self._checklist = ChecklistDialog(self.document, self.samples, self)
         self._checklist.show()
         self._checklist.raise_()

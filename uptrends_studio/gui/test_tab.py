@@ -65,7 +65,6 @@ from uptrends_studio.core.runs import (
 from uptrends_studio.core.samples import SUFFIX, SampleSet, builtin_sample_paths, load_sample
 from uptrends_studio.core.secrets import masked_request, masking_secrets
 from uptrends_studio.core.sending import ProxyMode, SendOptions
-from uptrends_studio.core.snippets import SnippetFormat, export_request
 from uptrends_studio.gui.code_view import CodeView
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.run_view import FAIL_COLOUR, OK_COLOUR, RunView, Section
@@ -74,11 +73,12 @@ from uptrends_studio.gui.settings import Settings
 from uptrends_studio.gui.workers import TaskRunner
 
 COPY_FORMATS: tuple[tuple[str, str], ...] = (
-    (SnippetFormat.CURL.value, "cURL"),
-    (SnippetFormat.HTTPIE.value, "HTTPie"),
-    (SnippetFormat.POWERSHELL.value, "PowerShell (Invoke-RestMethod)"),
-    (SnippetFormat.PYTHON.value, "Python (requests)"),
+    ("curl", "cURL"),
+    ("httpie", "HTTPie"),
+    ("powershell", "PowerShell (Invoke-RestMethod)"),
+    ("python", "Python (requests)"),
 )
+"""``core.snippets.SnippetFormat`` values and their menu labels (snippets load on first use)."""
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -702,6 +702,8 @@ class TestTab(QWidget):
     # -- copy as ------------------------------------------------------------------------------
 
     def _copy(self, request: RenderedRequest, key: str) -> None:
+        from uptrends_studio.core.snippets import SnippetFormat, export_request
+
         if not self.reveal_check.isChecked():
             request = masked_request(request, self._secrets())
         text = export_request(request, SnippetFormat(key))
