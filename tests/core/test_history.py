@@ -143,3 +143,39 @@ def test_integration_keys_differ_per_file_and_stay_readable() -> None:
     assert a != b
     assert a.startswith("acme-")
     assert integration_key("Demo: Uptrends integration").startswith("Demo-Uptrends-integration-")
+
+
+@pytest.mark.parametrize(
+    ("broken", "value"),
+    [("overrides", "[]"), ("startedAt", '"yesterday"'), ("exchanges", '"none"')],
+)
+def test_a_history_file_with_a_broken_field_is_skipped(
+    server: LoopbackServer, catalogue: Catalogue, tmp_path: Path, broken: str, value: str
+) -> None:
+    import json as json_module
+
+    _, run = sent_run(server, catalogue)
+    history = History(tmp_path, "demo")
+    good = history.add(run_record(run, []))
+    document = json_module.loads((history.folder / f"{good.run_id}.json").read_text())
+    document[broken] = json_module.loads(value)
+    (history.folder / "99999999T000000000000-error.json").write_text(
+        json_module.dumps(document), encoding="utf-8"
+    )
+    assert [r.run_id for r in history.records()] == [good.run_id]
+
+
+def test_history_caps_large_request_bodies_and_keeps_time_order(
+    server: LoopbackServer, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    from uptrends_studio.core.history import HISTORY_BODY_CAP
+
+    _, run = sent_run(server, catalogue)
+    record = run_record(run, [])
+    big = replace(record.exchanges[1], request_body="x" * (HISTORY_BODY_CAP + 10))
+    history = History(tmp_path, "demo")
+    first = history.add(replace(record, exchanges=(record.exchanges[0], big)))
+    second = history.add(record)  # the same start time: stored as the next microsecond
+    [newest, oldest] = history.records()
+    assert (newest.run_id, oldest.run_id) == (second.run_id, first.run_id)
+    assert oldest.exchanges[1].request_body.endswith("(10 more characters not kept in the history)")

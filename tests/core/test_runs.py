@@ -236,3 +236,13 @@ def test_lifecycle_stops_when_the_error_message_fails(
     assert len(lifecycle.runs) == 1
     assert lifecycle.stopped.startswith("Error: ")
     assert "404" in lifecycle.stopped
+
+
+def test_a_sample_without_an_incident_key_says_so(
+    server: LoopbackServer, catalogue: Catalogue
+) -> None:
+    sample = find_sample(None, catalogue)
+    sample = replace(sample, values={**sample.values, "@incident.key": ""})
+    lifecycle = run_lifecycle(lifecycle_integration(server.url), sample, catalogue, DIRECT)
+    assert not lifecycle.key_check.consistent
+    assert lifecycle.key_check.describe().startswith("the sample has no incident key")

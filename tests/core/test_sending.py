@@ -217,6 +217,8 @@ def test_unknown_host_is_a_dns_failure() -> None:
         ("http:///alerts", (), "names no host"),
         ("http://127.0.0.1/", (("X-Emoji", "up ✓"),), "header 'X-Emoji' contains '✓'"),
         ("http://127.0.0.1/", (("X-Notes", "a\nb"),), "contains a line break"),
+        ("http://127.0.0.1:99999/alerts", (), "has a port outside 1-65535"),
+        ("http://127.0.0.1/", (("X-Naïve", "1"),), "header name 'X-Naïve' may only use ASCII"),
     ],
 )
 def test_unsendable_requests_are_refused_before_connecting(
@@ -340,3 +342,29 @@ def test_explicit_proxy_that_is_down_is_a_proxy_error() -> None:
     assert exchange.error is not None
     assert exchange.error.kind is ErrorKind.PROXY
     assert "proxy" in exchange.error.message
+
+
+def test_without_a_spool_folder_a_large_body_never_touches_the_disk(
+    server: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    options = SendOptions(timeout=5, proxy_mode=ProxyMode.NONE, keep_in_memory=1000)
+    exchange = send(request(f"{server.url}/big?size=200000", method="GET", body=""), options)
+    assert exchange.body_size == 200_000
+    assert len(exchange.body) == 1000
+    assert exchange.body_file is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unusable_spool_folder_keeps_the_start_of_the_body(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    options = SendOptions(
+        timeout=5, proxy_mode=ProxyMode.NONE, keep_in_memory=1000, spool_dir=blocker / "spool"
+    )
+    exchange = send(request(f"{server.url}/big?size=5000", method="GET", body=""), options)
+    assert exchange.status == 200
+    assert exchange.body_size == 5000
+    assert exchange.body_file is None

@@ -250,3 +250,108 @@ def test_connection_options_are_remembered(window: MainWindow) -> None:
     tab.verify_check.setChecked(False)
     assert window.settings.send_options().timeout == 7.5
     assert window.settings.send_options().verify_tls is False
+
+
+def _add_secret_header(window: MainWindow, header_value: str, variable: Variable) -> None:
+    integration = window.document.integration
+    step = integration.steps[0]
+    headers = (*step.headers, replace(step.headers[0], name="X-Key", value=header_value))
+    window.document.apply(
+        replace(
+            integration,
+            variables=(*integration.variables, variable),
+            steps=(replace(step, headers=headers),),
+        ),
+        "secret",
+    )
+
+
+def test_a_secret_escalation_value_typed_in_the_tab_is_masked_and_not_stored(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from uptrends_studio.core.model import VariableMode
+
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    _add_secret_header(
+        window, "{{EscKey}}", Variable("EscKey", mode=VariableMode.ESCALATION_LEVEL, secret=True)
+    )
+    tab._override_edits["EscKey"].setText("esc-secret-9876543210")
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    assert dict(tab.run_view.exchanges[0].record.request_headers)["X-Key"] == "••••••"
+    assert tab.captures()[0].header("X-Key") == "esc-secret-9876543210"
+    stored = "".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "history").rglob("*") if p.is_file()
+    )
+    assert "esc-secret-9876543210" not in stored
+
+
+def test_masking_and_history_follow_the_run_not_later_edits(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    tab.delay_spin.setValue(0.5)
+    _add_secret_header(window, "{{ApiKey}}", Variable("ApiKey", value="sk-first-0123", secret=True))
+    history_before = tab.history().folder
+    window.send_test_alert()
+    qtbot.waitUntil(lambda: len(tab.captures()) == 1)
+    # While the answer is delayed, the user changes the secret and renames the integration.
+    integration = window.document.integration
+    variables = tuple(
+        replace(v, value="sk-second-4567") if v.name == "ApiKey" else v
+        for v in integration.variables
+    )
+    window.document.apply(replace(integration, variables=variables, name="Other"), "edit")
+    wait_result(qtbot, window)
+    assert dict(tab.run_view.exchanges[0].record.request_headers)["X-Key"] == "••••••"
+    assert [p.parent for p in (tmp_path / "history").rglob("*.json")] == [history_before]
+    stored = "".join(p.read_text(encoding="utf-8") for p in history_before.glob("*.json"))
+    assert "sk-first-0123" not in stored
+
+
+def test_unticking_reveal_masks_a_cancelled_result_again(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    _add_secret_header(
+        window, "{{ApiKey}}", Variable("ApiKey", value="sk-live-0123456789", secret=True)
+    )
+    integration = window.document.integration
+    helper = replace(integration.steps[0], name="Helper", alert_types=())
+    window.document.apply(replace(integration, steps=(helper, integration.steps[0])), "helper")
+    tab.delay_spin.setValue(0.3)
+    tab.reveal_check.setChecked(True)
+    window.send_test_alert()
+    qtbot.waitUntil(lambda: len(tab.run_view.exchanges) == 1, timeout=5000)
+    tab.cancel()
+    assert dict(tab.run_view.exchanges[0].record.request_headers)["X-Key"] == "sk-live-0123456789"
+    tab.reveal_check.setChecked(False)
+    assert dict(tab.run_view.exchanges[0].record.request_headers)["X-Key"] == "••••••"
+    assert tab.run_view.banner.text().startswith("Cancelled.")
+
+
+def test_a_sample_that_cannot_be_used_is_said_up_front(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.test_tab
+    window.samples.set_sample(replace(window.samples.sample, timezone="Mars/Olympus"))
+    window.send_test_alert()
+    assert not tab.is_busy()
+    assert tab.run_view.tone == "fail"
+    assert tab.run_view.banner.text().startswith("The sample cannot be used:")
+    assert "Mars/Olympus" in tab.run_view.banner.text()
+
+
+def test_send_again_uses_the_runs_sample(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    first_sample = window.samples.sample.name
+    tab.sample_combo.setCurrentIndex(tab.sample_combo.findData("dns"))
+    tab.sample_combo.activated.emit(tab.sample_combo.currentIndex())
+    assert window.samples.sample.name != first_sample
+    tab.history_list.setCurrentRow(0)
+    tab.resend_selected()
+    wait_result(qtbot, window)
+    assert window.samples.sample.name == first_sample
+    assert [r.sample_name for r in tab.history().records()] == [first_sample, first_sample]

@@ -19,7 +19,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 KEEP_RUNS = 200
 """Runs kept per integration; older ones are deleted when a new one is added."""
 HISTORY_BODY_CAP = 256 * 1024
-"""Characters of a response body kept in a history record."""
+"""Characters of a request or response body kept in a history record."""
 MASKED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 
 
@@ -312,8 +312,10 @@ def _record_from(document: Mapping[str, Any], run_id: str) -> RunRecord:
         )
         for e in document["exchanges"]
     )
+    started_at = str(document["startedAt"])
+    datetime.fromisoformat(started_at)  # a broken time is a broken file (ValueError)
     return RunRecord(
-        started_at=str(document["startedAt"]),
+        started_at=started_at,
         alert_type=AlertType(document["alertType"]),
         sample_name=str(document["sample"]),
         exchanges=exchanges,
@@ -341,12 +343,13 @@ class History:
             OSError: the history folder cannot be written.
         """
         self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.fromisoformat(record.started_at).strftime("%Y%m%dT%H%M%S%f")
-        stem = f"{stamp}-{record.alert_type.value.lower()}"
-        counter = 1
+        moment = datetime.fromisoformat(record.started_at)
+        kind = record.alert_type.value.lower()
+        stem = f"{moment:%Y%m%dT%H%M%S%f}-{kind}"
         while (self.folder / f"{stem}.json").exists():
-            counter += 1
-            stem = f"{stamp}-{record.alert_type.value.lower()}-{counter}"
+            # Same microsecond: the next one, so names keep sorting in time order.
+            moment += timedelta(microseconds=1)
+            stem = f"{moment:%Y%m%dT%H%M%S%f}-{kind}"
         capped = replace(record, exchanges=tuple(_cap(e) for e in record.exchanges), run_id=stem)
         jsonfile.write_text_atomic(
             self.folder / f"{stem}.json", jsonfile.dumps(_record_document(capped))
@@ -367,7 +370,7 @@ class History:
             try:
                 document = json.loads(path.read_text(encoding="utf-8"))
                 found.append(_record_from(document, path.stem))
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 log.warning("skipping unreadable history file %s: %s", path, exc)
         return found
 
@@ -389,11 +392,17 @@ class History:
 
 
 def _cap(record: ExchangeRecord) -> ExchangeRecord:
+    """Bodies cut to :data:`HISTORY_BODY_CAP` (a cut request body ends with a note)."""
+    capped = replace(record, body_file="")
     if len(record.response_body) > HISTORY_BODY_CAP:
-        return replace(
-            record,
-            response_body=record.response_body[:HISTORY_BODY_CAP],
-            body_truncated=True,
-            body_file="",
+        capped = replace(
+            capped, response_body=record.response_body[:HISTORY_BODY_CAP], body_truncated=True
         )
-    return replace(record, body_file="")
+    if len(record.request_body) > HISTORY_BODY_CAP:
+        cut = len(record.request_body) - HISTORY_BODY_CAP
+        capped = replace(
+            capped,
+            request_body=record.request_body[:HISTORY_BODY_CAP]
+            + f"\n… ({cut:,} more characters not kept in the history)",
+        )
+    return capped

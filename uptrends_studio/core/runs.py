@@ -247,6 +247,8 @@ class KeyCheck:
 
     def describe(self) -> str:
         """One line for the user."""
+        if not self.key:
+            return "the sample has no incident key (@incident.key is empty): nothing to compare"
         if not self.fields:
             return (
                 "the Error message does not carry the incident key ({{@incident.key}}): the "
@@ -308,6 +310,8 @@ def _key_places(exchange: Exchange, key: str) -> set[str]:
 
 def check_incident_key(runs: tuple[AlertRun, ...], key: str) -> KeyCheck:
     """Compare where the incident key appears in each run's message step."""
+    if not key:
+        return KeyCheck(key, (), ())
     labelled: list[tuple[str, AlertRun]] = []
     reminders = 0
     for run in runs:

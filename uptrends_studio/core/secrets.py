@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import replace
+from urllib.parse import quote, quote_plus
 
 from uptrends_studio.core.functions import json_encode
 from uptrends_studio.core.messages import RenderedRequest
@@ -51,6 +52,10 @@ def masking_secrets(integration: Integration, sample: SampleSet) -> list[str]:
     for secret in list(found):
         found.add(json_encode(secret))
         found.add(json.dumps(secret)[1:-1])
+        # As it appears in a URL once the HTTP client has encoded it.
+        found.add(quote(secret, safe=""))
+        found.add(quote(secret, safe="/:@!$&'()*+,;="))
+        found.add(quote_plus(secret))
     return sorted(found, key=len, reverse=True)
 
 

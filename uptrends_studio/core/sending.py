@@ -18,6 +18,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import socket
 import ssl
 import tempfile
@@ -81,7 +82,8 @@ class SendOptions:
     max_download_seconds: float = 120.0
     """An endless or trickling response is cut off after this long."""
     spool_dir: Path | None = None
-    """Where bodies above :attr:`keep_in_memory` are written; ``None``: the system temp folder."""
+    """Where a body above :attr:`keep_in_memory` is written whole (the caller deletes it);
+    ``None``: only its start is kept, the rest is counted and dropped (nothing on disk)."""
 
 
 class ErrorKind(StrEnum):
@@ -236,6 +238,9 @@ def _invalid(message: str, detail: str = "") -> SendError:
     return SendError(ErrorKind.INVALID_REQUEST, message, detail)
 
 
+_TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
 def _check_request(request: RenderedRequest) -> SendError | None:
     parts = urlsplit(request.url.strip())
     if parts.scheme.lower() not in ("http", "https"):
@@ -246,7 +251,15 @@ def _check_request(request: RenderedRequest) -> SendError | None:
         return _invalid(f"the URL scheme {parts.scheme!r} cannot be sent: use http or https")
     if not parts.hostname:
         return _invalid(f"the URL {request.url.strip()!r} names no host")
+    try:
+        parts.port  # noqa: B018 - only checks the port
+    except ValueError:
+        return _invalid(f"the URL {request.url.strip()!r} has a port outside 1-65535")
     for name, value in request.headers:
+        if not _TOKEN_RE.fullmatch(name):
+            return _invalid(
+                f"header name {name!r} may only use ASCII letters, digits and !#$%&'*+-.^_`|~"
+            )
         if "\r" in value or "\n" in value:
             return _invalid(f"header {name!r} contains a line break and cannot be sent")
         try:
@@ -408,6 +421,7 @@ class _Reader:
         self.truncated = False
         self.cancelled = False
         self._file: Any = None
+        self._spool_tried = False
 
     def read(self, response: requests.Response) -> None:
         deadline = time.monotonic() + self.options.max_download_seconds
@@ -433,16 +447,18 @@ class _Reader:
         keep = self.options.keep_in_memory
         if len(self.head) < keep:
             self.head += chunk[: keep - len(self.head)]
-        if self.size + len(chunk) > keep and self._file is None:
-            spool = self.options.spool_dir
-            if spool is not None:
+        spool = self.options.spool_dir
+        if spool is not None and self.size + len(chunk) > keep and not self._spool_tried:
+            self._spool_tried = True
+            try:
                 spool.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(
-                prefix="response-", suffix=".body", dir=str(spool) if spool else None
-            )
-            self._file = os.fdopen(handle, "wb")
-            self.file_path = Path(name)
-            self._file.write(bytes(self.head[: self.size]))
+                handle, name = tempfile.mkstemp(prefix="response-", suffix=".body", dir=spool)
+                self._file = os.fdopen(handle, "wb")
+                self.file_path = Path(name)
+                self._file.write(bytes(self.head[: self.size]))
+            except OSError as exc:  # no room for the whole body: keep showing its start
+                log.warning("cannot keep the whole response body in %s: %s", spool, exc)
+                self._file, self.file_path = None, None
         if self._file is not None:
             self._file.write(chunk)
         self.size += len(chunk)

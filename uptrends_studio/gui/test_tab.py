@@ -62,7 +62,13 @@ from uptrends_studio.core.runs import (
     run_lifecycle,
     with_escalation_values,
 )
-from uptrends_studio.core.samples import SUFFIX, SampleSet, builtin_sample_paths, load_sample
+from uptrends_studio.core.samples import (
+    SUFFIX,
+    SampleSet,
+    alert_data,
+    builtin_sample_paths,
+    load_sample,
+)
 from uptrends_studio.core.secrets import masked_request, masking_secrets
 from uptrends_studio.core.sending import ProxyMode, SendOptions
 from uptrends_studio.gui.code_view import CodeView
@@ -176,6 +182,9 @@ class TestTab(QWidget):
         self._live_label = ""
         self._live_overrides: dict[str, str] = {}
         self._partial: list[StepRun] = []
+        self._run_secrets: list[str] = []
+        self._run_history: History | None = None
+        self._run_sample_name = ""
         self._pending_type = AlertType.ERROR
         self._history_records: list[RunRecord] = []
         self._override_edits: dict[str, QLineEdit] = {}
@@ -541,11 +550,23 @@ class TestTab(QWidget):
             return
         integration = self.document.integration
         sample = self.sample()
+        try:
+            alert_data(sample, alert_type, self.catalogue)  # a sample problem, said up front
+        except StudioError as exc:
+            self.run_view.show_message(f"The sample cannot be used: {exc}", "fail")
+            self.status_message.emit(f"The sample cannot be used: {exc}")
+            return
         options = self.send_options()
         self._ensure_receiver(integration, sample, alert_type)
         self._pending_type = alert_type
         self._partial = []
+        self._live = None
         self._live_overrides = self.overrides()
+        # What to mask and where to store are fixed now: the document or the values may change
+        # (or another file be opened) before the answer comes.
+        self._run_secrets = masking_secrets(integration, sample)
+        self._run_history = self.history()
+        self._run_sample_name = sample.name
         self.results.setCurrentIndex(0)
         catalogue = self.catalogue
         task: Callable[[threading.Event, Callable[[object], None]], object]
@@ -625,18 +646,19 @@ class TestTab(QWidget):
         records = []
         for alert_type, steps in by_type.items():
             run = AlertRun(
-                alert_type, self.samples.sample.name, datetime.now().astimezone(), tuple(steps)
+                alert_type, self._run_sample_name, datetime.now().astimezone(), tuple(steps)
             )
             records.append(self._record(run))
         return records
 
     def _secrets(self) -> list[str]:
-        return masking_secrets(self.document.integration, self.samples.sample)
+        """What to mask in a request made from the document and values as they are now."""
+        return masking_secrets(self.document.integration, self.sample())
 
     def _record(self, run: AlertRun, *, reveal: bool | None = None, label: str = "") -> RunRecord:
         return run_record(
             run,
-            self._secrets(),
+            self._run_secrets,
             reveal=self.reveal_check.isChecked() if reveal is None else reveal,
             overrides=self._live_overrides,
             label=label,
@@ -657,6 +679,12 @@ class TestTab(QWidget):
     def _show_live(self) -> None:
         live = self._live
         if live is None:
+            # A run in progress, or cancelled: redraw what has been answered (masked or not).
+            if self._partial:
+                busy = self.runner.is_busy()
+                self.run_view.set_records(
+                    self._partial_records(), running=busy, stopped="" if busy else "cancelled"
+                )
             return
         records = [
             self._record(run, label=label)
@@ -677,14 +705,15 @@ class TestTab(QWidget):
             return
         self._live = result
         self._show_live()
+        problem = ""
+        history = self._run_history or self.history()
         try:
-            history = self.history()
             for run, label in zip(self._runs(), self._labels(), strict=True):
                 history.add(self._record(run, reveal=False, label=label))
         except OSError as exc:
-            self.status_message.emit(f"The test history could not be written: {exc}")
+            problem = f" The test history could not be written: {exc.strerror or exc}."
         self.reload_history()
-        self.status_message.emit(self.run_view.banner.text())
+        self.status_message.emit(self.run_view.banner.text() + problem)
 
     def _on_runner_failed(self, message: str) -> None:
         self.run_view.show_message(
@@ -701,11 +730,11 @@ class TestTab(QWidget):
 
     # -- copy as ------------------------------------------------------------------------------
 
-    def _copy(self, request: RenderedRequest, key: str) -> None:
+    def _copy(self, request: RenderedRequest, key: str, secrets: list[str] | None = None) -> None:
         from uptrends_studio.core.snippets import SnippetFormat, export_request
 
         if not self.reveal_check.isChecked():
-            request = masked_request(request, self._secrets())
+            request = masked_request(request, self._secrets() if secrets is None else secrets)
         text = export_request(request, SnippetFormat(key))
         QGuiApplication.clipboard().setText(text)
         label = dict(COPY_FORMATS)[key]
@@ -731,12 +760,17 @@ class TestTab(QWidget):
 
     def _on_run_view_copy_requested(self, record: object, step_index: int, key: str) -> None:
         assert isinstance(record, RunRecord)
-        for run in self._runs():
+        runs = self._runs()
+        if not runs and self._partial:  # in progress or cancelled
+            runs = [
+                AlertRun(record.alert_type, "", datetime.now().astimezone(), tuple(self._partial))
+            ]
+        for run in runs:
             if run.alert_type is not record.alert_type:
                 continue
             for step in run.steps:
                 if step.exchange.request.step_index == step_index:
-                    self._copy(step.exchange.request, key)
+                    self._copy(step.exchange.request, key, self._run_secrets)
                     return
 
     # -- history ------------------------------------------------------------------------------
@@ -782,15 +816,36 @@ class TestTab(QWidget):
 
     def resend_selected(self) -> None:
         """Send the selected history run's message type again (same sample and values)."""
+        if self.runner.is_busy():
+            self.status_message.emit("A test is already running: cancel it first (Esc)")
+            return
         row = self.history_list.currentRow()
         if not 0 <= row < len(self._history_records):
             return
         record = self._history_records[row]
+        if record.sample_name != self.samples.sample.name:
+            self._select_sample_named(record.sample_name)
         self.set_alert_type(record.alert_type)
         for name, edit in self._override_edits.items():
             value = record.overrides.get(name, "")
             edit.setText("" if "•" in value else value)
         self.send_test_alert()
+
+    def _select_sample_named(self, name: str) -> None:
+        """Switch to the built-in sample set called ``name`` (a run's sample), if there is one."""
+        self._load_sample_names()
+        key = next((k for k, n in self._sample_names.items() if n == name), None)
+        path = self._builtin_samples.get(key) if key is not None else None
+        if path is None:
+            self.status_message.emit(
+                f"The sample '{name}' of that run is not a built-in set; sending with "
+                f"'{self.samples.sample.name}'"
+            )
+            return
+        try:
+            self.samples.set_sample(load_sample(path, self.catalogue), key=str(key))
+        except StudioError as exc:
+            self.status_message.emit(str(exc))
 
     def clear_history(self) -> None:
         """Delete the stored runs of this integration."""
@@ -973,13 +1028,18 @@ class TestTab(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if not self._sample_names:
-            # Read lazily: reading every sample set at start-up would slow the window's start.
-            for key, path in self._builtin_samples.items():
-                try:
-                    self._sample_names[key] = load_sample(path, self.catalogue).name or key
-                except StudioError:
-                    self._sample_names[key] = key
+            self._load_sample_names()
             self._sync_sample_picker()
+
+    def _load_sample_names(self) -> None:
+        """Read the built-in sample sets' names (lazily: not at the window's start)."""
+        if self._sample_names:
+            return
+        for key, path in self._builtin_samples.items():
+            try:
+                self._sample_names[key] = load_sample(path, self.catalogue).name or key
+            except StudioError:
+                self._sample_names[key] = key
 
     def shutdown(self) -> None:
         """Stop the receiver and drop a running test (the window is closing)."""

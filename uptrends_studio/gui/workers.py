@@ -88,27 +88,25 @@ Task = Callable[[threading.Event, Callable[[object], None]], Any]
 """A cancellable job: called with a cancel event and a ``report(progress)`` callback."""
 
 
-class _TaskJob(QRunnable):
-    def __init__(
-        self, job_id: int, task: Task, cancel: threading.Event, signals: _TaskSignals
-    ) -> None:
-        super().__init__()
-        self.job_id = job_id
-        self.task = task
-        self.cancel = cancel
-        self.signals = signals
+def _run_task(job_id: int, task: Task, cancel: threading.Event, signals: _TaskSignals) -> None:
+    """The body of a task thread: run, then report through queued signals."""
 
-    def run(self) -> None:
-        def report(progress: object) -> None:
-            self.signals.progressed.emit(self.job_id, progress)
-
+    def emit(signal: Any, *args: object) -> None:
         try:
-            result = self.task(self.cancel, report)
-        except Exception as exc:  # a bug in the core: reported, never lost silently
-            log.exception("background task %s failed", self.job_id)
-            self.signals.failed.emit(self.job_id, f"{type(exc).__name__}: {exc}")
-        else:
-            self.signals.finished.emit(self.job_id, result)
+            signal.emit(*args)
+        except RuntimeError:  # the window (and the signals object) is gone: nobody to tell
+            log.info("task %s finished after its runner was deleted", job_id)
+
+    def report(progress: object) -> None:
+        emit(signals.progressed, job_id, progress)
+
+    try:
+        result = task(cancel, report)
+    except Exception as exc:  # a bug in the core: reported, never lost silently
+        log.exception("background task %s failed", job_id)
+        emit(signals.failed, job_id, f"{type(exc).__name__}: {exc}")
+    else:
+        emit(signals.finished, job_id, result)
 
 
 class TaskRunner(QObject):
@@ -116,7 +114,9 @@ class TaskRunner(QObject):
 
     Cancelling sets the task's cancel event and stops listening at once: whatever the task
     still reports or returns later is discarded, so a late answer never overwrites what the
-    user sees.
+    user sees. Each task gets its own daemon thread rather than a thread-pool slot: a cancelled
+    send may still wait for its network timeout, and it must neither hold up the preview's
+    pool nor keep the application from quitting.
 
     Signals:
         progressed(object): a progress report of the current task (e.g. one finished step).
@@ -130,16 +130,16 @@ class TaskRunner(QObject):
     failed = Signal(str)
     busy_changed = Signal(bool)
 
-    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = pool or QThreadPool.globalInstance()
+        # Unparented: a task thread that outlives the window still holds it (no dangling emit).
         self._signals = _TaskSignals()
         self._signals.progressed.connect(self._on_job_progressed)
         self._signals.finished.connect(self._on_job_finished)
         self._signals.failed.connect(self._on_job_failed)
         self._next_id = 0
         self._current: int | None = None
-        self._jobs: dict[int, _TaskJob] = {}
+        self._cancels: dict[int, threading.Event] = {}
         self.discarded = 0
         """How many late results of cancelled tasks were dropped (for tests and the log)."""
 
@@ -152,11 +152,15 @@ class TaskRunner(QObject):
         if self._current is not None:
             self.cancel()
         self._next_id += 1
-        job = _TaskJob(self._next_id, task, threading.Event(), self._signals)
-        job.setAutoDelete(False)
-        self._jobs[self._next_id] = job
+        cancel = threading.Event()
+        self._cancels[self._next_id] = cancel
         self._current = self._next_id
-        self._pool.start(job)
+        threading.Thread(
+            target=_run_task,
+            args=(self._next_id, task, cancel, self._signals),
+            name=f"test-send-{self._next_id}",
+            daemon=True,
+        ).start()
         self.busy_changed.emit(True)
         return self._next_id
 
@@ -164,9 +168,9 @@ class TaskRunner(QObject):
         """Stop waiting for the current task; its late results are discarded."""
         if self._current is None:
             return
-        job = self._jobs.get(self._current)
-        if job is not None:
-            job.cancel.set()
+        cancel = self._cancels.get(self._current)
+        if cancel is not None:
+            cancel.set()
         self._current = None
         self.busy_changed.emit(False)
 
@@ -175,7 +179,7 @@ class TaskRunner(QObject):
             self.progressed.emit(progress)
 
     def _on_job_finished(self, job_id: int, result: object) -> None:
-        self._jobs.pop(job_id, None)
+        self._cancels.pop(job_id, None)
         if job_id != self._current:
             self.discarded += 1
             log.info("discarded the late result of cancelled task %s", job_id)
@@ -185,7 +189,7 @@ class TaskRunner(QObject):
         self.finished.emit(result)
 
     def _on_job_failed(self, job_id: int, message: str) -> None:
-        self._jobs.pop(job_id, None)
+        self._cancels.pop(job_id, None)
         if job_id != self._current:
             return
         self._current = None
