@@ -355,3 +355,18 @@ def test_send_again_uses_the_runs_sample(qtbot: QtBot, window: MainWindow) -> No
     wait_result(qtbot, window)
     assert window.samples.sample.name == first_sample
     assert [r.sample_name for r in tab.history().records()] == [first_sample, first_sample]
+
+
+def test_a_large_answer_is_shown_in_part_and_never_written_to_disk(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    tab.answer_body.setPlainText('{"token": "tok-' + "x" * 1_200_000 + '"}')
+    assert tab.send_options().spool_dir is None
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    [section] = tab.run_view.exchanges
+    assert section.record.body_size > 1_200_000
+    assert "only the start is shown" in section.sections["response body"].toggle.text()
+    assert not list(tmp_path.rglob("response-*"))

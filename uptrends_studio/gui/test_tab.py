@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -513,7 +512,8 @@ class TestTab(QWidget):
             proxy_mode=mode if isinstance(mode, ProxyMode) else ProxyMode.SYSTEM,
             proxy_url=self.proxy_edit.text().strip(),
             follow_redirects=self.redirects_check.isChecked(),
-            spool_dir=self.history_root.parent / "responses",
+            # No spool_dir: the window shows the first 1 MB of an answer and never writes one
+            # to disk (it could hold tokens).
         )
 
     def overrides(self) -> dict[str, str]:
@@ -961,7 +961,7 @@ class TestTab(QWidget):
         self.proxy_edit.setEnabled(self.proxy_combo.currentData() is ProxyMode.EXPLICIT)
         self.ca_edit.setEnabled(self.verify_check.isChecked())
         options = self.send_options()
-        self.settings.set_send_options(replace(options, spool_dir=None))
+        self.settings.set_send_options(options)
 
     def _on_ca_browse_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
