@@ -57,3 +57,28 @@ def test_a_secret_from_the_environment_wins(
     variable = window.document.integration.variable("ApiKey")
     assert variable is not None
     assert variable.value == "from-the-environment"
+
+
+def test_the_variables_tab_says_where_a_secret_value_is_kept(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    integration = window.document.integration
+    window.document.apply(
+        replace(
+            integration,
+            variables=(*integration.variables, Variable("ApiKey", value=SECRET, secret=True)),
+        ),
+        "Add ApiKey",
+    )
+    tab = window.variables_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.table.selectRow(2)
+    qtbot.waitUntil(lambda: tab.secret_source.text() != "", timeout=3000)
+    assert tab.secret_source.text() == "Value kept in the memory (this session only) when saved"
+    assert "UPTRENDS_SECRET_APIKEY" in tab.secret_source.toolTip()
+    assert window._save_to(tmp_path / "a.integration.json")
+    tab.table.selectRow(0)
+    tab.table.selectRow(2)
+    qtbot.waitUntil(lambda: "from the" in tab.secret_source.text(), timeout=3000)
+    tab.table.selectRow(0)  # ApiUrl is not secret: no line
+    qtbot.waitUntil(lambda: tab.secret_source.isHidden(), timeout=3000)

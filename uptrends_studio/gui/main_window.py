@@ -49,6 +49,7 @@ from uptrends_studio.core.secret_store import (
     FALLBACK_MESSAGE,
     LazyStore,
     SecretStore,
+    SlotKind,
     integration_slots,
     store_warning,
 )
@@ -129,7 +130,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(900, 560))
 
         self.context = StudioEditorContext(document, samples, catalogue)
-        self.variables_tab = VariablesTab(document)
+        self.variables_tab = VariablesTab(document, describe_secret=self._describe_secret)
         self.customizations_tab = CustomizationsTab(document, self.context)
         self.message_types_tab = MessageTypesTab()
         self.test_tab = TestTab(
@@ -618,6 +619,23 @@ class MainWindow(QMainWindow):
         notes = [n.message for n in loaded.notes if n.message != FALLBACK_MESSAGE]
         self._show_status(f"Opened {path}" + (f" · {notes[0]}" if notes else ""))
         return True
+
+    def _describe_secret(self, name: str) -> str:
+        """Where the secret variable ``name`` gets its value (keyring, memory, environment)."""
+        try:
+            sources = integration_file.describe_secrets(
+                self.document.integration,
+                self.document.path,
+                store=self.secret_store,
+                env=os.environ,
+            )
+        except StudioError as exc:  # e.g. an unreadable .env file next to the integration
+            return f"cannot tell ({exc})"
+        source = next(
+            (s for s in sources if s.slot.kind is SlotKind.VARIABLE and s.slot.name == name),
+            None,
+        )
+        return source.describe() if source is not None else ""
 
     def load_integration(self, path: Path) -> LoadedIntegration:
         """Read an integration file with its secret values (environment, .env, keyring).

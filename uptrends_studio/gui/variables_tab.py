@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -27,8 +28,12 @@ from PySide6.QtWidgets import (
 
 from uptrends_studio.core.model import Integration, Variable, VariableMode, VaultField, VaultRef
 from uptrends_studio.core.refactor import count_references, rename_references
+from uptrends_studio.core.secret_store import variable_env_name
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.models import MODE_LABELS, VariablesModel
+
+SECRET_SOURCE_DELAY_MS = 300
+"""Quiet time before the "where does the secret come from" line is looked up."""
 
 INTEGRATION_TYPES = (
     "Uptrends integration",
@@ -62,7 +67,13 @@ class VariablesTab(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, document: IntegrationDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: IntegrationDocument,
+        parent: QWidget | None = None,
+        *,
+        describe_secret: Callable[[str], str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._document = document
         self._loading = False
@@ -119,6 +130,16 @@ class VariablesTab(QWidget):
         self.vault_field = QComboBox()
         self.vault_field.addItems([f.value for f in VaultField])
         self.secret_check = QCheckBox("Secret: mask the value in the Studio and in exports")
+        self._describe_secret = describe_secret
+        self._secret_variable: Variable | None = None
+        self._secret_timer = QTimer(self)
+        self._secret_timer.setSingleShot(True)
+        self._secret_timer.setInterval(SECRET_SOURCE_DELAY_MS)
+        self._secret_timer.timeout.connect(self._on_secret_timer_timeout)
+        self.secret_source = QLabel()
+        self.secret_source.setObjectName("secretSource")
+        self.secret_source.setWordWrap(True)
+        self.secret_source.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.var_description = QLineEdit()
         self.var_description.setPlaceholderText("Shown in completion and tooltips")
         self.mode_hint = QLabel(
@@ -151,6 +172,7 @@ class VariablesTab(QWidget):
         self._vault_label = QLabel("Vault")
         form.addRow(self._vault_label, vault_row)
         form.addRow("", self.secret_check)
+        form.addRow("", self.secret_source)
         form.addRow("Descri&ption", self.var_description)
         self._form = form
 
@@ -241,6 +263,7 @@ class VariablesTab(QWidget):
                     self.vault_item.setText(variable.vault.item)
                 self.vault_field.setCurrentText(variable.vault.field.value)
             self.secret_check.setChecked(variable.secret)
+            self._show_secret_source(variable)
             if self.var_description.text() != variable.description:
                 self.var_description.setText(variable.description)
             vault = variable.vault is not None
@@ -254,6 +277,33 @@ class VariablesTab(QWidget):
             self._update_echo()
         finally:
             self._loading = was_loading
+
+    def _show_secret_source(self, variable: Variable) -> None:
+        """Where a secret's value comes from: keyring, memory, environment or .env.
+
+        Looked up a moment after the last change (the keyring may be slow), not per keystroke.
+        """
+        self._secret_variable = variable
+        self._secret_timer.start()
+
+    def _on_secret_timer_timeout(self) -> None:
+        variable = self._secret_variable
+        text = ""
+        if (
+            variable is not None
+            and variable.secret
+            and variable.mode is VariableMode.HERE
+            and variable.vault is None
+            and self._describe_secret is not None
+        ):
+            text = self._describe_secret(variable.name)
+            self.secret_source.setToolTip(
+                f"Never written to the file. It can also come from "
+                f"{variable_env_name(variable.name)} (environment, or a .env file next to the "
+                "integration)."
+            )
+        self.secret_source.setText(f"Value {text}" if text else "")
+        self.secret_source.setVisible(bool(text))
 
     def _update_echo(self) -> None:
         secret = self.secret_check.isChecked() and not self.value_reveal.isChecked()
