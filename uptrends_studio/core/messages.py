@@ -269,6 +269,14 @@ class Renderer:
             diagnostics=typed,
         )
 
+    def urls(self, data: AlertData) -> list[str]:
+        """The rendered URL of each step that runs for ``data``'s alert type (nothing else)."""
+        scope = self.scope(data, placeholders(self.integration))
+        return [
+            render(self.template(selected.step.url), scope).text
+            for selected in select_steps(self.integration, data.alert_type)
+        ]
+
     def render_alert(self, alert_type: AlertType, sample: SampleSet) -> tuple[RenderedRequest, ...]:
         """Render every step that runs for ``alert_type``, in order.
 

@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -111,6 +112,12 @@ class SendError:
     """The underlying library message, for support staff."""
 
 
+def header_value(headers: Sequence[tuple[str, str]], name: str) -> str | None:
+    """The value of the first header called ``name`` (case-insensitive), or ``None``."""
+    lowered = name.lower()
+    return next((v for n, v in headers if n.lower() == lowered), None)
+
+
 @dataclass(frozen=True, slots=True)
 class WireRequest:
     """A request exactly as it went out (the last one, after redirects and auth handshakes)."""
@@ -122,8 +129,7 @@ class WireRequest:
 
     def header(self, name: str) -> str | None:
         """The value of header ``name`` (case-insensitive), or ``None``."""
-        lowered = name.lower()
-        return next((v for n, v in self.headers if n.lower() == lowered), None)
+        return header_value(self.headers, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +180,7 @@ class Exchange:
 
     def response_header(self, name: str) -> str | None:
         """The value of response header ``name`` (case-insensitive), or ``None``."""
-        lowered = name.lower()
-        return next((v for n, v in self.response_headers if n.lower() == lowered), None)
+        return header_value(self.response_headers, name)
 
     @property
     def body_text(self) -> str:

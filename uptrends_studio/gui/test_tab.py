@@ -63,6 +63,7 @@ from uptrends_studio.core.runs import (
 )
 from uptrends_studio.core.samples import (
     SUFFIX,
+    AlertData,
     SampleSet,
     alert_data,
     builtin_sample_paths,
@@ -217,12 +218,13 @@ class TestTab(QWidget):
         self.receiver.captured.connect(self._on_receiver_captured)
         self.receiver.running_changed.connect(self._on_receiver_running_changed)
         self.document.changed.connect(self._sync_overrides)
-        self.document.path_changed.connect(self.reload_history)
+        self.document.path_changed.connect(self._on_document_path_changed)
         self.samples.changed.connect(self._sync_sample_picker)
         self._sync_overrides()
         self._sync_sample_picker()
         self._on_receiver_running_changed(False)
-        self.reload_history()
+        # The history is read when the tab is first shown, not at the window's start.
+        self._history_stale = True
 
         # Ctrl+Enter and Ctrl+Shift+Enter are the main window's Test menu actions (one
         # owner per shortcut: Qt ignores ambiguous ones). Esc is the tab's own.
@@ -551,13 +553,13 @@ class TestTab(QWidget):
         integration = self.document.integration
         sample = self.sample()
         try:
-            alert_data(sample, alert_type, self.catalogue)  # a sample problem, said up front
+            data = alert_data(sample, alert_type, self.catalogue)  # a sample problem, up front
         except StudioError as exc:
             self.run_view.show_message(f"The sample cannot be used: {exc}", "fail")
             self.status_message.emit(f"The sample cannot be used: {exc}")
             return
         options = self.send_options()
-        self._ensure_receiver(integration, sample, alert_type)
+        self._ensure_receiver(integration, data)
         self._pending_type = alert_type
         self._partial = []
         self._live = None
@@ -616,19 +618,16 @@ class TestTab(QWidget):
         self.run_view.set_records(records, stopped="cancelled")
         self.status_message.emit("Test cancelled; a late answer will be ignored")
 
-    def _ensure_receiver(
-        self, integration: Integration, sample: SampleSet, alert_type: AlertType
-    ) -> None:
-        """Start the local receiver when the message goes to its port and it is not running."""
+    def _ensure_receiver(self, integration: Integration, data: AlertData) -> None:
+        """Start the local receiver when the message goes to its port and it is not running.
+
+        Only the URLs are rendered here (the worker renders the whole steps).
+        """
         if self.receiver.running:
             return
-        try:
-            requests = Renderer(integration, self.catalogue).render_alert(alert_type, sample)
-        except StudioError:
-            return
         port = self.port_spin.value()
-        for request in requests:
-            parts = urlsplit(request.url.strip())
+        for url in Renderer(integration, self.catalogue).urls(data):
+            parts = urlsplit(url.strip())
             try:
                 target_port = parts.port or (443 if parts.scheme == "https" else 80)
             except ValueError:
@@ -777,6 +776,7 @@ class TestTab(QWidget):
 
     def reload_history(self) -> None:
         """Read the open integration's history again (newest first)."""
+        self._history_stale = False
         self._history_records = self.history().records()
         self.history_list.clear()
         for record in self._history_records:
@@ -805,6 +805,12 @@ class TestTab(QWidget):
         self.resend_button.setEnabled(False)
         self.clear_history_button.setEnabled(count > 0)
         self.history_view.show_message("Select a run to see it.")
+
+    def _on_document_path_changed(self) -> None:
+        if self.isVisible():
+            self.reload_history()
+        else:
+            self._history_stale = True
 
     def _on_history_list_current_row_changed(self, row: int) -> None:
         if 0 <= row < len(self._history_records):
@@ -1027,6 +1033,8 @@ class TestTab(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        if self._history_stale:
+            self.reload_history()
         if not self._sample_names:
             self._load_sample_names()
             self._sync_sample_picker()
