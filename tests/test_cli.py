@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support import run_studio as run
 from uptrends_studio import __version__
 
 V1_FILE = Path(__file__).resolve().parent / "data" / "v1.integration.json"
 BUILTIN_STEMS = ["dns", "edge-cases", "https", "multistep-api", "ssl-certificate", "transaction"]
-
-
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "uptrends_studio", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
 
 
 def render_json(cwd: Path, *args: str) -> list[dict[str, Any]]:

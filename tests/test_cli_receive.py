@@ -16,17 +16,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support import free_port
+
 TIMEOUT = 30
 POSIX_SIGNALS = pytest.mark.skipif(
     sys.platform == "win32", reason="sends POSIX signals; Windows has console control events"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def environment() -> dict[str, str]:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support import free_port, run_studio
 from uptrends_studio.core.receiver import Receiver, ReceiverResponse
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.paths import resource_path
@@ -37,16 +36,7 @@ def environment(home: Path) -> dict[str, str]:
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "uptrends_studio", *args],
-        cwd=cwd,
-        env=environment(cwd),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    return run_studio(cwd, *args, env=environment(cwd))
 
 
 def history_files(home: Path) -> list[Path]:
@@ -58,13 +48,6 @@ def one_line(stderr: str) -> str:
     lines = stderr.splitlines()
     assert len(lines) == 1, stderr
     return lines[0]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def demo_document(api_url: str) -> dict[str, Any]:

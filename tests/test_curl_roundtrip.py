@@ -11,11 +11,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support import run_studio
 from uptrends_studio.core.receiver import CapturedRequest, Receiver
 
 CURL = shutil.which("curl")
@@ -50,16 +50,7 @@ def environment(home: Path) -> dict[str, str]:
 
 
 def studio(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "uptrends_studio", *args],
-        cwd=cwd,
-        env=environment(cwd),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    return run_studio(cwd, *args, env=environment(cwd))
 
 
 def integration_file(folder: Path, base_url: str) -> str:

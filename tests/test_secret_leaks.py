@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support import run_studio
 from uptrends_studio.core import integration_file
 from uptrends_studio.core.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.model import Authentication, AuthType, Header, Integration, Step, Variable
@@ -75,7 +75,8 @@ def files_containing_secrets(folder: Path) -> list[tuple[str, str]]:
     return found
 
 
-def render(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def secret_environment(data_dir: Path | None = None) -> dict[str, str]:
+    """The three secrets supplied the documented way, through environment variables."""
     env = {
         **os.environ,
         "PYTHONIOENCODING": "utf-8",
@@ -83,16 +84,13 @@ def render(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
         step_password_env_name(1): SECRET_PASSWORD,
         vault_password_env_name(VAULT_ITEM): SECRET_VAULT,
     }
-    return subprocess.run(
-        [sys.executable, "-m", "uptrends_studio", "render", *args],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    if data_dir is not None:
+        env["UPTRENDS_STUDIO_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def render(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_studio(folder, "render", *args, env=secret_environment())
 
 
 def test_secrets_stay_out_of_files_and_cli_output(tmp_path: Path, catalogue: Catalogue) -> None:
@@ -142,24 +140,7 @@ def test_secrets_stay_out_of_files_and_cli_output(tmp_path: Path, catalogue: Cat
 
 
 def run_cli(folder: Path, data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PYTHONIOENCODING": "utf-8",
-        "UPTRENDS_STUDIO_DATA_DIR": str(data_dir),
-        variable_env_name("ApiKey"): SECRET_VARIABLE,
-        step_password_env_name(1): SECRET_PASSWORD,
-        vault_password_env_name(VAULT_ITEM): SECRET_VAULT,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "uptrends_studio", *args],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    return run_studio(folder, *args, env=secret_environment(data_dir))
 
 
 def test_send_history_and_every_export_keep_secrets_out(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import ssl
 import threading
 import time
@@ -14,6 +13,7 @@ import pytest
 import trustme
 
 from tests.http_server import PASSWORD, USER, LoopbackServer, serve
+from tests.support import free_port
 from uptrends_studio.core.bodies import BodyKind
 from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import AlertType, AuthType
@@ -58,13 +58,6 @@ def request(
 def server() -> Iterator[LoopbackServer]:
     with serve() as running:
         yield running
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def test_the_wire_request_is_exactly_what_the_server_received(server: LoopbackServer) -> None:

@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from tests.gui.test_test_tab import free_port, point_at_port
+from tests.gui.test_test_tab import point_at_port
+from tests.support import free_port
 from uptrends_studio.gui.main_window import MainWindow
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -13,16 +12,10 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from tests.support import free_port
 from uptrends_studio.core.model import AlertType, Variable
 from uptrends_studio.gui.main_window import MainWindow
 from uptrends_studio.gui.run_view import FAIL_COLOUR, OK_COLOUR
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def point_at_port(window: MainWindow, port: int) -> None:

@@ -94,7 +94,8 @@ def test_target_rules_show_in_the_message_types_tab(qtbot: QtBot, window: MainWi
 def test_export_handover_sheet_includes_the_last_test_result(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    from tests.gui.test_test_tab import free_port, point_at_port
+    from tests.gui.test_test_tab import point_at_port
+    from tests.support import free_port
 
     point_at_port(window, free_port())
     window.send_test_alert()
