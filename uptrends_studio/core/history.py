@@ -69,8 +69,6 @@ class ExchangeRecord:
     hops: tuple[tuple[int, str], ...] = ()
     variables: tuple[tuple[str, str, str], ...] = ()
     """Response variables: (name, value, problem)."""
-    body_file: str = ""
-    """Where the whole response body is (live results only; never stored in history)."""
 
     @property
     def success(self) -> bool:
@@ -189,7 +187,6 @@ def exchange_record(
             (name, value if reveal or not value else MASK, problem)
             for name, value, problem in variables
         ),
-        body_file=str(exchange.body_file) if exchange.body_file and body_cap is None else "",
     )
 
 
@@ -393,7 +390,7 @@ class History:
 
 def _cap(record: ExchangeRecord) -> ExchangeRecord:
     """Bodies cut to :data:`HISTORY_BODY_CAP` (a cut request body ends with a note)."""
-    capped = replace(record, body_file="")
+    capped = record
     if len(record.response_body) > HISTORY_BODY_CAP:
         capped = replace(
             capped, response_body=record.response_body[:HISTORY_BODY_CAP], body_truncated=True

@@ -10,7 +10,7 @@ from :class:`~uptrends_studio.core.history.RunRecord`s, which already have the s
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -463,6 +463,3 @@ def _first_failure(record: RunRecord) -> str:
             what = exchange.error or status_text(exchange)
             return f"step {exchange.step_index + 1} ('{exchange.step_name}'): {what}"
     return "a step failed"
-
-
-CopyHandler = Callable[[RunRecord, int, str], None]

@@ -185,7 +185,6 @@ class TestTab(QWidget):
         self._run_secrets: list[str] = []
         self._run_history: History | None = None
         self._run_sample_name = ""
-        self._pending_type = AlertType.ERROR
         self._history_records: list[RunRecord] = []
         self._override_edits: dict[str, QLineEdit] = {}
         self._builtin_samples: dict[str, Path] = {
@@ -560,7 +559,6 @@ class TestTab(QWidget):
             return
         options = self.send_options()
         self._ensure_receiver(integration, data)
-        self._pending_type = alert_type
         self._partial = []
         self._live = None
         self._live_overrides = self.overrides()
