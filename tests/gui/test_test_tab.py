@@ -76,7 +76,7 @@ def test_a_500_from_the_receiver_shows_red(qtbot: QtBot, window: MainWindow) -> 
     [section] = tab.run_view.exchanges
     assert section.status_pill.text() == "500 Internal Server Error"
     assert FAIL_COLOUR in section.status_pill.styleSheet()
-    assert section.sections["response body"].is_open()
+    assert section.sections["response body"].is_expanded()
     assert tab.captures()[0].header("Content-Type") == "application/json"
     assert json.loads(tab.captures()[0].body)["alert"]["type"] == "Ok"
 

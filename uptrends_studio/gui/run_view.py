@@ -13,6 +13,7 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 from uptrends_studio.core.history import ExchangeRecord, RunRecord
 from uptrends_studio.core.runs import KeyCheck
 from uptrends_studio.gui.code_view import CodeView, is_dark, pretty_json
+from uptrends_studio.gui.section import FoldingSection
 
 OK_COLOUR = "#1a7f37"
 FAIL_COLOUR = "#cf222e"
@@ -44,6 +46,17 @@ def pill_style(colour: str) -> str:
         f"QLabel {{ background: {colour}; color: white; border-radius: 8px;"
         " padding: 1px 8px; font-weight: 600; }"
     )
+
+
+def set_bold(widget: QWidget) -> None:
+    """Make the widget's text bold through its font.
+
+    Not a style sheet: that freezes the widget's palette, so its text would keep the old colour
+    when the theme changes.
+    """
+    font = widget.font()
+    font.setWeight(QFont.Weight.DemiBold)
+    widget.setFont(font)
 
 
 def status_text(record: ExchangeRecord) -> str:
@@ -76,41 +89,6 @@ def content_language(headers: Sequence[tuple[str, str]]) -> str:
 def head_text(first_line: str, headers: Sequence[tuple[str, str]]) -> str:
     """A request/status line and ``Name: value`` lines, as an HTTP message head."""
     return "\n".join([first_line, *(f"{name}: {value}" for name, value in headers)])
-
-
-class Section(QWidget):
-    """A titled part that opens and closes with its arrow button (Space/Enter when focused)."""
-
-    def __init__(
-        self, title: str, content: QWidget, *, open_: bool = False, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.toggle = QToolButton()
-        self.toggle.setText(title)
-        self.toggle.setCheckable(True)
-        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toggle.setAutoRaise(True)
-        self.toggle.setStyleSheet("QToolButton { font-weight: 600; border: none; }")
-        self.content = content
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.toggle)
-        layout.addWidget(content)
-        self.toggle.toggled.connect(self.set_open)
-        self.toggle.setChecked(open_)
-        self.set_open(open_)
-
-    def set_open(self, open_: bool) -> None:
-        """Show or hide the content."""
-        self.toggle.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
-        if self.toggle.isChecked() != open_:
-            self.toggle.setChecked(open_)
-        self.content.setVisible(open_)
-
-    def is_open(self) -> bool:
-        """Whether the content is shown."""
-        return self.toggle.isChecked()
 
 
 def _code(text: str, language: str, max_lines: int) -> CodeView:
@@ -163,9 +141,9 @@ class ExchangeSection(QFrame):
         )
         self.timing = QLabel(f"{record.total_ms:.0f} ms")
         self.timing.setToolTip("Total time of the exchange")
-        self.expand_button = QToolButton()
-        self.expand_button.setCheckable(True)
+        self.expand_button = QToolButton()  # not checkable: a checked one is drawn pressed
         self.expand_button.setAutoRaise(True)
+        self._expanded = expanded
         self.expand_button.setToolTip("Show or hide the details of this step")
         self.copy_button = QPushButton("Copy as")
         self.copy_button.setToolTip("Copy this step's request as a command (secrets as shown)")
@@ -198,7 +176,7 @@ class ExchangeSection(QFrame):
         details = QVBoxLayout(self.details)
         details.setContentsMargins(24, 0, 0, 0)
         details.setSpacing(4)
-        self.sections: dict[str, Section] = {}
+        self.sections: dict[str, FoldingSection] = {}
         if record.error:
             self.error_label = QLabel(record.error)
             self.error_label.setWordWrap(True)
@@ -273,13 +251,13 @@ class ExchangeSection(QFrame):
         second.addWidget(self.copy_button)
         layout.addLayout(second)
         layout.addWidget(self.details)
-        self.expand_button.toggled.connect(self.set_expanded)
+        self.expand_button.clicked.connect(lambda: self.set_expanded(not self._expanded))
         self.set_expanded(expanded)
 
     def _add(
         self, layout: QVBoxLayout, key: str, title: str, content: QWidget, *, open_: bool = False
     ) -> None:
-        section = Section(title, content, open_=open_)
+        section = FoldingSection(title, content, expanded=open_)
         self.sections[key] = section
         layout.addWidget(section)
 
@@ -306,8 +284,7 @@ class ExchangeSection(QFrame):
         self.expand_button.setArrowType(
             Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow
         )
-        if self.expand_button.isChecked() != expanded:
-            self.expand_button.setChecked(expanded)
+        self._expanded = expanded
         self.details.setVisible(expanded)
 
 

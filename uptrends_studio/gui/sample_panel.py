@@ -51,7 +51,6 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -82,6 +81,7 @@ from uptrends_studio.gui.sample_models import (
     dim_color,
 )
 from uptrends_studio.gui.sample_state import SampleState
+from uptrends_studio.gui.section import FoldingSection
 
 log = logging.getLogger(__name__)
 
@@ -224,56 +224,6 @@ class _ValueDelegate(QStyledItemDelegate):
         if isinstance(editor, QLineEdit) and index.data(SampleTableModel.MASKED_ROLE):
             editor.setEchoMode(QLineEdit.EchoMode.Password)
         return editor
-
-
-class _Section(QWidget):
-    """A titled section whose body folds away behind an arrow button.
-
-    Signals:
-        expanded_changed(bool): the section was opened or closed.
-    """
-
-    expanded_changed = Signal(bool)
-
-    def __init__(self, title: str, body: QWidget, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._expanded = False
-        self.toggle = QToolButton(self)
-        self.toggle.setAutoRaise(True)
-        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toggle.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        font = self.toggle.font()
-        font.setBold(True)
-        self.toggle.setFont(font)
-        self.body = body
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.toggle)
-        layout.addWidget(body)
-        self.toggle.clicked.connect(self._on_toggle_clicked)
-        self.set_title(title)
-        self._show()
-
-    def set_title(self, title: str) -> None:
-        self.toggle.setText(title)
-
-    def set_expanded(self, expanded: bool) -> None:
-        if expanded != self._expanded:
-            self._expanded = expanded
-            self._show()
-            self.expanded_changed.emit(expanded)
-
-    def is_expanded(self) -> bool:
-        return self._expanded
-
-    def _on_toggle_clicked(self) -> None:
-        self.set_expanded(not self._expanded)
-
-    def _show(self) -> None:
-        arrow = Qt.ArrowType.DownArrow if self._expanded else Qt.ArrowType.RightArrow
-        self.toggle.setArrowType(arrow)
-        self.body.setVisible(self._expanded)
 
 
 def _small_table(model: SampleTableModel, delegate: _ValueDelegate, parent: QWidget) -> QTableView:
@@ -541,7 +491,7 @@ class SamplePanel(QWidget):
         label.hide()
         return label
 
-    def _build_zone_section(self) -> _Section:
+    def _build_zone_section(self) -> FoldingSection:
         body = QWidget(self)
         self.timezone_box = QComboBox(body)
         self.timezone_box.setObjectName("timezone")
@@ -574,10 +524,10 @@ class SamplePanel(QWidget):
         form.addRow("Time zone:", self.timezone_box)
         form.addRow(self.timezone_error)
         form.addRow("Culture:", self.culture_box)
-        self.zone_section = _Section("Time zone and culture", body, self)
+        self.zone_section = FoldingSection("Time zone and culture", body, self)
         return self.zone_section
 
-    def _build_escalation_section(self) -> _Section:
+    def _build_escalation_section(self) -> FoldingSection:
         body = QWidget(self)
         self.escalation_view = _small_table(self.escalation_model, self._new_delegate(), body)
         self.escalation_view.setColumnWidth(EscalationValuesModel.VARIABLE, 140)
@@ -596,10 +546,10 @@ class SamplePanel(QWidget):
         layout.setContentsMargins(18, 0, 0, 4)
         layout.addWidget(self.escalation_hint)
         layout.addWidget(self.escalation_view)
-        self.escalation_section = _Section("Escalation-level values", body, self)
+        self.escalation_section = FoldingSection("Escalation-level values", body, self)
         return self.escalation_section
 
-    def _build_custom_fields_section(self) -> _Section:
+    def _build_custom_fields_section(self) -> FoldingSection:
         body = QWidget(self)
         self.custom_fields_view = _small_table(self.custom_fields_model, self._new_delegate(), body)
         self.custom_fields_view.setColumnWidth(CustomFieldsModel.NAME, 120)
@@ -616,10 +566,10 @@ class SamplePanel(QWidget):
         layout.setContentsMargins(18, 0, 0, 4)
         layout.addWidget(self.custom_fields_view)
         layout.addLayout(buttons)
-        self.custom_fields_section = _Section("Custom fields", body, self)
+        self.custom_fields_section = FoldingSection("Custom fields", body, self)
         return self.custom_fields_section
 
-    def _build_vault_section(self) -> _Section:
+    def _build_vault_section(self) -> FoldingSection:
         body = QWidget(self)
         self.vault_view = _small_table(self.vault_model, self._new_delegate(), body)
         self.vault_view.setColumnWidth(VaultModel.ITEM, 150)
@@ -648,7 +598,7 @@ class SamplePanel(QWidget):
         layout.addWidget(hint)
         layout.addWidget(self.vault_view)
         layout.addLayout(buttons)
-        self.vault_section = _Section("Mock vault", body, self)
+        self.vault_section = FoldingSection("Mock vault", body, self)
         return self.vault_section
 
     def _build_edge_cases(self) -> QHBoxLayout:

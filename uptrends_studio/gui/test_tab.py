@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -71,10 +71,11 @@ from uptrends_studio.core.samples import (
 )
 from uptrends_studio.core.secrets import masked_request, masking_secrets
 from uptrends_studio.core.sending import ProxyMode, SendOptions
-from uptrends_studio.gui.code_view import CodeView
+from uptrends_studio.gui.code_view import CodeView, is_dark
 from uptrends_studio.gui.document import IntegrationDocument
-from uptrends_studio.gui.run_view import FAIL_COLOUR, OK_COLOUR, RunView, Section
+from uptrends_studio.gui.run_view import FAIL_COLOUR, OK_COLOUR, RunView, set_bold
 from uptrends_studio.gui.sample_state import SampleState
+from uptrends_studio.gui.section import FoldingSection
 from uptrends_studio.gui.settings import Settings
 from uptrends_studio.gui.workers import TaskRunner
 
@@ -143,7 +144,7 @@ class ReceiverController(QObject):
 
 def _labelled(text: str) -> QLabel:
     label = QLabel(text)
-    label.setStyleSheet("font-weight: 600;")
+    set_bold(label)
     return label
 
 
@@ -356,7 +357,7 @@ class TestTab(QWidget):
         ):
             signal.connect(self._on_options_changed)
         self._on_options_changed()
-        self.options_section = Section("Connection options", options)
+        self.options_section = FoldingSection("Connection options", options)
         layout.addWidget(self.options_section)
         layout.addStretch(1)
 
@@ -389,6 +390,9 @@ class TestTab(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
         top = QHBoxLayout()
         self.history_label = QLabel()
+        self.history_label.setToolTip(
+            "Every test of this integration is kept here; secret values are never stored"
+        )
         self.resend_button = QPushButton("Send again")
         self.resend_button.setToolTip(
             "Send the selected run's message type again with the same sample and values, "
@@ -471,11 +475,11 @@ class TestTab(QWidget):
         self.delay_spin.valueChanged.connect(self._on_answer_changed)
         self.answer_headers.textChanged.connect(self._on_answer_changed)
         self.answer_body.textChanged.connect(self._on_answer_changed)
-        layout.addWidget(Section("Answer", answer, open_=True))
+        layout.addWidget(FoldingSection("Answer", answer, expanded=True))
 
         captured_row = QHBoxLayout()
         self.captured_label = QLabel("Captured requests (0)")
-        self.captured_label.setStyleSheet("font-weight: 600;")
+        set_bold(self.captured_label)
         clear = QPushButton("Clear")
         clear.clicked.connect(self.clear_captures)
         captured_row.addWidget(self.captured_label, 1)
@@ -795,10 +799,7 @@ class TestTab(QWidget):
             )
             self.history_list.addItem(item)
         count = len(self._history_records)
-        self.history_label.setText(
-            f"{count} run{'s' if count != 1 else ''} of this integration, newest first "
-            "(secrets are never stored)"
-        )
+        self.history_label.setText(f"{count} run{'s' if count != 1 else ''}, newest first")
         self.results.setTabText(1, f"History ({count})")
         self.resend_button.setEnabled(False)
         self.clear_history_button.setEnabled(count > 0)
@@ -882,7 +883,8 @@ class TestTab(QWidget):
             self.receiver_state.setText(
                 f"● Listening on http://127.0.0.1:{self.receiver.port}/ (this computer only)"
             )
-            self.receiver_state.setStyleSheet(f"color: {OK_COLOUR};")
+            green = "#3fb950" if is_dark(self.palette()) else OK_COLOUR  # readable on dark
+            self.receiver_state.setStyleSheet(f"color: {green};")
         else:
             self.receiver_state.setText(
                 "Stopped. It starts by itself when a test goes to its port."
@@ -1028,6 +1030,11 @@ class TestTab(QWidget):
             self.samples.set_sample(load_sample(path, self.catalogue), key=str(key))
         except StudioError as exc:
             self.status_message.emit(str(exc))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # theme switched: the green follows
+            self._on_receiver_running_changed(self.receiver.running)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
