@@ -14,7 +14,13 @@ from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.checks import check_and_render
 from uptrends_studio.core.diagnostics import Severity
 from uptrends_studio.core.errors import FileFormatError
-from uptrends_studio.core.gallery import GalleryEntry, gallery_entries, load_template, search
+from uptrends_studio.core.gallery import (
+    GalleryEntry,
+    gallery_entries,
+    load_template,
+    read_gallery,
+    search,
+)
 from uptrends_studio.core.integration_file import dumps
 from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import ALERT_TYPES, AlertType, Integration, VariableMode
@@ -279,6 +285,9 @@ def test_a_broken_template_raises_the_file_format_error(tmp_path: Path) -> None:
         load_template(entry)
     with pytest.raises(FileFormatError, match=r"b\.integration\.json"):
         gallery_entries(tmp_path)
+    entries, errors = read_gallery(tmp_path)
+    assert [e.name for e in entries] == ["b.integration.json", good["name"]]  # by name
+    assert list(errors) == [path]
 
 
 def test_gallery_of_another_folder(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from uptrends_studio.core import integration_file
+from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.model import Integration
 from uptrends_studio.paths import resource_path
 
@@ -51,20 +52,36 @@ def gallery_entries(directory: Path | None = None) -> list[GalleryEntry]:
     Raises:
         FileFormatError: a template file cannot be read, naming the file, field and problem.
     """
+    entries, errors = read_gallery(directory)
+    if errors:
+        raise next(iter(errors.values()))
+    return entries
+
+
+def read_gallery(
+    directory: Path | None = None,
+) -> tuple[list[GalleryEntry], dict[Path, StudioError]]:
+    """Like :func:`gallery_entries`, but an unreadable template does not stop the others.
+
+    Each unreadable file is listed under its file name (no description) with its error, so a
+    gallery can show the problem and keep the other templates usable.
+    """
     folder = templates_dir() if directory is None else directory
     entries = []
-    for path in folder.glob(f"*{integration_file.SUFFIX}"):
-        integration = integration_file.load(path)
+    errors: dict[Path, StudioError] = {}
+    for path in sorted(folder.glob(f"*{integration_file.SUFFIX}")):
+        key = path.name.removesuffix(integration_file.SUFFIX)
+        try:
+            integration = integration_file.load(path)
+        except StudioError as exc:
+            errors[path] = exc
+            entries.append(GalleryEntry(key, path.name, "", "", path))
+            continue
         entries.append(
-            GalleryEntry(
-                key=path.name.removesuffix(integration_file.SUFFIX),
-                name=integration.name,
-                description=integration.description,
-                target=integration.target,
-                path=path,
-            )
+            GalleryEntry(key, integration.name, integration.description, integration.target, path)
         )
-    return sorted(entries, key=lambda e: (e.key != DEFAULT_KEY, e.name.casefold(), e.key))
+    entries.sort(key=lambda e: (e.key != DEFAULT_KEY, e.name.casefold(), e.key))
+    return entries, errors
 
 
 def search(entries: Iterable[GalleryEntry], text: str) -> list[GalleryEntry]:

@@ -36,15 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core import integration_file
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.gallery import (
-    DEFAULT_KEY,
     GalleryEntry,
-    gallery_entries,
     load_template,
+    read_gallery,
     search,
-    templates_dir,
 )
 from uptrends_studio.core.model import ALERT_TYPES, Integration
 from uptrends_studio.gui.code_view import is_dark
@@ -53,40 +50,6 @@ from uptrends_studio.gui.preview_pane import banner_style
 TICK = "✓"
 _ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 _TARGET_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def read_entries(
-    directory: Path | None,
-) -> tuple[list[GalleryEntry], dict[Path, StudioError]]:
-    """The gallery entries of ``directory``, also when some template files are broken.
-
-    :func:`~uptrends_studio.core.gallery.gallery_entries` stops at the first unreadable file;
-    here each unreadable file is listed under its file name instead (so that selecting it shows
-    the problem and the other templates stay usable).
-
-    Returns:
-        The entries in gallery order, and the error of each unreadable file by path.
-    """
-    try:
-        return gallery_entries(directory), {}
-    except StudioError:
-        pass
-    folder = templates_dir() if directory is None else directory
-    entries = []
-    errors: dict[Path, StudioError] = {}
-    for path in folder.glob(f"*{integration_file.SUFFIX}"):
-        key = path.name.removesuffix(integration_file.SUFFIX)
-        try:
-            integration = integration_file.load(path)
-        except StudioError as exc:
-            errors[path] = exc
-            entries.append(GalleryEntry(key, path.name, "", "", path))
-            continue
-        entries.append(
-            GalleryEntry(key, integration.name, integration.description, integration.target, path)
-        )
-    entries.sort(key=lambda e: (e.key != DEFAULT_KEY, e.name.casefold(), e.key))
-    return entries, errors
 
 
 def _variables_html(integration: Integration) -> str:
@@ -169,7 +132,7 @@ class GalleryDialog(QDialog):
         self.setWindowTitle("New from template")
         self.resize(960, 600)
         self._integration: Integration | None = None
-        self._entries, errors = read_entries(directory)
+        self._entries, errors = read_gallery(directory)
         self._loaded: dict[Path, Integration | StudioError] = dict(errors)
 
         self.search_edit = QLineEdit()
