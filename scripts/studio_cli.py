@@ -6,7 +6,7 @@ package. With no subcommand it opens the Studio window, like the installed comma
 
 from __future__ import annotations
 
-from uptrends_studio.cli import console_main
+from uptrends_studio.launcher import console_main
 
 if __name__ == "__main__":
     console_main()

@@ -78,3 +78,14 @@ def test_cli_renders_without_qt(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert re.search(r"^### Ok: step 1 ", result.stdout, re.MULTILINE), result.stdout
     assert re.search(r"^POST \S", result.stdout, re.MULTILINE), result.stdout
+
+
+def test_the_launcher_imports_neither_front_end_until_asked(tmp_path: Path) -> None:
+    # The console script's module: choosing between window and subcommand loads neither.
+    result = _run(
+        ["-c", _PROBE, json.dumps(["uptrends_studio.launcher"])], tmp_path, _environment()
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout))
+    assert "uptrends_studio.launcher" in loaded
+    assert sorted(n for n in loaded if n.startswith((*FORBIDDEN, "uptrends_studio.cli"))) == []

@@ -1,4 +1,8 @@
-"""End-to-end tests of the ``uptrends-studio`` command, run as a real subprocess."""
+"""End-to-end tests of the ``uptrends-studio`` command.
+
+Most run ``cli.main`` in this process (``run_cli``: same exit code and output, no interpreter start
+per call); the tests at the end run the installed console script itself.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.support import run_studio as run
+from tests.support import run_cli as run
+from tests.support import run_studio
 from uptrends_studio import __version__
 
 V1_FILE = Path(__file__).resolve().parent / "data" / "v1.integration.json"
@@ -393,3 +398,35 @@ def test_check_without_a_file_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "the following arguments are required: file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- the installed console script and what opens the window ----------------------------------
+
+COMMANDS = ("render", "check", "samples", "receive", "send", "export")
+
+
+def test_an_unknown_command_lists_the_commands_and_opens_no_window(tmp_path: Path) -> None:
+    result = run(tmp_path, "some-unknown-word")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "invalid choice: 'some-unknown-word'" in result.stderr
+    for command in COMMANDS:
+        assert f"'{command}'" in result.stderr  # the list comes from the parser itself
+
+
+def test_a_missing_file_is_named_instead_of_opening_the_window(tmp_path: Path) -> None:
+    result = run(tmp_path, "customer.integration.json")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "uptrends-studio: no such file: customer.integration.json\n"
+
+
+def test_the_installed_console_script_runs_subcommands(tmp_path: Path) -> None:
+    version = run_studio(tmp_path, "--version", script=True)
+    assert (version.returncode, version.stdout) == (0, f"uptrends-studio {__version__}\n")
+    unknown = run_studio(tmp_path, "rendr", "demo", script=True)
+    assert unknown.returncode == 2
+    assert "invalid choice: 'rendr'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    rendered = run_studio(tmp_path, "render", "demo", "--type", "ok", script=True)
+    assert rendered.returncode == 0, rendered.stderr
+    assert rendered.stdout.startswith("### Ok: step 1 ")

@@ -1,4 +1,4 @@
-"""``uptrends-studio send`` and ``export``, run as real subprocesses against a real receiver."""
+"""``uptrends-studio send`` and ``export``, run in process against a real receiver."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import free_port, run_studio
+from tests.support import free_port, run_cli
 from uptrends_studio.core.receiver import Receiver, ReceiverResponse
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.paths import resource_path
@@ -36,7 +36,7 @@ def environment(home: Path) -> dict[str, str]:
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_studio(cwd, *args, env=environment(cwd))
+    return run_cli(cwd, *args, env=environment(cwd))
 
 
 def history_files(home: Path) -> list[Path]:

@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.support import run_studio
+from tests.support import required_program, run_cli
 from uptrends_studio.core.receiver import CapturedRequest, Receiver
 
-CURL = shutil.which("curl")
-BASH = shutil.which("bash")
-pytestmark = pytest.mark.skipif(
-    CURL is None or BASH is None, reason="needs the curl and bash programs"
-)
+CURL = required_program("curl")
+BASH = required_program("bash")
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 HEADERS = [
@@ -50,7 +44,7 @@ def environment(home: Path) -> dict[str, str]:
 
 
 def studio(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_studio(cwd, *args, env=environment(cwd))
+    return run_cli(cwd, *args, env=environment(cwd))
 
 
 def integration_file(folder: Path, base_url: str) -> str:
@@ -101,7 +95,6 @@ def test_curl_export_and_studio_send_capture_the_same_request(tmp_path: Path) ->
         exported = studio(tmp_path, "export", file_name, "--as", "curl", "--reveal")
         assert exported.returncode == 0, exported.stderr
         assert exported.stdout.startswith("# Step 1 'Post alert': sends the Error message\n")
-        assert BASH is not None
         curl = subprocess.run(
             [BASH, "-c", exported.stdout],
             cwd=tmp_path,

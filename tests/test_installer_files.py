@@ -85,7 +85,7 @@ def test_spec_builds_a_windowed_gui_and_a_console_cli_into_one_folder() -> None:
     ("script", "starts"),
     [
         ("studio_gui.py", "from uptrends_studio.gui.app import run"),
-        ("studio_cli.py", "from uptrends_studio.cli import console_main"),
+        ("studio_cli.py", "from uptrends_studio.launcher import console_main"),
     ],
 )
 def test_spec_entry_scripts_start_the_studio_and_the_command_line(script: str, starts: str) -> None:

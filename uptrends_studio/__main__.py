@@ -1,7 +1,7 @@
-"""Entry point for ``python -m uptrends_studio``."""
+"""Entry point for ``python -m uptrends_studio`` (the same as the ``uptrends-studio`` command)."""
 
 import sys
 
-from uptrends_studio.cli import main
+from uptrends_studio.launcher import main
 
 sys.exit(main(sys.argv[1:]))

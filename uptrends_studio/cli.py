@@ -1,13 +1,13 @@
-"""The ``uptrends-studio`` command: headless subcommands, or the Studio window.
+"""The headless subcommands of ``uptrends-studio``: render, check, send, export, receive, samples.
 
-This module imports the core only; the GUI is imported lazily when no subcommand is given, so
-``render`` and ``check`` run without Qt installed or a display.
+This module imports the core only, never Qt or the GUI: ``render`` and ``check`` run without a
+display. ``uptrends_studio.launcher`` decides whether a command line is for this parser or
+for the Studio window.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import re
@@ -704,38 +704,17 @@ def _export(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -
     return EXIT_OK
 
 
-def _open_gui(argv: Sequence[str]) -> int:
-    try:
-        # The one place the CLI reaches the GUI, lazily, so headless commands never load Qt.
-        gui_app = importlib.import_module("uptrends_studio.gui.app")
-    except ImportError as exc:
-        sys.stderr.write(
-            f"uptrends-studio: the Studio window is not available ({exc}); "
-            "use 'uptrends-studio render demo' or 'uptrends-studio check FILE'\n"
-        )
-        return EXIT_BAD_INPUT
-    result: int = gui_app.run(list(argv))
-    return result
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    commands = {
-        "render",
-        "check",
-        "samples",
-        "receive",
-        "send",
-        "export",
-        "-h",
-        "--help",
-        "--version",
-    }
-    if not args_list or args_list[0] not in commands:
-        return _open_gui(args_list)
     parser = _build_parser()
     args = parser.parse_args(args_list)
+    if args.command is None:  # e.g. only an option of the window: nothing to run here
+        parser.print_usage(sys.stderr)
+        sys.stderr.write(
+            "uptrends-studio: give a command, or run it without arguments for the window\n"
+        )
+        return EXIT_BAD_INPUT
     try:
         if args.command == "receive":
             return _receive(args)
@@ -759,8 +738,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_OK
-
-
-def console_main() -> None:
-    """Console-script entry point."""
-    sys.exit(main())

@@ -27,10 +27,8 @@ from uptrends_studio.core.model import ALERT_TYPES, AlertType, Integration, Vari
 from uptrends_studio.core.samples import SampleSet, builtin_sample_paths, load_sample
 from uptrends_studio.core.targets import TARGETS
 
-SCHEMAS = Path(__file__).parents[2].parent / "shared" / "schemas"
-needs_schemas = pytest.mark.skipif(
-    not SCHEMAS.is_dir(), reason=f"the shared target schemas are not available at {SCHEMAS}"
-)
+# The official target schemas, copied into the repository with their provenance (README there).
+SCHEMAS = Path(__file__).parents[1] / "data" / "schemas"
 
 EXPECTED_TARGETS = {
     "uptrends-default": "",
@@ -210,7 +208,6 @@ def _schema(name: str) -> Any:
     return json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
 
 
-@needs_schemas
 @pytest.mark.parametrize("sample_path", SAMPLE_PATHS, ids=lambda p: p.name.split(".")[0])
 def test_teams_card_validates_against_adaptive_card_schema(
     sample_path: Path, catalogue: Catalogue
@@ -224,7 +221,6 @@ def test_teams_card_validates_against_adaptive_card_schema(
     assert not validator.is_valid(broken)
 
 
-@needs_schemas
 @pytest.mark.parametrize("sample_path", SAMPLE_PATHS, ids=lambda p: p.name.split(".")[0])
 def test_pagerduty_events_validate_against_the_enqueue_schema(
     sample_path: Path, catalogue: Catalogue

@@ -12,6 +12,7 @@ import hashlib
 import re
 import shlex
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from tests.support import required_program
 from uptrends_studio.core.bodies import BodyKind
 from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import HTTP_METHODS, AlertType, AuthType
@@ -36,8 +38,8 @@ from uptrends_studio.core.snippets import (
     python_literal,
 )
 
-CURL = "/usr/bin/curl"
-PYTHON = "/work/main/.venv/bin/python"
+CURL = required_program("curl")
+BASH = required_program("bash")
 REALM = "studio"
 NONCE = "5f1d2c3b4a"
 
@@ -183,13 +185,15 @@ def digest_server() -> Iterator[CaptureServer]:
 
 def _run(snippet: str, fmt: SnippetFormat, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     """Run an exported snippet: curl through bash -c, Python through the venv interpreter."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LC_ALL": "C.UTF-8"}
+    # Only curl's own folder on PATH: the snippet finds curl as a user's shell would, nothing else.
+    env = {"PATH": str(Path(CURL).parent), "HOME": str(tmp_path), "LC_ALL": "C.UTF-8"}
     if fmt is SnippetFormat.CURL:
-        argv = ["bash", "-c", snippet]
+        argv = [BASH, "-c", snippet]
     else:
         script = tmp_path / "snippet.py"
         script.write_text(snippet, encoding="utf-8")
-        argv = [PYTHON, str(script)]
+        # The interpreter running the tests has requests installed (a project dependency).
+        argv = [sys.executable, str(script)]
     return subprocess.run(
         argv, capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path, check=False
     )

@@ -45,6 +45,8 @@ def test_new_unsaved_document_is_dirty_until_saved(qtbot: QtBot, tmp_path: Path)
     document = IntegrationDocument(Integration(name="a", id="doc-1"))
     document.load(Integration(name="new", id="doc-1"), None, dirty=True)
     assert document.is_dirty()
+    assert document.display_name() == "new"  # never saved: the integration's name
+    document.load(Integration(name="  ", id="doc-1"), None, dirty=True)
     assert document.display_name() == "Untitled"
     assert document.undo_stack.count() == 0
     document.mark_saved(tmp_path / "new.integration.json")

@@ -30,8 +30,17 @@ def test_opens_on_the_demo_with_all_tabs_and_a_valid_preview(window: MainWindow)
     assert tabs == ["Main & predefined variables", "Customizations", "Message types", "Test"]
     assert window.preview_pane.current_text("badge") == "Valid JSON"
     assert "POST http://127.0.0.1:8787/alerts" in window.preview_pane.current_text("url")
-    assert window.windowTitle() == "Untitled[*] — Uptrends Studio"
+    assert window.windowTitle() == "Demo: Uptrends integration[*] — Uptrends Studio"
     assert not window.isWindowModified()
+
+
+def test_an_unsaved_document_is_titled_by_its_name_as_it_is_typed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.variables_tab.name_edit.selectAll()
+    qtbot.keyClicks(window.variables_tab.name_edit, "Acme on-call")
+    qtbot.waitUntil(lambda: window.windowTitle() == "Acme on-call[*] — Uptrends Studio")
+    assert window.isWindowModified()
 
 
 def test_typing_in_the_body_updates_the_preview_and_marks_the_file(
@@ -131,7 +140,7 @@ def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(
 
     monkeypatch.setattr(QMessageBox, "warning", answer)
     assert not window.close()
-    assert asked == ["Save the changes to Untitled first?"]
+    assert asked == ["Save the changes to Demo: Uptrends integration first?"]
     assert window.isVisible()
 
 

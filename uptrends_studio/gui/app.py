@@ -36,6 +36,7 @@ from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.file_watch import ExternalChangeHandler, FileWatcher
 from uptrends_studio.gui.highlighter import guard_none_refcount
 from uptrends_studio.gui.main_window import DEMO_PATH, MainWindow
+from uptrends_studio.gui.platform_check import platform_problem, qt_plugins_dir
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.settings import Settings
 from uptrends_studio.gui.theme import apply_theme
@@ -281,6 +282,20 @@ def start(argv: Sequence[str]) -> tuple[QApplication, MainWindow]:
 
 
 def run(argv: Sequence[str]) -> int:
-    """Start the Studio on ``argv[0]`` (an integration file) or on the built-in demo."""
+    """Start the Studio on ``argv[0]`` (an integration file) or on the built-in demo.
+
+    When Qt's window system plugin cannot load here (no display, missing system libraries),
+    prints one line saying what to install and returns 1, instead of Qt's abort.
+    """
+    if QApplication.instance() is None:
+        problem = platform_problem(os.environ, qt_plugins_dir())
+        if problem is not None:
+            sys.stderr.write(f"uptrends-studio: {problem}\n")
+            return 1
     app, _window = start(argv)
     return app.exec()
+
+
+def main() -> None:
+    """GUI-script entry point (``uptrends-studio-window``): the Studio on a file or the demo."""
+    sys.exit(run(sys.argv[1:]))

@@ -116,8 +116,10 @@ class IntegrationDocument(QObject):
         self.dirty_changed.emit(False)
 
     def display_name(self) -> str:
-        """File name, or ``Untitled`` for a new document."""
-        return self._path.name if self._path else "Untitled"
+        """File name; for a document never saved, the integration's name (or ``Untitled``)."""
+        if self._path is not None:
+            return self._path.name
+        return self._integration.name.strip() or "Untitled"
 
     def _set(self, integration: Integration) -> None:
         self._integration = integration

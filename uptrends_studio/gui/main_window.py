@@ -314,6 +314,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.document.dirty_changed.connect(self._update_title)
         self.document.path_changed.connect(self._update_title)
+        self.document.changed.connect(self._update_title)  # an unsaved document shows its name
         self.document.changed.connect(self._on_document_changed)
         self.samples.changed.connect(self._on_samples_changed)
         self.controller.updated.connect(self._on_controller_updated)
