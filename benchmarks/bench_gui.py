@@ -184,9 +184,10 @@ def _child_studio(entered: float, settings_path: str, file: str | None, profile:
 
     from uptrends_studio import (
         __version__,
-        cli,  # noqa: F401 - the console script imports the CLI before the GUI
+        launcher,  # noqa: F401 - the console script's module, imported before the GUI
     )
     from uptrends_studio.gui import app as studio_app
+    from uptrends_studio.gui.first_paint import after_preview_painted
     from uptrends_studio.gui.highlighter import guard_none_refcount
     from uptrends_studio.gui.theme import apply_theme
 
@@ -213,7 +214,6 @@ def _child_studio(entered: float, settings_path: str, file: str | None, profile:
     marks["built"] = time.perf_counter()
     window.show()
     marks["shown"] = time.perf_counter()
-    watches: list[QObject] = []
 
     def painted() -> None:
         marks["painted"] = time.perf_counter()
@@ -224,14 +224,11 @@ def _child_studio(entered: float, settings_path: str, file: str | None, profile:
             _print_stats(profiler, "the studio child, QApplication() to preview painted")
         QTimer.singleShot(0, app.quit)
 
-    def updated(_preview: object) -> None:
-        if "updated" in marks:
-            return
+    def updated() -> None:
         marks["updated"] = time.perf_counter()
-        view = window.preview_pane.code_view("pretty").viewport()
-        watches.append(_after_next_paint(view, painted))
 
-    window.controller.updated.connect(updated)
+    # The same moment --quit-after-start quits at (uptrends_studio.gui.first_paint).
+    after_preview_painted(window, painted, on_updated=updated)
     QTimer.singleShot(int(CHILD_TIMEOUT_S * 1000), lambda: app.exit(3))
     return app.exec()
 

@@ -34,6 +34,7 @@ from uptrends_studio.gui.autosave import (
 )
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.file_watch import ExternalChangeHandler, FileWatcher
+from uptrends_studio.gui.first_paint import after_preview_painted
 from uptrends_studio.gui.highlighter import guard_none_refcount
 from uptrends_studio.gui.main_window import DEMO_PATH, MainWindow
 from uptrends_studio.gui.platform_check import platform_problem, qt_plugins_dir
@@ -43,6 +44,9 @@ from uptrends_studio.gui.theme import apply_theme
 from uptrends_studio.paths import resource_path
 
 log = logging.getLogger(__name__)
+
+QUIT_AFTER_START_LIMIT_MS = 60_000
+"""``--quit-after-start`` gives up (exit status 3) when no preview was painted by then."""
 
 ORGANISATION = "Uptrends Studio"
 APPLICATION = "Uptrends Studio"
@@ -239,8 +243,9 @@ def start(argv: Sequence[str]) -> tuple[QApplication, MainWindow]:
     Sets up the application, the log file, the exception hooks and the window (with autosave
     to the user data directory), and schedules the start-up messages: the offer to restore
     autosaves left by a crash and any problem opening ``argv[0]``. With
-    ``--quit-after-start`` (the smoke test) nothing modal is shown and the app quits after a
-    second.
+    ``--quit-after-start`` (the smoke test and start-up measure) nothing modal is shown and the
+    app quits as soon as the first preview has been painted (exit status 3 if that takes more
+    than a minute).
     """
     args = [a for a in argv if a != "--quit-after-start"]
     quit_after_start = len(args) != len(argv)
@@ -263,13 +268,15 @@ def start(argv: Sequence[str]) -> tuple[QApplication, MainWindow]:
         app.aboutToQuit.connect(autosaver.discard)
     if window.settings.theme() != "system":
         apply_theme(app, window.settings.theme())
-    window.show()
     if quit_after_start:
-        # Smoke test of a packaged build: start, render the preview, quit by itself.
+        # Start-up measure and smoke test: start, render and paint the preview, quit by itself.
         for problem in problems:
             sys.stderr.write(f"uptrends-studio: {problem}\n")
-        QTimer.singleShot(1000, app.quit)
+        after_preview_painted(window, app.quit)
+        QTimer.singleShot(QUIT_AFTER_START_LIMIT_MS, lambda: app.exit(3))
+        window.show()
         return app, window
+    window.show()
     QTimer.singleShot(0, lambda: restore_autosaves(window, data_dir))
     for problem in problems:
         QTimer.singleShot(
