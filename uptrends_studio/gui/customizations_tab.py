@@ -53,7 +53,8 @@ from uptrends_studio.gui.document import IntegrationDocument
 
 if TYPE_CHECKING:
     from uptrends_studio.gui.import_dialog import ImportRequestDialog
-from uptrends_studio.gui.template_editor import EditorContext, TemplateEditor
+from uptrends_studio.gui.editor.context import EditorContext
+from uptrends_studio.gui.template_editor import TemplateEditor
 
 TYPE_BOX_LABELS = {
     AlertType.ERROR: "Error alert",

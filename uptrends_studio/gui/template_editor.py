@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple, Protocol, cast
+from typing import NamedTuple, cast
 
 from PySide6.QtCore import (
     QEvent,
@@ -59,35 +59,9 @@ from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, Fix, Severity
 from uptrends_studio.core.json_format import format_json_template
 from uptrends_studio.core.parser import Token, iter_tokens, parse
+from uptrends_studio.gui.editor.context import EditorContext
 from uptrends_studio.gui.find_bar import FindBar
 from uptrends_studio.gui.highlighter import TemplateHighlighter, Utf16Map
-
-
-class CompletionItem(NamedTuple):
-    """One entry of the completion popup."""
-
-    text: str
-    """What to insert after ``{{``: ``@alert.type}}``, ``ApiUrl}}``, ``@JsonEncode(``."""
-    label: str
-    """What the list shows, e.g. ``@alert.type``."""
-    kind: str
-    """E.g. ``system variable``, ``function``, ``predefined variable``."""
-    description: str
-    value: str
-    """The current sample value, or ``""``."""
-
-
-class EditorContext(Protocol):
-    """What the editor may ask about the names a template can use."""
-
-    def completion_items(self) -> list[CompletionItem]:
-        """Everything that can follow ``{{``."""
-        ...
-
-    def describe_token(self, name: str) -> tuple[str, str] | None:
-        """``(description, rendered value)`` of ``@alert.type``, ``ApiUrl``, ``@JsonEncode``..."""
-        ...
-
 
 INSERT_ROLE = Qt.ItemDataRole.UserRole + 1
 """Completion model role holding :attr:`CompletionItem.text`."""
