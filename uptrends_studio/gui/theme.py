@@ -28,6 +28,11 @@ _DARK = {
 }
 
 
+def is_dark(palette: QPalette) -> bool:
+    """True when the palette's text background (``Base``) is dark: use the dark colours."""
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
 def dark_palette() -> QPalette:
     """The Studio's dark palette (disabled text dimmed)."""
     palette = QPalette()
