@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 
 from uptrends_studio.core.diagnostics import Diagnostic, Severity
-from uptrends_studio.gui.editor.diagnostics import severity_colour
 from uptrends_studio.gui.template_editor import TemplateEditor
+from uptrends_studio.gui.theme import LIGHT
 
 
 def mark_colour(editor: TemplateEditor, line: int) -> QColor:
@@ -38,7 +38,7 @@ def test_lines_with_problems_get_a_mark_in_the_worst_severity(editor: TemplateEd
     )
     plain = editor.palette().color(QPalette.ColorRole.AlternateBase)
     assert mark_colour(editor, 0) == plain
-    assert mark_colour(editor, 1) == severity_colour(Severity.ERROR, dark=False)
-    assert mark_colour(editor, 2) == severity_colour(Severity.WARNING, dark=False)
+    assert mark_colour(editor, 1) == LIGHT.severity(Severity.ERROR)
+    assert mark_colour(editor, 2) == LIGHT.severity(Severity.WARNING)
     editor.set_diagnostics([])
     assert mark_colour(editor, 1) == plain

@@ -6,24 +6,12 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
 from uptrends_studio.core.diagnostics import Diagnostic, Fix, Severity
 from uptrends_studio.gui.editor.offsets import TextOffsets
-
-_SEVERITY_COLOURS = {
-    # (light background, dark background)
-    Severity.ERROR: ("#d32f2f", "#ff6b6b"),
-    Severity.WARNING: ("#e67700", "#ffa94d"),
-    Severity.NOTE: ("#1565c0", "#58a6ff"),
-}
-
-
-def severity_colour(severity: Severity, *, dark: bool) -> QColor:
-    """The underline and gutter colour of ``severity`` on a light or dark background."""
-    light, dark_colour = _SEVERITY_COLOURS[severity]
-    return QColor(dark_colour if dark else light)
+from uptrends_studio.gui.theme import colours_for
 
 
 class _Tracked(NamedTuple):
@@ -111,13 +99,12 @@ class DiagnosticsOverlay(QObject):
 
     def underlines(self, *, dark: bool) -> list[QTextEdit.ExtraSelection]:
         """Wavy underlines in severity colours, errors last (drawn on top of the others)."""
+        palette = colours_for(dark)
         selections = []
         for tracked in sorted(self._tracked, key=lambda t: -t.diagnostic.severity.rank):
             selection = QTextEdit.ExtraSelection()
             selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            selection.format.setUnderlineColor(
-                severity_colour(tracked.diagnostic.severity, dark=dark)
-            )
+            selection.format.setUnderlineColor(palette.severity(tracked.diagnostic.severity))
             selection.cursor = tracked.cursor
             selections.append(selection)
         return selections

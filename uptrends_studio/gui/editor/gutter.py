@@ -6,8 +6,8 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from uptrends_studio.gui.editor.diagnostics import DiagnosticsOverlay, severity_colour
-from uptrends_studio.gui.theme import is_dark
+from uptrends_studio.gui.editor.diagnostics import DiagnosticsOverlay
+from uptrends_studio.gui.theme import colours
 
 GUTTER_PADDING = 20
 """Pixels of the gutter besides the digits: severity mark, spacing, and a gap before the text."""
@@ -65,7 +65,7 @@ class LineNumberGutter(QWidget):
         painter.setPen(palette.color(QPalette.ColorRole.Mid))
         painter.drawLine(edge, area.top(), edge, area.bottom())
         worst = self._diagnostics.worst_by_block()
-        dark = is_dark(palette)
+        named = colours(palette)
         current = editor.textCursor().blockNumber()
         number_colour = palette.color(QPalette.ColorRole.PlaceholderText)
         current_colour = palette.color(QPalette.ColorRole.Text)
@@ -79,7 +79,7 @@ class LineNumberGutter(QWidget):
                 if number in worst:
                     painter.fillRect(
                         QRect(0, top + 1, MARK_WIDTH, bottom - top - 2),
-                        severity_colour(worst[number], dark=dark),
+                        named.severity(worst[number]),
                     )
                 painter.setPen(current_colour if number == current else number_colour)
                 painter.drawText(

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
 from uptrends_studio.core.parser import Token, iter_tokens, parse
 from uptrends_studio.gui.editor.context import EditorContext
-from uptrends_studio.gui.editor.diagnostics import DiagnosticsOverlay, severity_colour
+from uptrends_studio.gui.editor.diagnostics import DiagnosticsOverlay
 from uptrends_studio.gui.editor.offsets import TextOffsets
-from uptrends_studio.gui.theme import is_dark
+from uptrends_studio.gui.theme import colours
 
 MAX_TOOLTIP_VALUE = 300
 """Sample values longer than this are cut in tooltips."""
@@ -62,10 +62,9 @@ class TokenTooltips(QObject):
         if token is not None:
             parts.append(f"<b>{html.escape(token.name or '{{}}', quote=False)}</b>")
             parts.extend(self._describe(token.name))
+        named = colours(self._editor.palette())
         for diagnostic in self._diagnostics.diagnostics_at(offset):
-            colour = severity_colour(
-                diagnostic.severity, dark=is_dark(self._editor.palette())
-            ).name()
+            colour = named.severity(diagnostic.severity).name()
             label = diagnostic.severity.value.capitalize()
             message = html.escape(diagnostic.message, quote=False)
             parts.append(
