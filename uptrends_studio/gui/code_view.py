@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uptrends_studio.core.content_type import BodyKind, body_kind
 from uptrends_studio.gui.theme import colours, colours_for
 from uptrends_studio.gui.theme import is_dark as is_dark  # re-exported for older callers
 
@@ -133,18 +134,20 @@ def human_size(chars: int) -> str:
     return f"{chars / (1024 * 1024):.1f} MB"
 
 
+def body_language(kind: BodyKind) -> str:
+    """The language :meth:`CodeView.set_code` highlights a body of ``kind`` as."""
+    if kind is BodyKind.JSON:
+        return "json"
+    if kind is BodyKind.XML:
+        return "xml"
+    return "text"
+
+
 def http_body_language(text: str) -> str:
     """The body language of an HTTP message text, from its ``Content-Type`` header."""
     head = text.split("\n\n", 1)[0]
     match = _CONTENT_TYPE.search(head)
-    if match is None:
-        return "text"
-    media = match.group(1).split(";", 1)[0].strip().lower()
-    if media.endswith(("/json", "+json")):
-        return "json"
-    if media.endswith(("/xml", "+xml")):
-        return "xml"
-    return "text"
+    return body_language(body_kind(match.group(1) if match else None))
 
 
 class RequestHighlighter(QSyntaxHighlighter):

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.bodies import body_kind
+from uptrends_studio.core.content_type import body_kind
 from uptrends_studio.core.diagnostics import Diagnostic
 from uptrends_studio.core.model import (
     ALERT_TYPES,

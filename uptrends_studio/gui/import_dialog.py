@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.bodies import BodyKind, body_kind
+from uptrends_studio.core.content_type import BodyKind, body_kind, content_type_of
 from uptrends_studio.core.errors import RequestImportError
 from uptrends_studio.core.model import AuthType, Step
 from uptrends_studio.core.request_import import ImportedRequest, parse_request_text, to_step
@@ -51,9 +51,7 @@ def describe_body(request: ImportedRequest) -> str:
 
     Without a Content-Type header, a body that parses as JSON is called JSON.
     """
-    content_type = next(
-        (value for name, value in request.headers if name.lower() == "content-type"), None
-    )
+    content_type = content_type_of(request.headers)
     kind = body_kind(content_type)
     if content_type is not None:
         return _KIND_NAMES.get(kind, "text")

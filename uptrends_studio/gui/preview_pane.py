@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.bodies import BodyKind
+from uptrends_studio.core.content_type import BodyKind
 from uptrends_studio.core.diagnostics import Diagnostic
 from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import ALERT_TYPES, AlertType, AuthType, Integration
 from uptrends_studio.core.preview import Preview
 from uptrends_studio.core.samples import SampleSet
 from uptrends_studio.core.secrets import MASK, mask, masking_secrets
-from uptrends_studio.gui.code_view import CodeView, pretty_json
+from uptrends_studio.gui.code_view import CodeView, body_language, pretty_json
 from uptrends_studio.gui.theme import Colours, banner_style, colours
 
 PARTS: tuple[str, ...] = ("url", "headers", "auth", "pretty", "raw", "badge", "message", "error")
@@ -61,15 +61,6 @@ def pretty_body(request: RenderedRequest) -> str:
         if pretty is not None:
             return pretty
     return request.body
-
-
-def body_language(kind: BodyKind) -> str:
-    """The :class:`CodeView` language of a body kind."""
-    if kind is BodyKind.JSON:
-        return "json"
-    if kind is BodyKind.XML:
-        return "xml"
-    return "text"
 
 
 def syntax_error(request: RenderedRequest) -> Diagnostic | None:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from uptrends_studio.core.bodies import BodyKind
+from uptrends_studio.core.content_type import BodyKind
 from uptrends_studio.core.diagnostics import Diagnostic, LineIndex, Severity, locate
 from uptrends_studio.core.evaluator import Rendered
 from uptrends_studio.core.json_path import Path, find, format_path, parse_path
