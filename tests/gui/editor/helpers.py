@@ -31,6 +31,7 @@ class SmallContext:
         return {
             "@alert.type": ("The alert type", "Error"),
             "Long": ("A long value", LONG_VALUE),
+            "Unset": ("Not set in the sample", ""),
         }.get(name)
 
 

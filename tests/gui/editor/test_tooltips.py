@@ -39,8 +39,9 @@ def test_long_values_are_cut_with_an_ellipsis(editor: TemplateEditor) -> None:
     assert "x" * (MAX_TOOLTIP_VALUE + 1) not in tip
 
 
-def test_a_token_without_a_value_says_empty(editor: TemplateEditor) -> None:
-    editor.set_text("{{@JsonEncode(x)}}")
-    assert "Not a known variable" in editor.tooltip_text(4)  # SmallContext does not know it
-    editor.set_text("{{@alert.type}}")
-    assert "(empty)" not in editor.tooltip_text(4)
+def test_an_empty_value_and_an_unknown_name_are_said_so(editor: TemplateEditor) -> None:
+    editor.set_text("{{Unset}} {{@nope}}")
+    unset = editor.tooltip_text(3)
+    assert "Not set in the sample" in unset
+    assert "Value: <i>(empty)</i>" in unset
+    assert "Not a known variable or function" in editor.tooltip_text(13)
