@@ -10,7 +10,8 @@ import json
 from xml.parsers import expat
 
 from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.content_type import BodyKind as BodyKind  # re-exported: older imports
+from uptrends_studio.core.content_type import BodyKind as BodyKind  # re-exported
+from uptrends_studio.core.content_type import body_kind as body_kind  # re-exported
 from uptrends_studio.core.diagnostics import Diagnostic, Fix, LineIndex, Severity, locate
 from uptrends_studio.core.evaluator import Rendered
 from uptrends_studio.core.model import Step
