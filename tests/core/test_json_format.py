@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from uptrends_studio.core.json_format import format_json_template
+from uptrends_studio.core.json_format import format_edit, format_json_template
 from uptrends_studio.core.parser import iter_tokens, parse
 
 
@@ -134,3 +134,30 @@ def test_any_text_only_whitespace_changes_and_tokens_survive(text: str) -> None:
     assert squeeze(result) == squeeze(text)
     assert token_texts(result) == token_texts(text)
     assert format_json_template(result) == result
+
+
+def test_format_edit_replaces_only_the_changed_middle_and_keeps_the_cursor_character() -> None:
+    text = '{"a":1,"b":"{{@alert.type}}"}'
+    cursor = text.index("{{@alert")
+    edit = format_edit(text, cursor)
+    assert edit is not None
+    new = text[: edit.start] + edit.replacement + text[edit.end :]
+    assert new == format_json_template(text)
+    assert edit.start == 1  # the opening brace is kept
+    assert edit.end == len(text) - 1  # and so is the closing one
+    assert new[edit.cursor :].startswith("{{@alert.type}}")
+
+
+def test_format_edit_of_formatted_text_is_none() -> None:
+    assert format_edit(format_json_template('{"a": [1, 2]}'), 3) is None
+
+
+@given(st.text(alphabet='{}[],:" ab1\n', max_size=40), st.integers(min_value=0, max_value=40))
+def test_format_edit_applied_gives_the_formatted_text(text: str, cursor: int) -> None:
+    edit = format_edit(text, min(cursor, len(text)))
+    if edit is None:
+        assert format_json_template(text) == text
+        return
+    new = text[: edit.start] + edit.replacement + text[edit.end :]
+    assert new == format_json_template(text)
+    assert 0 <= edit.cursor <= len(new)

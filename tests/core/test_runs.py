@@ -108,6 +108,28 @@ def test_a_missing_response_variable_stops_the_run_and_says_why(
     assert "{{token}}: JSON path '$.data.token': $ has no field 'data'" in run.stopped
 
 
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("data[", "cannot read the path at '['"),
+        ("$.items[*]", r"$.items[*] selects every element"),
+    ],
+)
+def test_a_response_variable_path_that_cannot_be_read_stops_the_run(
+    server: LoopbackServer, catalogue: Catalogue, path: str, reason: str
+) -> None:
+    run = run_alert(
+        token_integration(server.url, path),
+        find_sample(None, catalogue),
+        AlertType.ERROR,
+        catalogue,
+        DIRECT,
+    )
+    assert not run.success
+    assert f"{{{{token}}}}: JSON path {path!r}: " in run.stopped
+    assert reason in run.stopped
+
+
 def test_a_failing_helper_step_stops_the_run(server: LoopbackServer, catalogue: Catalogue) -> None:
     integration = token_integration(server.url)
     broken = replace(integration.steps[0], url="{{ApiUrl}}/status/500", response_variables=())

@@ -14,6 +14,7 @@ from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.checks import check_integration
 from uptrends_studio.core.diagnostics import Diagnostic, Severity
 from uptrends_studio.core.integration_file import dumps
+from uptrends_studio.core.json_path import parse_path
 from uptrends_studio.core.model import (
     AlertType,
     Header,
@@ -25,7 +26,7 @@ from uptrends_studio.core.model import (
 )
 from uptrends_studio.core.samples import SampleSet
 from uptrends_studio.core.targets import TARGETS
-from uptrends_studio.core.targets.base import json_span, parse_path
+from uptrends_studio.core.targets.base import json_span
 
 JSON = (Header("Content-Type", "application/json"),)
 KEY32 = "0123456789abcdef0123456789abcdef"

@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from uptrends_studio.core.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, Fix, Severity
 from uptrends_studio.core.lexer import Kind
-from uptrends_studio.gui.template_editor import CompletionItem, TemplateEditor
+from uptrends_studio.gui.editor.context import CompletionItem
+from uptrends_studio.gui.template_editor import TemplateEditor
 
 # The offscreen platform cannot raise the completion popup or let it grab the keyboard.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")

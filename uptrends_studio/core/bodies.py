@@ -7,37 +7,15 @@ back to the template position it came from (or to the token whose value broke it
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from xml.parsers import expat
 
 from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.content_type import BodyKind as BodyKind  # re-exported
+from uptrends_studio.core.content_type import body_kind as body_kind  # re-exported
 from uptrends_studio.core.diagnostics import Diagnostic, Fix, LineIndex, Severity, locate
 from uptrends_studio.core.evaluator import Rendered
 from uptrends_studio.core.model import Step
 from uptrends_studio.core.parser import Template, Text, Token
-
-
-class BodyKind(StrEnum):
-    """How a body is interpreted, from the step's Content-Type header."""
-
-    JSON = "json"
-    XML = "xml"
-    FORM = "form"
-    TEXT = "text"
-
-
-def body_kind(content_type: str | None) -> BodyKind:
-    """Classify a Content-Type value (``application/json; charset=utf-8`` -> JSON)."""
-    if not content_type:
-        return BodyKind.TEXT
-    media = content_type.split(";", 1)[0].strip().lower()
-    if media == "application/x-www-form-urlencoded":
-        return BodyKind.FORM
-    if media.endswith(("/json", "+json")):
-        return BodyKind.JSON
-    if media.endswith(("/xml", "+xml")):
-        return BodyKind.XML
-    return BodyKind.TEXT
 
 
 def _free_text(token: Token, catalogue: Catalogue) -> bool:

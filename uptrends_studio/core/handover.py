@@ -25,9 +25,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from uptrends_studio import __version__
-from uptrends_studio.core.bodies import BodyKind
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.checks import check_integration
+from uptrends_studio.core.content_type import BodyKind
 from uptrends_studio.core.diagnostics import Diagnostic, Severity
 from uptrends_studio.core.errors import UsageError
 from uptrends_studio.core.history import RunRecord

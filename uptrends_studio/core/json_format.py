@@ -20,6 +20,7 @@ Formatting is idempotent: formatting the result again changes nothing.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from uptrends_studio.core.parser import Text, parse
 
@@ -137,3 +138,47 @@ def _separator(previous: tuple[str, str], current: tuple[str, str], ws: str, pad
     if not ws:
         return ""
     return "\n" + pad if "\n" in ws or "\r" in ws else " "
+
+
+_WHITESPACE = frozenset(" \t\r\n")
+
+
+@dataclass(frozen=True, slots=True)
+class FormatEdit:
+    """Formatting as one minimal replacement, and where the cursor goes afterwards."""
+
+    start: int
+    """Offset in the old text where the changed part starts."""
+    end: int
+    """Offset in the old text where the changed part ends."""
+    replacement: str
+    """What replaces ``[start, end)``."""
+    cursor: int
+    """The offset in the new text of the character the cursor was before."""
+
+
+def format_edit(text: str, cursor: int, indent: int = 2) -> FormatEdit | None:
+    """:func:`format_json_template` as one edit that leaves equal ends of the text alone.
+
+    The cursor stays on the same non-whitespace character (formatting changes whitespace only).
+
+    Returns:
+        ``None`` when formatting changes nothing.
+    """
+    new = format_json_template(text, indent)
+    if new == text:
+        return None
+    solid = sum(1 for char in text[:cursor] if char not in _WHITESPACE)
+    prefix = 0
+    limit = min(len(text), len(new))
+    while prefix < limit and text[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and text[len(text) - 1 - suffix] == new[len(new) - 1 - suffix]:
+        suffix += 1
+    target = 0
+    while solid and target < len(new):
+        if new[target] not in _WHITESPACE:
+            solid -= 1
+        target += 1
+    return FormatEdit(prefix, len(text) - suffix, new[prefix : len(new) - suffix], target)

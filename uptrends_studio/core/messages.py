@@ -12,8 +12,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from uptrends_studio.core.bodies import BodyKind, body_diagnostics, body_kind, url_diagnostics
+from uptrends_studio.core.bodies import body_diagnostics, url_diagnostics
 from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.content_type import BodyKind, body_kind
 from uptrends_studio.core.diagnostics import Diagnostic, LineIndex, Severity, locate
 from uptrends_studio.core.evaluator import Rendered, Scope, render
 from uptrends_studio.core.model import ALERT_TYPES, AlertType, AuthType, Integration, Step

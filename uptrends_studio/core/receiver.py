@@ -28,6 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self, cast
 
+from uptrends_studio.core.content_type import BodyKind, body_kind
 from uptrends_studio.core.errors import StudioError
 
 _log = logging.getLogger(__name__)
@@ -574,8 +575,7 @@ def _printable(text: str) -> str:
 
 
 def _is_json(content_type: str | None) -> bool:
-    media = (content_type or "").partition(";")[0].strip().lower()
-    return media == "application/json" or media.endswith("+json")
+    return body_kind(content_type) is BodyKind.JSON
 
 
 def format_capture(capture: CapturedRequest) -> str:

@@ -9,7 +9,6 @@ after it are listed as not sent, with the reason. See ``docs/semantics.md`` ("Te
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -17,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.json_path import JsonPathError, value_at
 from uptrends_studio.core.messages import Renderer, select_steps
 from uptrends_studio.core.model import AlertType, Integration, ResponseSource, ResponseVariable
 from uptrends_studio.core.samples import SampleSet, alert_data
@@ -78,39 +78,14 @@ class AlertRun:
         return next((s for s in self.steps if not s.exchange.request.helper), None)
 
 
-_PATH_PART = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]|\[['\"](.*?)['\"]\]")
-
-
 def json_path_value(document: object, path: str) -> object:
-    """Follow ``path`` (``access_token``, ``$.data.items[0].id``, ``['a.b']``) into a document.
+    """The value at ``path`` (syntax: :mod:`uptrends_studio.core.json_path`) in a document.
 
     Raises:
         KeyError: naming the part of the path that is not there.
+        JsonPathError: for a path that does not follow the syntax.
     """
-    text = path.strip()
-    if text.startswith("$"):
-        text = text[1:]
-    current = document
-    position = 0
-    walked = "$"
-    while position < len(text):
-        match = _PATH_PART.match(text, position)
-        if match is None or match.end() == position:
-            raise KeyError(f"cannot read the path at {text[position:]!r}")
-        key, index, quoted = match.groups()
-        position = match.end()
-        if index is not None:
-            if not isinstance(current, list) or int(index) >= len(current):
-                raise KeyError(f"{walked} has no item [{index}]")
-            current = current[int(index)]
-            walked += f"[{index}]"
-            continue
-        name = quoted if quoted is not None else key
-        if not isinstance(current, dict) or name not in current:
-            raise KeyError(f"{walked} has no field {name!r}")
-        current = current[name]
-        walked += f".{name}"
-    return current
+    return value_at(document, path)
 
 
 def _as_text(value: object) -> str:
@@ -145,7 +120,7 @@ def extract(variable: ResponseVariable, exchange: Exchange) -> ExtractedVariable
         return ExtractedVariable(
             variable.name, _as_text(json_path_value(document, variable.property)), index
         )
-    except KeyError as exc:
+    except (KeyError, JsonPathError) as exc:
         return missing(f"JSON path {variable.property!r}: {exc.args[0]}")
 
 

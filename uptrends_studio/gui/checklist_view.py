@@ -39,9 +39,9 @@ from uptrends_studio.core.checklist import (
 )
 from uptrends_studio.core.model import Integration
 from uptrends_studio.core.secrets import secret_values
-from uptrends_studio.gui.code_view import is_dark
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.sample_state import SampleState
+from uptrends_studio.gui.theme import colours
 
 COPY_TEXT = "Copy"
 COPIED_TEXT = "Copied ✓"
@@ -49,8 +49,6 @@ SECRET_TOOLTIP = (
     "Secret values are never put on the clipboard: type the real value in Uptrends yourself."
 )
 EMPTY_TOOLTIP = "Nothing to copy: leave this field empty in Uptrends."
-COPIED_COLOURS = ("#1a7f37", "#3fb950")
-"""Text colour of a ticked Copy button: light theme, dark theme."""
 BODY_LINES = 6
 """A multi-line value (a body) shows this many lines until "Show all" is clicked."""
 BODY_MAX_LINES = 40
@@ -340,7 +338,7 @@ class ChecklistView(QWidget):
             return
         ticked = row.key in self._ticked
         button.setText(COPIED_TEXT if ticked else COPY_TEXT)
-        colour = COPIED_COLOURS[1 if is_dark(self.palette()) else 0]
+        colour = colours(self.palette()).ok
         button.setStyleSheet(
             f"QPushButton {{ color: {colour}; font-weight: 600; }}" if ticked else ""
         )

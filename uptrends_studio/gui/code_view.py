@@ -25,8 +25,6 @@ from pygments.token import (
     Comment,
     Keyword,
     Name,
-    Number,
-    Operator,
     Punctuation,
     String,
     Text,
@@ -59,6 +57,10 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+
+from uptrends_studio.core.content_type import BodyKind, body_kind
+from uptrends_studio.gui.theme import colours, colours_for
+from uptrends_studio.gui.theme import is_dark as is_dark  # re-exported for older callers
 
 LANGUAGES: tuple[str, ...] = ("json", "xml", "text", "http")
 """The languages :meth:`CodeView.set_code` understands."""
@@ -123,29 +125,6 @@ class _XmlLineLexer(ExtendedRegexLexer):
     }
 
 
-# Colours per token type: (light theme, dark theme, bold, italic).
-_STYLE: dict[_TokenType, tuple[str, str, bool, bool]] = {
-    Name.Tag: ("#0550ae", "#79c0ff", False, False),  # JSON keys, XML tags
-    String: ("#116329", "#7ee787", False, False),
-    Number: ("#953800", "#ffa657", False, False),
-    Keyword: ("#8250df", "#d2a8ff", True, False),  # true/false/null, the HTTP method
-    Name.Attribute: ("#953800", "#ffa657", False, False),  # XML attributes, header names
-    Name.Entity: ("#8250df", "#d2a8ff", False, False),
-    Name.Namespace: ("#0550ae", "#79c0ff", False, False),  # the request URL
-    Comment: ("#6e7781", "#8b949e", False, True),
-    Punctuation: ("#57606a", "#8b949e", False, False),
-    Operator: ("#57606a", "#8b949e", False, False),
-}
-
-_DIFF_BACKGROUND = ("#ffe58f", "#6e5a12")
-"""Background of extra highlights (diff segments): light theme, dark theme."""
-
-
-def is_dark(palette: QPalette) -> bool:
-    """True when the palette's window colour is dark (a dark theme)."""
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
 def human_size(chars: int) -> str:
     """``200 KB``, ``1.2 MB``: a size for people, in powers of 1024."""
     if chars < 1024:
@@ -155,18 +134,20 @@ def human_size(chars: int) -> str:
     return f"{chars / (1024 * 1024):.1f} MB"
 
 
+def body_language(kind: BodyKind) -> str:
+    """The language :meth:`CodeView.set_code` highlights a body of ``kind`` as."""
+    if kind is BodyKind.JSON:
+        return "json"
+    if kind is BodyKind.XML:
+        return "xml"
+    return "text"
+
+
 def http_body_language(text: str) -> str:
     """The body language of an HTTP message text, from its ``Content-Type`` header."""
     head = text.split("\n\n", 1)[0]
     match = _CONTENT_TYPE.search(head)
-    if match is None:
-        return "text"
-    media = match.group(1).split(";", 1)[0].strip().lower()
-    if media.endswith(("/json", "+json")):
-        return "json"
-    if media.endswith(("/xml", "+xml")):
-        return "xml"
-    return "text"
+    return body_language(body_kind(match.group(1) if match else None))
 
 
 class RequestHighlighter(QSyntaxHighlighter):
@@ -271,9 +252,9 @@ class RequestHighlighter(QSyntaxHighlighter):
 
     def _build_formats(self) -> None:
         self._formats = {}
-        for token_type, (light, dark, bold, italic) in _STYLE.items():
+        for token_type, (colour, bold, italic) in colours_for(self._dark).code_syntax.items():
             fmt = QTextCharFormat()
-            fmt.setForeground(QColor(dark if self._dark else light))
+            fmt.setForeground(QColor(colour))
             if bold:
                 fmt.setFontWeight(QFont.Weight.Bold)
             if italic:
@@ -527,7 +508,7 @@ class CodeView(QPlainTextEdit):
         self._apply_extra_highlights()
 
     def _apply_extra_highlights(self) -> None:
-        background = QColor(_DIFF_BACKGROUND[1 if is_dark(self.palette()) else 0])
+        background = QColor(colours(self.palette()).highlight_background)
         selections: list[QTextEdit.ExtraSelection] = []
         document = self.document()
         for start, end in self._ranges:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.bodies import body_kind
+from uptrends_studio.core.content_type import body_kind
 from uptrends_studio.core.diagnostics import Diagnostic
 from uptrends_studio.core.model import (
     ALERT_TYPES,
@@ -53,7 +53,8 @@ from uptrends_studio.gui.document import IntegrationDocument
 
 if TYPE_CHECKING:
     from uptrends_studio.gui.import_dialog import ImportRequestDialog
-from uptrends_studio.gui.template_editor import EditorContext, TemplateEditor
+from uptrends_studio.gui.editor.context import EditorContext
+from uptrends_studio.gui.template_editor import TemplateEditor
 
 TYPE_BOX_LABELS = {
     AlertType.ERROR: "Error alert",

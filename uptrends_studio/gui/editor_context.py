@@ -8,8 +8,8 @@ from uptrends_studio.core.model import AlertType, HashFunction, MappingFunction,
 from uptrends_studio.core.samples import alert_data
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.editor.context import CompletionItem
 from uptrends_studio.gui.sample_state import SampleState
-from uptrends_studio.gui.template_editor import CompletionItem
 
 MAX_VALUE_PREVIEW = 120
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
+
+from uptrends_studio.gui.theme import colours
 
 
 class FindBar(QWidget):
@@ -41,6 +43,7 @@ class FindBar(QWidget):
         super().__init__(parent)
         self.setObjectName("findBar")
         self.setAutoFillBackground(True)
+        self._failed = False
         self.find_edit = QLineEdit(self)
         self.find_edit.setPlaceholderText("Find")
         self.find_edit.setClearButtonEnabled(True)
@@ -121,9 +124,23 @@ class FindBar(QWidget):
     def set_status(self, text: str, *, failed: bool = False) -> None:
         """Show a match count or "No matches"; ``failed`` marks the search field."""
         self.status_label.setText(text)
+        self._failed = failed
+        self._style_find_edit()
+
+    def search_failed(self) -> bool:
+        """True while the search field is marked: nothing matches."""
+        return self._failed
+
+    def _style_find_edit(self) -> None:
+        background = colours(self.palette()).error_background
         self.find_edit.setStyleSheet(
-            "QLineEdit { background-color: rgba(220, 40, 40, 60); }" if failed else ""
+            f"QLineEdit {{ background-color: {background}; }}" if self._failed else ""
         )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style_find_edit()
 
     def _on_match_case_box_toggled(self, _checked: bool) -> None:
         self.pattern_edited.emit(self.pattern())

@@ -44,8 +44,7 @@ from uptrends_studio.core.gallery import (
     search,
 )
 from uptrends_studio.core.model import ALERT_TYPES, Integration
-from uptrends_studio.gui.code_view import is_dark
-from uptrends_studio.gui.preview_pane import banner_style
+from uptrends_studio.gui.theme import banner_style, colours
 
 TICK = "✓"
 _ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -348,7 +347,7 @@ class GalleryDialog(QDialog):
             self.target_label.clear()
             self.description_label.setText("This template cannot be read:")
             self.error_banner.setText(str(loaded))
-            self.error_banner.setStyleSheet(banner_style(is_dark(self.palette())))
+            self.error_banner.setStyleSheet(banner_style(colours(self.palette()).error_banner))
             self.error_banner.show()
             for widget in self._details_widgets:
                 widget.hide()

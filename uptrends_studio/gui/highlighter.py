@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QT
 
 from uptrends_studio.core.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.lexer import Kind, highlight_spans
+from uptrends_studio.gui.theme import Style, colours_for
 
 WHOLE_DOCUMENT_LIMIT = 100_000
 """Documents up to this many characters are lexed as a whole (right across lines); larger ones
@@ -77,52 +78,8 @@ class Utf16Map:
 
 _KIND_INDEX = {kind.value: index for index, kind in enumerate(Kind)}
 
-# (colour, bold, italic) per kind; kinds not listed keep the editor's text colour.
-_Style = tuple[str, bool, bool]
-LIGHT_STYLES: Mapping[str, _Style] = {
-    Kind.BRACE: ("#8c959f", False, False),
-    Kind.SYSTEM_VARIABLE: ("#0550ae", True, False),
-    Kind.PREDEFINED_VARIABLE: ("#1a7f37", True, False),
-    Kind.FUNCTION: ("#8250df", True, False),
-    Kind.USER_FUNCTION: ("#bc4c00", True, False),
-    Kind.VAULT: ("#bf3989", True, False),
-    Kind.UNKNOWN: ("#d1242f", True, False),
-    Kind.ARGUMENT: ("#57606a", False, True),
-    Kind.KEY: ("#0a3069", False, False),
-    Kind.STRING: ("#7a5d00", False, False),
-    Kind.NUMBER: ("#0e7490", False, False),
-    Kind.KEYWORD: ("#6639ba", False, False),
-    Kind.PUNCTUATION: ("#57606a", False, False),
-    Kind.TAG: ("#116329", False, False),
-    Kind.ATTRIBUTE: ("#0550ae", False, False),
-    Kind.COMMENT: ("#6e7781", False, True),
-    Kind.ENTITY: ("#953800", False, False),
-}
-"""Colours on a light background (contrast at least 4.5:1 on white)."""
 
-DARK_STYLES: Mapping[str, _Style] = {
-    Kind.BRACE: ("#8b949e", False, False),
-    Kind.SYSTEM_VARIABLE: ("#79c0ff", True, False),
-    Kind.PREDEFINED_VARIABLE: ("#7ee787", True, False),
-    Kind.FUNCTION: ("#d2a8ff", True, False),
-    Kind.USER_FUNCTION: ("#ffa657", True, False),
-    Kind.VAULT: ("#ff9bce", True, False),
-    Kind.UNKNOWN: ("#ff7b72", True, False),
-    Kind.ARGUMENT: ("#b1bac4", False, True),
-    Kind.KEY: ("#9cdcfe", False, False),
-    Kind.STRING: ("#d7ba7d", False, False),
-    Kind.NUMBER: ("#b5cea8", False, False),
-    Kind.KEYWORD: ("#c586c0", False, False),
-    Kind.PUNCTUATION: ("#8b949e", False, False),
-    Kind.TAG: ("#7ee787", False, False),
-    Kind.ATTRIBUTE: ("#79c0ff", False, False),
-    Kind.COMMENT: ("#8b949e", False, True),
-    Kind.ENTITY: ("#ffa657", False, False),
-}
-"""Colours on a dark background (around #1e1e1e)."""
-
-
-def _formats(styles: Mapping[str, _Style]) -> dict[str, QTextCharFormat]:
+def _formats(styles: Mapping[str, Style]) -> dict[str, QTextCharFormat]:
     formats: dict[str, QTextCharFormat] = {}
     for kind, (colour, bold, italic) in styles.items():
         fmt = QTextCharFormat()
@@ -161,7 +118,7 @@ class TemplateHighlighter(QSyntaxHighlighter):
         self._predefined: frozenset[str] | None = None
         self._functions: frozenset[str] | None = None
         self._dark = dark
-        self._formats = _formats(DARK_STYLES if dark else LIGHT_STYLES)
+        self._formats = _formats(colours_for(dark).template_syntax)
         self._cache_key: tuple[int, int] | None = None
         self._spans: list[tuple[int, int, str]] = []
         self._starts: list[int] = []
@@ -195,7 +152,7 @@ class TemplateHighlighter(QSyntaxHighlighter):
         """Use colours for a dark (or light) background."""
         if dark != self._dark:
             self._dark = dark
-            self._formats = _formats(DARK_STYLES if dark else LIGHT_STYLES)
+            self._formats = _formats(colours_for(dark).template_syntax)
             self.rehighlight()
 
     def format_for(self, kind: str) -> QTextCharFormat:

@@ -30,12 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.bodies import BodyKind, body_kind
+from uptrends_studio.core.content_type import BodyKind, body_kind, content_type_of
 from uptrends_studio.core.errors import RequestImportError
 from uptrends_studio.core.model import AuthType, Step
 from uptrends_studio.core.request_import import ImportedRequest, parse_request_text, to_step
-from uptrends_studio.gui.code_view import is_dark
-from uptrends_studio.gui.preview_pane import banner_style
+from uptrends_studio.gui.theme import banner_style, colours
 
 PARSE_DEBOUNCE_MS = 250
 """Delay between the last keystroke in the text box and parsing it."""
@@ -44,24 +43,6 @@ HINT = (
     "Paste a curl command from the target's API docs, or a raw request (POST /path HTTP/1.1 + "
     "headers + body). Replace placeholders like $API_KEY with {{variables}} afterwards."
 )
-_ERROR_UNDERLINE = ("#cf222e", "#ff7b72")
-_ERROR_BACKGROUND = ("#ffebe9", "#5c1f1f")
-"""Colours of the underlined error position: light theme, dark theme."""
-
-
-def success_style(dark: bool) -> str:
-    """Style sheet of a green summary banner for a light or dark palette."""
-    if dark:
-        return (
-            "QLabel { background: #12361f; color: #aff5b4; border: 1px solid #2ea043;"
-            " border-radius: 4px; padding: 6px 8px; }"
-        )
-    return (
-        "QLabel { background: #dafbe1; color: #0f5323; border: 1px solid #4ac26b;"
-        " border-radius: 4px; padding: 6px 8px; }"
-    )
-
-
 _KIND_NAMES = {BodyKind.JSON: "JSON", BodyKind.XML: "XML", BodyKind.FORM: "form"}
 
 
@@ -70,9 +51,7 @@ def describe_body(request: ImportedRequest) -> str:
 
     Without a Content-Type header, a body that parses as JSON is called JSON.
     """
-    content_type = next(
-        (value for name, value in request.headers if name.lower() == "content-type"), None
-    )
+    content_type = content_type_of(request.headers)
     kind = body_kind(content_type)
     if content_type is not None:
         return _KIND_NAMES.get(kind, "text")
@@ -357,7 +336,7 @@ class ImportRequestDialog(QDialog):
         text = self.text_edit.toPlainText()
         self._request = None
         self._error_ranges = []
-        dark = is_dark(self.palette())
+        named = colours(self.palette())
         if not text.strip():
             for label in (self.summary_label, self.notes_label, self.error_banner):
                 label.hide()
@@ -367,7 +346,7 @@ class ImportRequestDialog(QDialog):
             except RequestImportError as exc:
                 message = str(exc)
                 self.error_banner.setText(f"Cannot import: {message}")
-                self.error_banner.setStyleSheet(banner_style(dark))
+                self.error_banner.setStyleSheet(banner_style(named.error_banner))
                 self.error_banner.show()
                 self.summary_label.hide()
                 self.notes_label.hide()
@@ -375,7 +354,7 @@ class ImportRequestDialog(QDialog):
             else:
                 self._request = request
                 self.summary_label.setText(summary(request, to_step(request, "")))
-                self.summary_label.setStyleSheet(success_style(dark))
+                self.summary_label.setStyleSheet(banner_style(named.ok_banner))
                 self.summary_label.show()
                 self.error_banner.hide()
                 if request.notes:
@@ -402,13 +381,13 @@ class ImportRequestDialog(QDialog):
     # -- internals ------------------------------------------------------------------------------
 
     def _show_error_ranges(self) -> None:
-        dark = 1 if is_dark(self.palette()) else 0
+        named = colours(self.palette())
         selections: list[QTextEdit.ExtraSelection] = []
         for start, end in self._error_ranges:
             selection = QTextEdit.ExtraSelection()
             selection.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            selection.format.setUnderlineColor(QColor(_ERROR_UNDERLINE[dark]))
-            selection.format.setBackground(QColor(_ERROR_BACKGROUND[dark]))
+            selection.format.setUnderlineColor(QColor(named.error))
+            selection.format.setBackground(QColor(named.error_background))
             cursor = QTextCursor(self.text_edit.document())
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
@@ -424,7 +403,7 @@ class ImportRequestDialog(QDialog):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
-            dark = is_dark(self.palette())
-            self.error_banner.setStyleSheet(banner_style(dark))
-            self.summary_label.setStyleSheet(success_style(dark))
+            named = colours(self.palette())
+            self.error_banner.setStyleSheet(banner_style(named.error_banner))
+            self.summary_label.setStyleSheet(banner_style(named.ok_banner))
             self._show_error_ranges()

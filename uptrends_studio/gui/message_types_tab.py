@@ -42,13 +42,13 @@ from uptrends_studio.core.request_diff import diff_segments
 from uptrends_studio.core.samples import SampleSet
 from uptrends_studio.core.secrets import masking_secrets
 from uptrends_studio.core.targets import is_target_code
-from uptrends_studio.gui.code_view import CodeView, is_dark
+from uptrends_studio.gui.code_view import CodeView
 from uptrends_studio.gui.preview_pane import (
-    banner_style,
     masked,
     pretty_body,
     request_head,
 )
+from uptrends_studio.gui.theme import banner_style, colours_for, is_dark
 
 COVERAGE_CODES: frozenset[str] = frozenset(
     {"no-steps", "type-ticked-twice", "no-error-step", "no-reminder-step", "no-ok-step"}
@@ -214,16 +214,16 @@ class StepMatrixModel(QAbstractTableModel):
             CellState.CONFLICT,
             CellState.IGNORED,
         ):
-            return QColor("#5c1f1f" if self._dark else "#ffebe9")
+            return QColor(colours_for(self._dark).error_background)
         return None
 
     def _foreground(self, state: CellState) -> QColor | None:
         if state in (CellState.CONFLICT, CellState.IGNORED):
-            return QColor("#ff7b72" if self._dark else "#cf222e")
+            return QColor(colours_for(self._dark).error)
         if state is CellState.MESSAGE:
-            return QColor("#3fb950" if self._dark else "#1a7f37")
+            return QColor(colours_for(self._dark).ok)
         if state is CellState.HELPER:
-            return QColor("#8b949e" if self._dark else "#6e7781")
+            return QColor(colours_for(self._dark).neutral)
         return None
 
     def headerData(  # noqa: N802 - Qt override
@@ -482,9 +482,10 @@ class MessageTypesTab(QWidget):
             Severity.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
             Severity.NOTE: QStyle.StandardPixmap.SP_MessageBoxInformation,
         }
+        named = colours_for(dark)
         colours = {
-            Severity.ERROR: "#ff7b72" if dark else "#cf222e",
-            Severity.WARNING: "#d29922" if dark else "#9a6700",
+            Severity.ERROR: named.error,
+            Severity.WARNING: named.warning,
         }
         return [
             (
@@ -565,8 +566,9 @@ class MessageTypesTab(QWidget):
     def _apply_palette(self) -> None:
         dark = is_dark(self.palette())
         self.model.set_dark(dark)
-        self._error.setStyleSheet(banner_style(dark))
-        swatch = "#6e5a12" if dark else "#ffe58f"
+        named = colours_for(dark)
+        self._error.setStyleSheet(banner_style(named.error_banner))
+        swatch = named.highlight_background
         self._legend.setText(
             f"<span style='background: {swatch}'>&nbsp;highlighted&nbsp;</span> "
             "= differs from another message type"

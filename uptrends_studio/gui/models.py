@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QGuiApplication, QPalette
 
-from uptrends_studio.core.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.diagnostics import Diagnostic
 from uptrends_studio.core.model import Variable, VariableMode
 from uptrends_studio.core.secrets import MASK
+from uptrends_studio.gui.theme import colours
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -88,7 +89,7 @@ class VariablesModel(_ListTableModel):
             return variable.description or None
         greyed = variable.mode is VariableMode.ESCALATION_LEVEL or variable.vault is not None
         if role == Qt.ItemDataRole.ForegroundRole and column == self.VALUE and greyed:
-            return QBrush(QColor("#808080"))
+            return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
         return None
 
     def _value_text(self, variable: Variable) -> str:
@@ -99,13 +100,6 @@ class VariablesModel(_ListTableModel):
         if variable.secret and not self.reveal and variable.value:
             return MASK
         return variable.value
-
-
-SEVERITY_COLOURS = {
-    Severity.ERROR: "#d32f2f",
-    Severity.WARNING: "#e08600",
-    Severity.NOTE: "#1e88e5",
-}
 
 
 class DiagnosticsModel(_ListTableModel):
@@ -147,7 +141,8 @@ class DiagnosticsModel(_ListTableModel):
             types = f" (for {', '.join(diag.alert_types)})" if diag.alert_types else ""
             return f"{diag.message}{types} [{diag.code}]"
         if role == Qt.ItemDataRole.ForegroundRole and column == self.SEVERITY:
-            return QBrush(QColor(SEVERITY_COLOURS[diag.severity]))
+            # The application palette: views repaint when a theme switch changes it.
+            return QBrush(colours(QGuiApplication.palette()).severity(diag.severity))
         if role == Qt.ItemDataRole.ToolTipRole and column == self.MESSAGE:
             return diag.message
         return None

@@ -6,8 +6,8 @@ from functools import partial
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from uptrends_studio.core.bodies import BodyKind
 from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.content_type import BodyKind
 from uptrends_studio.core.model import Integration
 from uptrends_studio.core.preview import Preview, compute_preview
 from uptrends_studio.core.samples import SampleSet

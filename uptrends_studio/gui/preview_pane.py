@@ -28,14 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.bodies import BodyKind
+from uptrends_studio.core.content_type import BodyKind
 from uptrends_studio.core.diagnostics import Diagnostic
 from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import ALERT_TYPES, AlertType, AuthType, Integration
 from uptrends_studio.core.preview import Preview
 from uptrends_studio.core.samples import SampleSet
 from uptrends_studio.core.secrets import MASK, mask, masking_secrets
-from uptrends_studio.gui.code_view import CodeView, is_dark, pretty_json
+from uptrends_studio.gui.code_view import CodeView, body_language, pretty_json
+from uptrends_studio.gui.theme import Colours, banner_style, colours
 
 PARTS: tuple[str, ...] = ("url", "headers", "auth", "pretty", "raw", "badge", "message", "error")
 """The parts :meth:`PreviewPane.current_text` can read."""
@@ -52,8 +53,6 @@ QToolButton[segment="first"] { border-top-left-radius: 4px; border-bottom-left-r
 QToolButton[segment="last"] { border-top-right-radius: 4px; border-bottom-right-radius: 4px; }
 """
 
-_BADGE_COLOURS = {"ok": "#1a7f37", "error": "#cf222e", "neutral": "#6e7781"}
-
 
 def pretty_body(request: RenderedRequest) -> str:
     """The body re-indented when it is valid JSON, else as sent."""
@@ -62,15 +61,6 @@ def pretty_body(request: RenderedRequest) -> str:
         if pretty is not None:
             return pretty
     return request.body
-
-
-def body_language(kind: BodyKind) -> str:
-    """The :class:`CodeView` language of a body kind."""
-    if kind is BodyKind.JSON:
-        return "json"
-    if kind is BodyKind.XML:
-        return "xml"
-    return "text"
 
 
 def syntax_error(request: RenderedRequest) -> Diagnostic | None:
@@ -134,23 +124,11 @@ def _fitted_height(view: CodeView, max_lines: int) -> int:
     return height
 
 
-def _badge_style(tone: str) -> str:
+def _badge_style(tone: str, named: Colours) -> str:
+    background = {"ok": named.badge_ok, "error": named.badge_error}.get(tone, named.badge_neutral)
     return (
-        f"QLabel {{ background: {_BADGE_COLOURS[tone]}; color: white; border-radius: 9px;"
+        f"QLabel {{ background: {background}; color: {named.badge_text}; border-radius: 9px;"
         " padding: 2px 10px; font-weight: 600; }"
-    )
-
-
-def banner_style(dark: bool) -> str:
-    """Style sheet of a red error banner for a light or dark palette."""
-    if dark:
-        return (
-            "QLabel { background: #4c1d1d; color: #ffd7d5; border: 1px solid #8e2c2c;"
-            " border-radius: 4px; padding: 6px 8px; }"
-        )
-    return (
-        "QLabel { background: #ffebe9; color: #82071e; border: 1px solid #ff8182;"
-        " border-radius: 4px; padding: 6px 8px; }"
     )
 
 
@@ -477,7 +455,7 @@ class PreviewPane(QWidget):
         text, tone, tooltip = badge_for(requests[-1])
         self._badge.setText(text)
         self._badge.setToolTip(tooltip)
-        self._badge.setStyleSheet(_badge_style(tone))
+        self._badge.setStyleSheet(_badge_style(tone, colours(self.palette())))
         self._badge.show()
         self._place_badge()
 
@@ -499,7 +477,7 @@ class PreviewPane(QWidget):
             view.hide()
 
     def _style_banner(self) -> None:
-        self._error.setStyleSheet(banner_style(is_dark(self.palette())))
+        self._error.setStyleSheet(banner_style(colours(self.palette()).error_banner))
 
     def _on_type_group_button_toggled(self, button: QToolButton, checked: bool) -> None:
         if not checked:

@@ -6,8 +6,9 @@ the messages of every alert type at once (for keys that must match between Error
 factories below (:func:`required`, :func:`max_length`, :func:`one_of`, ...) build the common
 ones from data, so a target module is mostly a table of limits.
 
-Paths are written ``payload.summary``, ``blocks[*].text.text`` or ``attachments[0].content``:
-dots between object keys, ``[n]`` for an array element and ``[*]`` for every element.
+Paths are written ``payload.summary``, ``blocks[*].text.text`` or ``attachments[0].content``,
+in the one JSON-path syntax of :mod:`uptrends_studio.core.json_path` (the response variables of
+a test run use it too).
 """
 
 from __future__ import annotations
@@ -18,17 +19,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from uptrends_studio.core.bodies import BodyKind
+from uptrends_studio.core.content_type import BodyKind
 from uptrends_studio.core.diagnostics import Diagnostic, LineIndex, Severity, locate
 from uptrends_studio.core.evaluator import Rendered
+from uptrends_studio.core.json_path import Path, find, format_path, parse_path
 from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import AlertType
-
-Key = str | int
-Path = tuple[Key, ...]
-
-WILDCARD: Final = "*"
-"""A path key that stands for every element of an array."""
 
 
 class _Missing:
@@ -40,33 +36,9 @@ class _Missing:
 
 MISSING: Final = _Missing()
 
-_PATH_PART_RE = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
 _WS_RE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]  # untyped in typeshed
-
-
-def parse_path(text: str) -> Path:
-    """``"blocks[*].text"`` -> ``("blocks", "*", "text")``."""
-    parts: list[Key] = []
-    for match in _PATH_PART_RE.finditer(text):
-        key, index = match.groups()
-        if key is not None:
-            parts.append(key)
-        else:
-            parts.append(WILDCARD if index == WILDCARD else int(index))
-    return tuple(parts)
-
-
-def format_path(path: Path) -> str:
-    """``("blocks", 3, "text")`` -> ``"blocks[3].text"``."""
-    text = ""
-    for key in path:
-        if isinstance(key, int) or key == WILDCARD:
-            text += f"[{key}]"
-        else:
-            text += f".{key}" if text else key
-    return text
 
 
 def json_span(text: str, path: Path) -> tuple[int, int] | None:
@@ -184,8 +156,7 @@ class Message:
 
     def find(self, path: Path | str) -> Iterator[tuple[Path, object]]:
         """Every ``(concrete path, value)`` matching ``path``; ``[*]`` expands arrays."""
-        parts = parse_path(path) if isinstance(path, str) else path
-        yield from _find(self.body, parts, ())
+        yield from find(self.body, path)
 
     def span(self, path: Path) -> tuple[int, int]:
         """The template span of the value at ``path``, or of its nearest present ancestor."""
@@ -241,22 +212,6 @@ class Message:
             ),
             LineIndex(self.url_template),
         )
-
-
-def _find(value: object, parts: Path, done: Path) -> Iterator[tuple[Path, object]]:
-    if not parts:
-        yield done, value
-        return
-    key, rest = parts[0], parts[1:]
-    if key == WILDCARD:
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from _find(item, rest, (*done, index))
-    elif isinstance(key, int):
-        if isinstance(value, list) and 0 <= key < len(value):
-            yield from _find(value[key], rest, (*done, key))
-    elif isinstance(value, dict) and key in value:
-        yield from _find(value[key], rest, (*done, key))
 
 
 MessageRule = Callable[[Message], list[Diagnostic]]

@@ -7,11 +7,11 @@ https://api.slack.com/methods/chat.postMessage (``text``).
 from __future__ import annotations
 
 from uptrends_studio.core.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.json_path import format_path
 from uptrends_studio.core.targets.base import (
     Message,
     Target,
     any_of,
-    format_path,
     max_items,
     max_length,
 )

@@ -1,0 +1,82 @@
+"""Named colours come from the theme and follow a switch between light and dark."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QColor, QTextCharFormat
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from uptrends_studio.core.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.lexer import Kind
+from uptrends_studio.gui.find_bar import FindBar
+from uptrends_studio.gui.template_editor import TemplateEditor
+from uptrends_studio.gui.theme import DARK, LIGHT, Colours, colours, dark_palette
+
+
+def luminance(colour: str) -> float:
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+
+    c = QColor(colour)
+    return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF())
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize(("named", "background"), [(LIGHT, "#ffffff"), (DARK, "#1e1f22")])
+def test_text_colours_are_readable_on_their_background(named: Colours, background: str) -> None:
+    texts = [named.error, named.warning, named.note, named.ok, named.neutral]
+    # Braces are dimmed on purpose: the name between them is what matters.
+    texts += [c for kind, (c, _, _) in named.template_syntax.items() if kind != Kind.BRACE]
+    texts += [colour for colour, _, _ in named.code_syntax.values()]
+    assert min(contrast(text, background) for text in texts) >= 4.5
+
+
+def test_the_colour_set_follows_the_palette(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    assert colours(dark_palette()) is DARK
+    assert colours(app.style().standardPalette()) is LIGHT
+
+
+def underline_colours(editor: TemplateEditor) -> list[QColor]:
+    return [
+        s.format.underlineColor()
+        for s in editor.extraSelections()
+        if s.format.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
+    ]
+
+
+def test_editor_underlines_and_tooltips_switch_with_the_theme(qtbot: QtBot) -> None:
+    editor = TemplateEditor()
+    qtbot.addWidget(editor)
+    editor.set_text("{{@x}}")
+    editor.set_diagnostics([Diagnostic(Severity.ERROR, "c", "broken", start=0, end=6)])
+    assert underline_colours(editor) == [QColor(LIGHT.error)]
+    assert LIGHT.error in editor.tooltip_text(2)
+    editor.setPalette(dark_palette())
+    assert underline_colours(editor) == [QColor(DARK.error)]
+    assert DARK.error in editor.tooltip_text(2)
+
+
+def test_a_failed_search_is_marked_in_the_theme_colour(qtbot: QtBot) -> None:
+    bar = FindBar()
+    qtbot.addWidget(bar)
+    bar.show()
+
+    def background() -> QColor:
+        return bar.find_edit.grab().toImage().pixelColor(4, 4)
+
+    plain = background()
+    bar.set_status("No matches", failed=True)
+    assert bar.search_failed()
+    assert background() == QColor(LIGHT.error_background)
+    bar.setPalette(dark_palette())
+    assert background() == QColor(DARK.error_background)
+    bar.set_status("1 match")
+    assert background() != QColor(DARK.error_background)
+    assert plain != QColor(LIGHT.error_background)

@@ -1,0 +1,31 @@
+"""What the template editor may ask about the names a template can use."""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Protocol
+
+
+class CompletionItem(NamedTuple):
+    """One entry of the completion popup."""
+
+    text: str
+    """What to insert after ``{{``: ``@alert.type}}``, ``ApiUrl}}``, ``@JsonEncode(``."""
+    label: str
+    """What the list shows, e.g. ``@alert.type``."""
+    kind: str
+    """E.g. ``system variable``, ``function``, ``predefined variable``."""
+    description: str
+    value: str
+    """The current sample value, or ``""``."""
+
+
+class EditorContext(Protocol):
+    """What the editor may ask about the names a template can use."""
+
+    def completion_items(self) -> list[CompletionItem]:
+        """Everything that can follow ``{{``."""
+        ...
+
+    def describe_token(self, name: str) -> tuple[str, str] | None:
+        """``(description, rendered value)`` of ``@alert.type``, ``ApiUrl``, ``@JsonEncode``..."""
+        ...
