@@ -23,6 +23,7 @@ from uptrends_studio.core.checks import check_integration, exit_status
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.messages import RenderedRequest, Renderer
 from uptrends_studio.core.model import AlertType, Integration
+from uptrends_studio.core.sample_files import find_sample_with_secrets
 from uptrends_studio.core.samples import SampleSet
 from uptrends_studio.core.secret_store import (
     FALLBACK_MESSAGE,
@@ -30,7 +31,6 @@ from uptrends_studio.core.secret_store import (
     NoteLevel,
     SecretNote,
 )
-from uptrends_studio.core.secret_store import find_sample as find_sample_with_secrets
 from uptrends_studio.core.secrets import Masker, masked_request, masker_for, secret_values
 from uptrends_studio.paths import resource_path
 

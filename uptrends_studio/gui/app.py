@@ -21,9 +21,9 @@ from uptrends_studio.core.catalogue import load_catalogue
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.logs import register_secrets, setup_logging
 from uptrends_studio.core.model import Integration
+from uptrends_studio.core.sample_files import find_sample_with_secrets
 from uptrends_studio.core.samples import DEFAULT_SAMPLE, find_sample
 from uptrends_studio.core.secret_store import LazyStore
-from uptrends_studio.core.secret_store import find_sample as find_sample_with_secrets
 from uptrends_studio.core.secrets import plausible_usernames, secret_values
 from uptrends_studio.gui.autosave import (
     AUTOSAVE_DELAY_MS,
