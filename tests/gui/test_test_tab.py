@@ -404,3 +404,33 @@ def test_the_receiver_view_masks_secrets_until_reveal(qtbot: QtBot, window: Main
     assert f"X-Signed: {signed}" in revealed
     tab.capture_reveal.setChecked(False)
     assert token not in tab.capture_view.toPlainText()
+
+
+def test_copy_request_as_masks_an_encoded_secret_on_the_clipboard(window: MainWindow) -> None:
+    import base64
+
+    token = 'tök"en/&+ %\\-0123'
+    integration = window.document.integration
+    step = integration.steps[0]
+    headers = (
+        *step.headers,
+        replace(step.headers[0], name="X-Signed", value="{{@Base64Encode(svc:{{Token}})}}"),
+    )
+    window.document.apply(
+        replace(
+            integration,
+            variables=(*integration.variables, Variable("Token", value=token, secret=True)),
+            steps=(replace(step, headers=headers),),
+        ),
+        "secret",
+    )
+    for key in ("curl", "httpie", "powershell", "python"):
+        text = window.test_tab.copy_current_request(key)
+        assert QGuiApplication.clipboard().text() == text
+        assert "X-Signed" in text
+        assert "••••••" in text
+        assert token not in text
+        assert base64.b64encode(f"svc:{token}".encode()).decode() not in text
+    window.test_tab.reveal_check.setChecked(True)
+    revealed = window.test_tab.copy_current_request("curl")
+    assert base64.b64encode(f"svc:{token}".encode()).decode() in revealed
