@@ -11,9 +11,10 @@ signatures, nested tokens). Two mechanisms hide them, and every output uses one 
   whatever encoding the template applied (``{{@Base64Encode(user:{{Password}})}}`` included).
 - **A** :class:`Masker` for text that comes from outside the evaluator: responses, echoes of
   the request, exception messages, log records, requests captured by the local receiver. It
-  knows every recoverable form of each secret: raw, JSON-escaped (also ``\uXXXX`` and ``\/``),
-  URL-encoded (upper- and lower-case hex, ``+`` and ``%20`` for a space), HTML-escaped, Base64
-  (standard and URL-safe) of the value and of ``user:value`` for each plausible user name.
+  knows every recoverable form of each secret: raw, JSON-escaped (``\uXXXX`` in both hex
+  cases, ``\/``), URL-encoded (upper- and lower-case hex, ``+`` and ``%20`` for a space),
+  HTML-escaped, Base64 (standard and URL-safe) of the value and of ``user:value`` for each
+  plausible user name.
 
 Typical use::
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote, quote_plus
@@ -42,6 +44,8 @@ MASK = "••••••"
 MIN_SECRET_LENGTH = 3
 """Shorter values are not masked: masking "a" or "1" everywhere would garble the preview."""
 
+_URL_HEX = re.compile(r"%[0-9A-F]{2}")
+_JSON_HEX = re.compile(r"\\u[0-9a-f]{4}")
 _URL_SAFE_SETS = ("", "/", "/:@!$&'()*+,;=", "!#$&'()*+,/:;=?@[]~")
 """``safe`` characters of the URL encoders in use: ours (``@UrlEncode``), ``urllib``'s default,
 and what HTTP clients leave alone when they normalise a URL."""
@@ -97,18 +101,18 @@ def secret_forms(value: str, usernames: Iterable[str] = ()) -> set[str]:
     forms = {value, json_encode(value), html.escape(value), html.escape(value, quote=False)}
     for ascii_only in (True, False):
         escaped = json.dumps(value, ensure_ascii=ascii_only)[1:-1]
-        forms.update((escaped, escaped.replace("/", "\\/"), escaped.lower()))
+        upper = _JSON_HEX.sub(lambda m: m.group()[:2] + m.group()[2:].upper(), escaped)
+        forms.update((escaped, escaped.replace("/", "\\/"), upper))
     for safe in _URL_SAFE_SETS:
         encoded = quote(value, safe=safe)
-        forms.update((encoded, encoded.lower(), encoded.replace("%20", "+")))
+        lower = _URL_HEX.sub(lambda m: m.group().lower(), encoded)
+        forms.update((encoded, lower, encoded.replace("%20", "+"), lower.replace("%20", "+")))
     plus = quote_plus(value)
-    forms.update((plus, plus.lower()))
+    forms.update((plus, _URL_HEX.sub(lambda m: m.group().lower(), plus)))
     data = value.encode("utf-8", "surrogatepass")
     forms |= _base64_forms(data)
     for user in usernames:
         forms |= _base64_forms(f"{user}:".encode("utf-8", "surrogatepass") + data)
-    # Lower-casing JSON and URL escapes also lower-cases letters of the value; those variants
-    # only help where the value had no letters to change, and cost nothing otherwise.
     return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
 
 
