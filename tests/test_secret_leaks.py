@@ -19,12 +19,14 @@ from uptrends_studio.core import integration_file
 from uptrends_studio.core.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.model import Authentication, AuthType, Header, Integration, Step, Variable
 from uptrends_studio.core.sample_edit import add_vault_item
+from uptrends_studio.core.sample_files import (
+    dumps_sample,
+    load_sample_with_secrets,
+    save_sample_with_secrets,
+)
 from uptrends_studio.core.samples import find_sample
 from uptrends_studio.core.secret_store import (
     MemoryStore,
-    dumps_sample,
-    load_sample,
-    save_sample,
     step_password_env_name,
     variable_env_name,
     vault_password_env_name,
@@ -100,7 +102,7 @@ def test_secrets_stay_out_of_files_and_cli_output(tmp_path: Path, catalogue: Cat
     saved = integration_file.save(integration, path, store=store, env={})
     sample = add_vault_item(find_sample("https", catalogue), VAULT_ITEM, "svc-user", SECRET_VAULT)
     sample_path = tmp_path / "leak.sample.json"
-    save_sample(sample, sample_path, store=store, env={})
+    save_sample_with_secrets(sample, sample_path, store=store, env={})
     (tmp_path / "dumped.integration.json").write_text(
         integration_file.dumps(integration), encoding="utf-8"
     )
@@ -108,7 +110,7 @@ def test_secrets_stay_out_of_files_and_cli_output(tmp_path: Path, catalogue: Cat
 
     # The values were kept (in this session's store), just not on disk.
     assert integration_file.load_with_secrets(path, store=store, env={}).integration == saved
-    reloaded = load_sample(sample_path, catalogue, store=store, env={}).sample
+    reloaded = load_sample_with_secrets(sample_path, catalogue, store=store, env={}).sample
     assert reloaded.vault[VAULT_ITEM]["Password"] == SECRET_VAULT
 
     outputs = []
@@ -164,7 +166,7 @@ def test_send_history_and_every_export_keep_secrets_out(
             find_sample("https", catalogue), VAULT_ITEM, "svc-user", SECRET_VAULT
         )
         sample_path = tmp_path / "leak.sample.json"
-        save_sample(sample, sample_path, store=store, env={})
+        save_sample_with_secrets(sample, sample_path, store=store, env={})
         outputs = []
         for alert_type in ("error", "ok"):
             sent = run_cli(

@@ -23,6 +23,7 @@ from uptrends_studio.core.checks import check_integration, exit_status
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.messages import RenderedRequest, Renderer
 from uptrends_studio.core.model import AlertType, Integration
+from uptrends_studio.core.sample_files import find_sample_with_secrets
 from uptrends_studio.core.samples import SampleSet
 from uptrends_studio.core.secret_store import (
     FALLBACK_MESSAGE,
@@ -30,8 +31,7 @@ from uptrends_studio.core.secret_store import (
     NoteLevel,
     SecretNote,
 )
-from uptrends_studio.core.secret_store import find_sample as find_sample_with_secrets
-from uptrends_studio.core.secrets import masked_request, secret_values
+from uptrends_studio.core.secrets import Masker, masked_request, masker_for, secret_values
 from uptrends_studio.paths import resource_path
 
 if TYPE_CHECKING:  # imported lazily at run time: render and check need no HTTP stack
@@ -95,6 +95,9 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", help=f"an *.integration.json file, or '{DEMO}'")
     check.add_argument("--sample", "-s", help="sample set name or path (default: https)")
     check.add_argument("--strict", action="store_true", help="warnings also fail")
+    check.add_argument(
+        "--reveal", action="store_true", help="show secret values in messages instead of ******"
+    )
 
     samples = sub.add_parser("samples", help="list the built-in sample sets")
     samples.set_defaults(command="samples")
@@ -121,6 +124,14 @@ def _build_parser() -> argparse.ArgumentParser:
     receive.add_argument(
         "--delay", default="0", help="seconds to wait before answering (default: 0)"
     )
+    receive.add_argument(
+        "--integration",
+        metavar="FILE",
+        help="mask the secret values of this integration (every form: JSON-escaped, "
+        "URL-encoded, Base64, ...) in what is printed",
+    )
+    receive.add_argument("--sample", "-s", help="sample set for --integration (default: https)")
+    receive.add_argument("--reveal", action="store_true", help="print secret values unmasked")
     send = sub.add_parser(
         "send",
         help="send an alert type's steps for real and print each exchange",
@@ -249,8 +260,8 @@ def _render(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -
     renderer = Renderer(integration, catalogue)
     requests = [r for t in types for r in renderer.render_alert(t, sample)]
     if not args.reveal:
-        secrets = secret_values(integration, sample)
-        requests = [masked_request(r, secrets) for r in requests]
+        masker = masker_for(integration, sample, requests)
+        requests = [masked_request(r, masker) for r in requests]
     out = sys.stdout
     if args.format == "json":
         out.write(json.dumps([r.to_json() for r in requests], indent=2, ensure_ascii=False))
@@ -273,8 +284,10 @@ def _check(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) ->
     integration = _load_integration(args.file)
     diagnostics = check_integration(integration, sample, catalogue)
     shown = str(path) if args.file != DEMO else DEMO
+    # The evaluator never quotes a secret-derived value; this catches a secret typed literally.
+    masker = Masker() if args.reveal else masker_for(integration, sample)
     for diagnostic in diagnostics:
-        sys.stdout.write(diagnostic.format(shown) + "\n")
+        sys.stdout.write(masker.mask(diagnostic.format(shown)) + "\n")
     counts = {
         s: sum(1 for d in diagnostics if d.severity.value == s)
         for s in ("error", "warning", "note")
@@ -293,6 +306,18 @@ def _samples(catalogue: Catalogue) -> int:
             f"{path.name.removesuffix(SUFFIX):16} {sample.name}: {sample.description}\n"
         )
     return EXIT_OK
+
+
+def _receive_masker(args: argparse.Namespace) -> Masker:
+    """The secrets of ``--integration`` (with what its requests compute from them)."""
+    if not args.integration:
+        return Masker()
+    catalogue = load_catalogue()
+    integration = _load_integration(args.integration)
+    loaded = find_sample_with_secrets(args.sample, catalogue, store=LazyStore(), env=os.environ)
+    renderer = Renderer(integration, catalogue)
+    requests = [r for t in AlertType for r in renderer.render_alert(t, loaded.sample)]
+    return masker_for(integration, loaded.sample, requests)
 
 
 def _receive(args: argparse.Namespace) -> int:
@@ -336,13 +361,14 @@ def _receive(args: argparse.Namespace) -> int:
     receiver = Receiver(
         port=int(number("--port", args.port, int)), response=response, on_capture=arrived.put
     )
+    masker = Masker() if args.reveal else _receive_masker(args)
     out = sys.stdout
     shown = 0
 
     def show(capture: CapturedRequest) -> None:
         nonlocal shown
         shown += 1
-        out.write(format_capture(capture) + "\n\n")
+        out.write(masker.mask(format_capture(capture)) + "\n\n")
         out.flush()
 
     def on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -498,11 +524,11 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
     from uptrends_studio.core.history import (
         History,
         default_history_dir,
+        exchange_masker,
         exchange_record,
         run_record,
     )
     from uptrends_studio.core.runs import AlertRun, StepRun, run_alert, run_lifecycle
-    from uptrends_studio.core.secrets import MIN_SECRET_LENGTH, mask, masking_secrets
 
     kind = args.alert_type.strip().lower()
     lifecycle = kind == "lifecycle"
@@ -520,7 +546,7 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
     options = _send_options(args)
     path = _integration_path(args.file)
     integration = _load_integration(args.file)
-    secrets = masking_secrets(integration, sample)
+    masker = masker_for(integration, sample)
     out = sys.stdout
     if args.dry_run:
         out.write("# dry run: nothing is sent\n\n")
@@ -533,21 +559,21 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
                     "nothing is sent\n\n"
                 )
             for request in requests:
-                _print_request(request if args.reveal else masked_request(request, secrets), out)
+                _print_request(request if args.reveal else masked_request(request, masker), out)
         return EXIT_OK
 
-    shown_secrets = list(secrets)
+    shown_masker = masker
     reminder_count = 0
 
     def on_step(step_run: StepRun) -> None:
-        nonlocal reminder_count, shown_secrets
+        nonlocal reminder_count, shown_masker
         request = step_run.exchange.request
-        found = [v.value for v in step_run.variables if len(v.value) >= MIN_SECRET_LENGTH]
-        shown_secrets = sorted({*shown_secrets, *found}, key=len, reverse=True)
+        found = [v.value for v in step_run.variables]
+        shown_masker = exchange_masker(step_run.exchange, shown_masker, found)
         record = exchange_record(
             step_run.exchange,
             [(v.name, v.value, v.problem) for v in step_run.variables],
-            secrets=shown_secrets,
+            masker=shown_masker,
             reveal=args.reveal,
         )
         label = request.alert_type.value
@@ -576,7 +602,7 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
         else ["Send test alert"]
     )
     shown = [
-        run_record(run, secrets, reveal=args.reveal, label=label)
+        run_record(run, masker, reveal=args.reveal, label=label)
         for run, label in zip(runs, labels, strict=True)
     ]
     numbered = 0
@@ -591,14 +617,17 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
             outcome = "delivered" if record.success else f"failed: {_failure(record)}"
             out.write(f"== {name}: {outcome}\n")
     if lifecycle:
-        out.write(f"== incident key: {mask(result.key_check.describe(), secrets)}\n")
+        shown_key = result.key_check.describe()
+        out.write(
+            f"== incident key: {shown_masker.mask(shown_key) if not args.reveal else shown_key}\n"
+        )
     out.flush()
     if not args.no_history:
         try:
             history = History(default_history_dir(), str(path.resolve()))
             for run, label in zip(runs, labels, strict=True):
                 if run.steps or run.stopped:
-                    history.add(run_record(run, secrets, label=label))
+                    history.add(run_record(run, masker, label=label))
         except OSError as exc:
             sys.stderr.write(
                 f"uptrends-studio send: warning: the run was not stored in the history: {exc}\n"
@@ -612,7 +641,7 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
         sys.stderr.write(f"uptrends-studio send: {prefix}{_failure(failed)}\n")
         return EXIT_PROBLEMS
     if lifecycle and not result.success:
-        reason = mask(result.stopped, secrets) or mask(result.key_check.describe(), secrets)
+        reason = shown_masker.mask(result.stopped) or shown_masker.mask(result.key_check.describe())
         sys.stderr.write(f"uptrends-studio send: {reason}\n")
         return EXIT_PROBLEMS
     return EXIT_OK
@@ -623,7 +652,6 @@ def _snippets(
     catalogue: Catalogue,
     sample: SampleSet,
     args: argparse.Namespace,
-    secrets: list[str],
 ) -> str:
     from uptrends_studio.core.errors import UsageError
     from uptrends_studio.core.snippets import SnippetFormat, comment_text, export_request
@@ -638,6 +666,7 @@ def _snippets(
             f"no step has {alert_type.value} ticked, so nothing is sent for it: "
             "choose another --type"
         )
+    masker = Masker() if args.reveal else masker_for(integration, sample, requests)
     fmt = SnippetFormat(args.export_format.strip().lower())
     parts = []
     for request in requests:
@@ -654,7 +683,7 @@ def _snippets(
                 f"Its answer gives {names}; the later steps hold a placeholder "
                 f"<... from step {request.step_index + 1}> for it: replace it by hand"
             )
-        shown = request if args.reveal else masked_request(request, secrets)
+        shown = request if args.reveal else masked_request(request, masker)
         comments = "".join(f"# {comment_text(line)}\n" for line in lines)
         parts.append(comments + export_request(shown, fmt))
     return "\n".join(parts)
@@ -672,16 +701,15 @@ def _export(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -
     from uptrends_studio.core.errors import UsageError
     from uptrends_studio.core.handover import handover
     from uptrends_studio.core.jsonfile import write_text_atomic
-    from uptrends_studio.core.secrets import masking_secrets
 
     fmt = args.export_format.strip().lower()
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"--as {args.export_format!r} is not one of {', '.join(EXPORT_FORMATS)}")
     integration = _load_integration(args.file)
-    secrets = [] if args.reveal else masking_secrets(integration, sample)
     if fmt in SNIPPET_FORMATS:
-        text = _snippets(integration, catalogue, sample, args, secrets)
+        text = _snippets(integration, catalogue, sample, args)
     elif fmt == "uptrends-checklist":
+        secrets = [] if args.reveal else secret_values(integration, sample)
         sections = checklist(integration, secrets, reveal=args.reveal)
         text = checklist_text(sections, title=integration.name)
     else:

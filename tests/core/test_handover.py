@@ -29,7 +29,7 @@ from uptrends_studio.core.model import (
 from uptrends_studio.core.receiver import Receiver, ReceiverResponse
 from uptrends_studio.core.runs import run_alert
 from uptrends_studio.core.samples import SampleSet, find_sample
-from uptrends_studio.core.secrets import MASK
+from uptrends_studio.core.secrets import MASK, Masker
 from uptrends_studio.paths import resource_path
 
 SECRET = 'pa"ss\\word-42'
@@ -186,7 +186,7 @@ def test_latest_results_come_from_the_records(catalogue: Catalogue, sample: Samp
         )
         run = run_alert(integration, sample, AlertType.ERROR, catalogue)
     assert run.success
-    record = run_record(run, [SECRET, json.dumps(SECRET)[1:-1], PASSWORD], label="Test")
+    record = run_record(run, Masker.of([SECRET, PASSWORD]), label="Test")
     text = handover(integration, sample, catalogue, fmt="html", records=[record])
     page = Page(text).text
     results = page[page.index("Latest test results") :]

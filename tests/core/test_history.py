@@ -24,7 +24,7 @@ from uptrends_studio.core.model import (
 )
 from uptrends_studio.core.runs import AlertRun, run_alert
 from uptrends_studio.core.samples import find_sample
-from uptrends_studio.core.secrets import MASK, secret_values
+from uptrends_studio.core.secrets import MASK, Masker, secret_values
 from uptrends_studio.core.sending import ProxyMode, SendOptions
 
 DIRECT = SendOptions(timeout=5, proxy_mode=ProxyMode.NONE)
@@ -77,7 +77,7 @@ def test_records_mask_every_secret_unless_revealed(
 ) -> None:
     integration, run = sent_run(server, catalogue)
     secrets = secret_values(integration, find_sample(None, catalogue))
-    masked = run_record(run, secrets)
+    masked = run_record(run, Masker.of(secrets))
     alert = masked.exchanges[1]
     shown = repr(masked)
     for secret in (API_KEY, PASSWORD, "tok-123"):
@@ -87,7 +87,7 @@ def test_records_mask_every_secret_unless_revealed(
     assert dict(alert.request_headers)["X-Token"] == MASK
     assert alert.url.endswith(f"/basic?key={MASK}")
     assert masked.exchanges[0].variables == (("token", MASK, ""),)
-    revealed = run_record(run, secrets, reveal=True)
+    revealed = run_record(run, Masker.of(secrets), reveal=True)
     assert dict(revealed.exchanges[1].request_headers)["X-Api-Key"] == API_KEY
     assert revealed.exchanges[0].variables == (("token", "tok-123", ""),)
     assert masked.success
@@ -100,9 +100,9 @@ def test_history_stores_masked_runs_newest_first(
     integration, run = sent_run(server, catalogue)
     secrets = secret_values(integration, find_sample(None, catalogue))
     history = History(tmp_path, "/work/customer/acme.integration.json")
-    first = history.add(run_record(run, secrets, label="Send test alert"))
+    first = history.add(run_record(run, Masker.of(secrets), label="Send test alert"))
     later = replace(run, started_at=run.started_at.replace(year=run.started_at.year + 1))
-    second = history.add(run_record(later, secrets, label="Lifecycle 1/3"))
+    second = history.add(run_record(later, Masker.of(secrets), label="Lifecycle 1/3"))
     records = history.records()
     assert [r.run_id for r in records] == [second.run_id, first.run_id]
     assert records[1].label == "Send test alert"
@@ -120,7 +120,9 @@ def test_history_keeps_a_bounded_number_of_runs(
     _, run = sent_run(server, catalogue)
     history = History(tmp_path, "demo", keep=3)
     for year in range(2030, 2036):
-        history.add(run_record(replace(run, started_at=run.started_at.replace(year=year)), []))
+        history.add(
+            run_record(replace(run, started_at=run.started_at.replace(year=year)), Masker())
+        )
     records = history.records()
     assert [r.started_at[:4] for r in records] == ["2035", "2034", "2033"]
 
@@ -130,7 +132,7 @@ def test_an_unreadable_history_file_is_skipped(
 ) -> None:
     _, run = sent_run(server, catalogue)
     history = History(tmp_path, "demo")
-    history.add(run_record(run, []))
+    history.add(run_record(run, Masker()))
     (history.folder / "99999999T000000000000-error.json").write_text("{not json", encoding="utf-8")
     assert len(history.records()) == 1
     history.clear()
@@ -156,7 +158,7 @@ def test_a_history_file_with_a_broken_field_is_skipped(
 
     _, run = sent_run(server, catalogue)
     history = History(tmp_path, "demo")
-    good = history.add(run_record(run, []))
+    good = history.add(run_record(run, Masker()))
     document = json_module.loads((history.folder / f"{good.run_id}.json").read_text())
     document[broken] = json_module.loads(value)
     (history.folder / "99999999T000000000000-error.json").write_text(
@@ -171,7 +173,7 @@ def test_history_caps_large_request_bodies_and_keeps_time_order(
     from uptrends_studio.core.history import HISTORY_BODY_CAP
 
     _, run = sent_run(server, catalogue)
-    record = run_record(run, [])
+    record = run_record(run, Masker())
     big = replace(record.exchanges[1], request_body="x" * (HISTORY_BODY_CAP + 10))
     history = History(tmp_path, "demo")
     first = history.add(replace(record, exchanges=(record.exchanges[0], big)))

@@ -10,13 +10,13 @@ import pytest
 from uptrends_studio.core import sample_edit as se
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.model import AlertType, VaultField
+from uptrends_studio.core.sample_files import load_sample_with_secrets, save_sample_with_secrets
 from uptrends_studio.core.samples import (
     SampleSet,
     alert_data,
     find_sample,
-    load_sample,
-    save_sample,
 )
+from uptrends_studio.core.secret_store import MemoryStore
 
 
 @pytest.fixture
@@ -223,8 +223,10 @@ def test_edited_sample_round_trips_through_a_file(
     edited = se.set_value(https, "@alert.timestamp", "explicit", AlertType.OK)
     edited = se.add_vault_item(se.set_custom_field(edited, "New", "v"), "g", "u", "p")
     path = tmp_path / "x.sample.json"
-    save_sample(edited, path)
-    again = load_sample(path, catalogue)
+    store = MemoryStore()
+    save_sample_with_secrets(edited, path, store=store, env={})
+    assert '"p"' not in path.read_text(encoding="utf-8")  # the vault password stays out
+    again = load_sample_with_secrets(path, catalogue, store=store, env={}).sample
     assert again.per_type == edited.per_type
     assert again.custom_fields == edited.custom_fields
     assert again.vault == edited.vault

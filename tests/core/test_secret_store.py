@@ -31,6 +31,7 @@ from uptrends_studio.core.model import (
     VaultField,
     VaultRef,
 )
+from uptrends_studio.core.sample_files import load_sample_with_secrets, save_sample_with_secrets
 from uptrends_studio.core.samples import find_sample
 from uptrends_studio.core.secret_store import (
     FALLBACK_MESSAGE,
@@ -42,10 +43,8 @@ from uptrends_studio.core.secret_store import (
     SecretOrigin,
     SecretStore,
     SecretStoreError,
-    load_sample,
     open_store,
     parse_dotenv,
-    save_sample,
     step_password_env_name,
     store_warning,
     variable_env_name,
@@ -369,7 +368,8 @@ def test_a_broken_dotenv_is_reported_and_ignored(tmp_path: Path, store: SecretSt
     loaded = integration_file.load_with_secrets(path, store=store, env={})
     assert loaded.integration.variable("ApiKey") == secret_integration().variables[1]
     assert loaded.notes[0].message == (
-        f"{tmp_path / '.env'}:2:6: expected '=' after 'this'; its values are not used"
+        f"{tmp_path / '.env'}:2:1: expected NAME=value (or a quote is not closed); its values "
+        "are not used"
     )
 
 
@@ -404,11 +404,11 @@ def test_dotenv_parsing(text: str, expected: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("NOVALUE", ".env:1:8: expected '=' after 'NOVALUE'"),
-        ("A=1\n1BAD=x", ".env:2:1: expected NAME=value (a name of letters, digits and _)"),
-        ("A='open", ".env:1:3: the single quote is not closed"),
-        ('A=1\nB="open\nmore', ".env:2:3: the double quote is not closed"),
-        ("A='x' trailing", ".env:1:7: unexpected text after the quoted value of 'A'"),
+        ("NOVALUE", ".env:1:1: expected '=' after 'NOVALUE'"),
+        ("A=1\nnot a statement", ".env:2:1: expected NAME=value (or a quote is not closed)"),
+        ("A='open", ".env:1:1: expected NAME=value (or a quote is not closed)"),
+        ('A=1\nB="open\nmore', ".env:2:1: expected NAME=value (or a quote is not closed)"),
+        ("A='x' trailing", ".env:1:1: expected NAME=value (or a quote is not closed)"),
     ],
 )
 def test_dotenv_errors_name_the_line_and_column(text: str, message: str) -> None:
@@ -596,17 +596,17 @@ def test_sample_vault_passwords_stay_out_of_the_file(
     password = credentials["Password"]
     assert password == "demo-secret"
     path = tmp_path / "mine.sample.json"
-    save_sample(sample, path, store=store, env={})
+    save_sample_with_secrets(sample, path, store=store, env={})
     assert password not in path.read_text(encoding="utf-8")
     assert read(path)["vault"][item] == {
         "Username": credentials["Username"],
         "Password": {"source": "keyring"},
     }
-    loaded = load_sample(path, catalogue, store=store, env={})
+    loaded = load_sample_with_secrets(path, catalogue, store=store, env={})
     assert loaded.sample == replace(sample, path=str(path))
     assert loaded.notes == ()
     env = {vault_password_env_name(item): "from-env"}
-    overridden = load_sample(path, catalogue, store=store, env=env)
+    overridden = load_sample_with_secrets(path, catalogue, store=store, env=env)
     assert overridden.sample.vault[item]["Password"] == "from-env"
     assert overridden.sources[0].origin is SecretOrigin.ENVIRONMENT
 
@@ -615,7 +615,7 @@ def test_a_builtin_sample_with_clear_text_passwords_says_so(
     store: SecretStore, catalogue: Catalogue
 ) -> None:
     path = Path(find_sample("https", catalogue).path)
-    loaded = load_sample(path, catalogue, store=store, env={})
+    loaded = load_sample_with_secrets(path, catalogue, store=store, env={})
     item = next(iter(loaded.sample.vault))
     assert loaded.sample.vault[item]["Password"] == "demo-secret"
     assert loaded.sources[0].origin is SecretOrigin.FILE
@@ -627,8 +627,8 @@ def test_a_sample_without_its_password_loads_with_a_note(
 ) -> None:
     sample = find_sample("https", catalogue)
     path = tmp_path / "s.sample.json"
-    save_sample(sample, path, store=MemoryStore(), env={})
-    loaded = load_sample(path, catalogue, store=MemoryStore(), env={})
+    save_sample_with_secrets(sample, path, store=MemoryStore(), env={})
+    loaded = load_sample_with_secrets(path, catalogue, store=MemoryStore(), env={})
     item = next(iter(sample.vault))
     assert loaded.sample.vault[item]["Password"] == ""
     assert loaded.notes[0].pointer == f"/vault/{item}/Password"
@@ -649,7 +649,7 @@ def test_a_broken_sample_marker_names_the_field(tmp_path: Path, catalogue: Catal
         encoding="utf-8",
     )
     with pytest.raises(SampleError) as caught:
-        load_sample(path, catalogue, store=MemoryStore(), env={})
+        load_sample_with_secrets(path, catalogue, store=MemoryStore(), env={})
     assert str(caught.value) == (
         f"{path}: field /vault/abc/Password/source: 'safe' is not one of keyring, env"
     )

@@ -28,7 +28,7 @@ from uptrends_studio.core.bodies import BodyKind
 from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import HTTP_METHODS, AlertType, AuthType
 from uptrends_studio.core.request_import import parse_curl
-from uptrends_studio.core.secrets import MASK, masked_request
+from uptrends_studio.core.secrets import MASK, Masker, masked_request
 from uptrends_studio.core.snippets import (
     SnippetFormat,
     comment_text,
@@ -348,7 +348,7 @@ def test_masked_request_exports_the_mask_not_the_secret() -> None:
         username="bot",
         password="hunter2-pass",
     )
-    masked = masked_request(rendered, ["tok-123456"])
+    masked = masked_request(rendered, Masker.of(["tok-123456"]))
     for fmt in SnippetFormat:
         text = export_request(masked, fmt)
         assert "tok-123456" not in text

@@ -160,11 +160,12 @@ def test_dropping_an_integration_file_opens_it(window: MainWindow, tmp_path: Pat
 
 
 def test_dropping_a_sample_file_switches_the_sample(window: MainWindow, tmp_path: Path) -> None:
-    from uptrends_studio.core.samples import find_sample, save_sample
+    from uptrends_studio.core.sample_files import save_sample_with_secrets
+    from uptrends_studio.core.samples import find_sample
 
     sample = find_sample("dns", window.catalogue)
     path = tmp_path / "dns-copy.sample.json"
-    save_sample(sample, path)
+    save_sample_with_secrets(sample, path, store=window.secret_store, env={})
     assert window.open_dropped(QUrl.fromLocalFile(str(path)))
     assert window.samples.sample.name == "DNS monitor"
     assert window.samples.key == str(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import replace
 
@@ -199,6 +200,17 @@ def test_secret_inside_a_json_body_is_masked_in_pretty_and_raw(qtbot: QtBot) -> 
     assert TOKEN not in pane.current_text("raw")
     assert TOKEN not in pane.current_text("pretty")
     assert json.loads(pane.current_text("pretty"))["token"] == MASK
+
+
+def test_a_secret_encoded_by_the_template_is_masked_until_revealed(qtbot: QtBot) -> None:
+    """Base64 of ``user:secret`` (hand-built Basic auth) shows as a mask, not as Base64."""
+    body = '{"auth": "{{@Base64Encode(bot:{{ApiToken}})}}", "q": "{{@UrlEncode({{ApiToken}})}}"}'
+    pane = make_pane(qtbot, make_integration(create_body=body))
+    encoded = base64.b64encode(f"bot:{TOKEN}".encode()).decode()
+    assert json.loads(pane.current_text("raw")) == {"auth": MASK, "q": MASK}
+    assert encoded not in pane.current_text("pretty")
+    pane.set_reveal_secrets(True)
+    assert json.loads(pane.current_text("raw"))["auth"] == encoded
 
 
 def test_a_type_no_step_has_ticked_says_nothing_is_sent(qtbot: QtBot) -> None:

@@ -22,6 +22,7 @@ from uptrends_studio.core.model import (
     VariableMode,
 )
 from uptrends_studio.core.preview import compute_preview
+from uptrends_studio.core.sample_files import load_sample_with_secrets
 from uptrends_studio.core.samples import (
     EDGE_CASES_SAMPLE,
     SUFFIX,
@@ -31,7 +32,6 @@ from uptrends_studio.core.samples import (
     load_sample,
 )
 from uptrends_studio.core.secret_store import MemoryStore
-from uptrends_studio.core.secret_store import load_sample as load_sample_with_secrets
 from uptrends_studio.gui.sample_models import SampleTableModel, SampleValuesModel
 from uptrends_studio.gui.sample_panel import SamplePanel, ValueEditDialog
 from uptrends_studio.gui.sample_state import SampleState

@@ -363,3 +363,74 @@ def test_a_large_answer_is_shown_in_part_and_never_written_to_disk(
     assert section.record.body_size > 1_200_000
     assert "only the start is shown" in section.sections["response body"].toggle.text()
     assert not list(tmp_path.rglob("response-*"))
+
+
+def test_the_receiver_view_masks_secrets_until_reveal(qtbot: QtBot, window: MainWindow) -> None:
+    """A projector or a shared screen never shows a captured secret unless the user asks."""
+    import base64
+
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    token = 'tök"en/&+ %\\-0123'
+    signed = base64.b64encode(f"svc:{token}".encode()).decode()
+    integration = window.document.integration
+    step = integration.steps[0]
+    headers = (
+        *step.headers,
+        replace(step.headers[0], name="Authorization", value="Bearer {{Token}}"),
+        replace(step.headers[0], name="X-Signed", value="{{@Base64Encode(svc:{{Token}})}}"),
+    )
+    window.document.apply(
+        replace(
+            integration,
+            variables=(*integration.variables, Variable("Token", value=token, secret=True)),
+            steps=(replace(step, headers=headers),),
+        ),
+        "secret",
+    )
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    qtbot.waitUntil(lambda: len(tab.captures()) == 1)
+    assert tab.captures()[0].header("Authorization") == f"Bearer {token}"  # it was sent
+    shown = tab.capture_view.toPlainText()
+    assert "Authorization: Bearer ••••••" in shown
+    assert "X-Signed: ••••••" in shown
+    assert token not in shown
+    assert signed not in shown
+    assert not tab.capture_reveal.isChecked()
+    tab.capture_reveal.setChecked(True)
+    revealed = tab.capture_view.toPlainText()
+    assert f"Authorization: Bearer {token}" in revealed
+    assert f"X-Signed: {signed}" in revealed
+    tab.capture_reveal.setChecked(False)
+    assert token not in tab.capture_view.toPlainText()
+
+
+def test_copy_request_as_masks_an_encoded_secret_on_the_clipboard(window: MainWindow) -> None:
+    import base64
+
+    token = 'tök"en/&+ %\\-0123'
+    integration = window.document.integration
+    step = integration.steps[0]
+    headers = (
+        *step.headers,
+        replace(step.headers[0], name="X-Signed", value="{{@Base64Encode(svc:{{Token}})}}"),
+    )
+    window.document.apply(
+        replace(
+            integration,
+            variables=(*integration.variables, Variable("Token", value=token, secret=True)),
+            steps=(replace(step, headers=headers),),
+        ),
+        "secret",
+    )
+    for key in ("curl", "httpie", "powershell", "python"):
+        text = window.test_tab.copy_current_request(key)
+        assert QGuiApplication.clipboard().text() == text
+        assert "X-Signed" in text
+        assert "••••••" in text
+        assert token not in text
+        assert base64.b64encode(f"svc:{token}".encode()).decode() not in text
+    window.test_tab.reveal_check.setChecked(True)
+    revealed = window.test_tab.copy_current_request("curl")
+    assert base64.b64encode(f"svc:{token}".encode()).decode() in revealed

@@ -29,7 +29,7 @@ from uptrends_studio.core.model import (
     Variable,
     VariableMode,
 )
-from uptrends_studio.core.secrets import MASK, mask
+from uptrends_studio.core.secrets import MASK, Masker
 
 CUSTOM_TYPE = "Uptrends integration"
 """The integration type of a custom integration (the last entry of Uptrends' type list)."""
@@ -90,13 +90,13 @@ class _Builder:
     """Collects items, masking known secrets that were typed literally into a field."""
 
     def __init__(self, secrets: Sequence[str], reveal: bool) -> None:
-        self.secrets = sorted((s for s in secrets if s), key=len, reverse=True)
+        self.masker = Masker.of(secrets)
         self.reveal = reveal
         self.items: list[ChecklistItem] = []
 
     def add(self, label: str, value: str, note: str = "") -> None:
         """A plain field; masked (and marked secret) when it contains a known secret."""
-        shown = mask(value, self.secrets)
+        shown = self.masker.mask(value)
         if shown != value:
             note = _join(note, "contains a secret: type the real value in Uptrends")
             self.items.append(ChecklistItem(label, value if self.reveal else shown, True, note))

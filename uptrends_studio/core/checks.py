@@ -28,6 +28,7 @@ from uptrends_studio.core.model import (
 )
 from uptrends_studio.core.parser import NAME_RULE, is_reference_name
 from uptrends_studio.core.samples import AlertData, SampleSet, alert_data
+from uptrends_studio.core.secrets import Masker, masker_for
 from uptrends_studio.core.targets import target_diagnostics
 
 
@@ -73,8 +74,17 @@ def check_and_render(
             request = renderer.render_step(index, datas[AlertType.ERROR])
             found += (replace(d, alert_types=()) for d in request.diagnostics)
     found += function_diagnostics(integration, renderer, datas[AlertType.ERROR])
+    # The evaluator never quotes a secret-derived value; this also covers a rule that quotes a
+    # rendered value (a routing key) and a secret typed literally into a field.
+    masker = masker_for(integration, sample, [r for sent in requests.values() for r in sent])
+    found = [_masked(d, masker) for d in found]
     diagnostics = sort_diagnostics(_drop_full_types(merge(found), integration))
     return requests, diagnostics
+
+
+def _masked(diagnostic: Diagnostic, masker: Masker) -> Diagnostic:
+    message = masker.mask(diagnostic.message)
+    return diagnostic if message == diagnostic.message else replace(diagnostic, message=message)
 
 
 def _drop_full_types(diagnostics: list[Diagnostic], integration: Integration) -> list[Diagnostic]:

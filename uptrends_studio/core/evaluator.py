@@ -4,6 +4,11 @@ Values are inserted raw, exactly as Uptrends does (no automatic JSON escaping). 
 automatic encoding is for ``application/x-www-form-urlencoded`` bodies, where every top-level
 token's value is URL-encoded. Unknown tokens render as written and are reported; nothing here
 raises for any template text.
+
+Secret taint: every output segment that derives from a secret (a predefined variable marked
+secret, a vault password, a vault field read through a secret variable, an HMAC key, or a
+function of any of these, nested tokens included) is flagged ``secret``, and diagnostics never
+quote a secret-derived value. :mod:`uptrends_studio.core.secrets` masks by these flags.
 """
 
 from __future__ import annotations
@@ -90,6 +95,8 @@ class Segment:
     src_start: int
     src_end: int
     literal: bool
+    secret: bool = False
+    """The output derives from a secret value (masked unless revealed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +106,32 @@ class Rendered:
     text: str
     segments: tuple[Segment, ...]
     diagnostics: tuple[Diagnostic, ...]
+
+    def secret_texts(self) -> tuple[str, ...]:
+        """The output of each run of secret-derived segments."""
+        return tuple(self.text[start:end] for start, end in self.secret_spans())
+
+    def secret_spans(self) -> tuple[tuple[int, int], ...]:
+        """Output ``[start, end)`` ranges that derive from a secret; adjacent ones merged."""
+        spans: list[tuple[int, int]] = []
+        for seg in self.segments:
+            if not seg.secret or seg.out_end == seg.out_start:
+                continue
+            if spans and spans[-1][1] == seg.out_start:
+                spans[-1] = (spans[-1][0], seg.out_end)
+            else:
+                spans.append((seg.out_start, seg.out_end))
+        return tuple(spans)
+
+    def masked(self, mask: str) -> str:
+        """The text with every secret-derived span replaced by ``mask``."""
+        parts: list[str] = []
+        last = 0
+        for start, end in self.secret_spans():
+            parts.extend((self.text[last:start], mask))
+            last = end
+        parts.append(self.text[last:])
+        return "".join(parts)
 
     def source_offset(self, out_offset: int) -> tuple[int, int]:
         """Map an output offset back to a span of the template source.
@@ -148,6 +181,7 @@ class _Evaluator:
         self.report = report
         self._rng: random.Random | None = None
         self.size = 0
+        self.tainted = 0  # counts reads of secret values; grows while a token uses one
 
     @property
     def rng(self) -> random.Random:
@@ -180,14 +214,16 @@ class _Evaluator:
                 text = node.text
                 literal = True
             else:
+                before = self.tainted
                 text = self.token(node)
                 literal = False
                 sent_as_written = text == self.source[node.start : node.end]
                 if self.form_encode and not sent_as_written and not _is_call_to(node, "@urlencode"):
                     text = fn.url_encode(text)
+            secret = not literal and self.tainted > before
             self.grow(len(text))
             parts.append(text)
-            segments.append(Segment(out, out + len(text), node.start, node.end, literal))
+            segments.append(Segment(out, out + len(text), node.start, node.end, literal, secret))
             out += len(text)
         return "".join(parts), segments
 
@@ -273,6 +309,7 @@ class _Evaluator:
                     token.end,
                 )
                 return self.verbatim(token)
+            before = self.tainted
             argument = self.nodes_text(token.args or ())
             try:
                 key = ""
@@ -280,8 +317,7 @@ class _Evaluator:
                     key = self.key_text(function)
                 return fn.apply_user_function(function, argument, key)
             except fn.FunctionError as exc:
-                severity = Severity.WARNING if exc.fallback is not None else Severity.ERROR
-                self.diag(severity, "function-failed", f"{name}: {exc}", token.start, token.end)
+                self.failed(token, name, exc, before)
                 return self.verbatim(token) if exc.fallback is None else exc.fallback
         if name in scope.extra:
             return scope.extra[name]
@@ -305,6 +341,8 @@ class _Evaluator:
             self.active | {function.name},
         )
         text, _ = key_eval.render()
+        if text:
+            self.tainted += 1  # an HMAC key is secret, and so is what it signs
         return text
 
     def predefined(self, token: Token, variable: Variable) -> str:
@@ -320,10 +358,14 @@ class _Evaluator:
                     token.end,
                 )
                 return ""
+            self.tainted += variable.secret
             return value
         if variable.vault is not None:
-            return self.vault_value(token, variable.vault.item, variable.vault.field.value)
-        return variable.value
+            value = self.vault_value(token, variable.vault.item, variable.vault.field.value)
+        else:
+            value = variable.value
+        self.tainted += variable.secret
+        return value
 
     def folded(self, token: Token, table: Mapping[str, V], what: str) -> V | None:
         folded = {key.casefold(): key for key in table}
@@ -418,6 +460,7 @@ class _Evaluator:
                 token.end,
             )
             return f"<vault:{item}:{field_name}>"
+        self.tainted += field_name == "Password"
         return entry[field_name]
 
     def builtin(self, token: Token, name: str, params: tuple[str, ...] | None) -> str:
@@ -441,12 +484,22 @@ class _Evaluator:
             )
             return self.verbatim(token)
         args = token.args or ()
+        before = self.tainted
         try:
             return self.call(token, name, args, params)
         except fn.FunctionError as exc:
-            severity = Severity.WARNING if exc.fallback is not None else Severity.ERROR
-            self.diag(severity, "function-failed", f"{name}: {exc}", token.start, token.end)
+            self.failed(token, name, exc, before)
             return self.verbatim(token) if exc.fallback is None else exc.fallback
+
+    def failed(self, token: Token, name: str, exc: fn.FunctionError, before: int) -> None:
+        """Report a failed function; a secret-derived argument is never quoted."""
+        severity = Severity.WARNING if exc.fallback is not None else Severity.ERROR
+        reason = str(exc) if self.tainted == before else exc.redacted
+        self.diag(severity, "function-failed", f"{name}: {reason}", token.start, token.end)
+
+    def shown(self, text: str, before: int) -> str:
+        """``text`` for a message, or a stand-in when it derives from a secret."""
+        return text if self.tainted == before else "(secret value)"
 
     def call(
         self, token: Token, name: str, args: tuple[Node, ...], params: tuple[str, ...] | None
@@ -460,10 +513,11 @@ class _Evaluator:
             if name == "@RandomUSMedicare":
                 return fn.random_us_medicare(self.rng)
             raise fn.FunctionError("write it as @VaultItem.<itemGuid>.Username or .Password")
+        before = self.tainted
         if len(params) == 1:
             text = self.nodes_text(args)
             if name == "@CustomField":
-                return self.custom_field(token, args, text)
+                return self.custom_field(token, args, text, before)
             if name == "@RandomChar":
                 return fn.random_chars(self.rng, text)
             return _ONE_ARG[name](text)
@@ -496,8 +550,9 @@ class _Evaluator:
                     self.diag(
                         Severity.WARNING,
                         "datetime-offset",
-                        f"'{texts[1].strip()}' after the last comma is not an offset (whole "
-                        "seconds or FirstDayOfMonth, ...), so it is read as part of the format",
+                        f"'{self.shown(texts[1].strip(), before)}' after the last comma is not "
+                        "an offset (whole seconds or FirstDayOfMonth, ...), so it is read as "
+                        "part of the format",
                         token.start,
                         token.end,
                     )
@@ -507,7 +562,7 @@ class _Evaluator:
             return fn.random_int(self.rng, texts[0], texts[1])
         raise fn.FunctionError("is not supported")  # pragma: no cover - catalogue and code agree
 
-    def custom_field(self, token: Token, args: tuple[Node, ...], text: str) -> str:
+    def custom_field(self, token: Token, args: tuple[Node, ...], text: str, before: int) -> str:
         if any(isinstance(node, Token) for node in args):
             self.diag(
                 Severity.WARNING,
@@ -521,7 +576,8 @@ class _Evaluator:
             self.diag(
                 Severity.WARNING,
                 "custom-field-missing",
-                f"the sample's monitor has no custom field '{text}'; it renders empty",
+                f"the sample's monitor has no custom field '{self.shown(text, before)}'; it "
+                "renders empty",
                 token.start,
                 token.end,
             )

@@ -36,11 +36,15 @@ class FunctionError(ValueError):
 
     Attributes:
         fallback: What the token renders to instead; ``None`` means the token's text as written.
+        redacted: The message without the input quoted, for when the input is secret.
     """
 
-    def __init__(self, message: str, fallback: str | None = None) -> None:
+    def __init__(
+        self, message: str, fallback: str | None = None, redacted: str | None = None
+    ) -> None:
         super().__init__(message)
         self.fallback = fallback
+        self.redacted = redacted or "it fails on its (secret) argument, which is not shown"
 
 
 def json_encode(text: str) -> str:
@@ -306,6 +310,7 @@ def apply_user_function(function: UserFunction, argument: str, key: str = "") ->
         raise FunctionError(
             f"no mapping row for {_short(argument)}; the value passes through unchanged",
             fallback=argument,
+            redacted="no mapping row for the (secret) value; it passes through unchanged",
         )
     if isinstance(function, RegexFunction):
         try:
@@ -322,7 +327,9 @@ def apply_user_function(function: UserFunction, argument: str, key: str = "") ->
             ) from None
         if match is None:
             raise FunctionError(
-                f"the pattern does not match {_short(argument)}; renders empty", fallback=""
+                f"the pattern does not match {_short(argument)}; renders empty",
+                fallback="",
+                redacted="the pattern does not match the (secret) value; renders empty",
             )
         if pattern.groups:
             return match.group(1) or ""

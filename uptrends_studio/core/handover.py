@@ -11,14 +11,15 @@ problems the checks find, and the latest test results. The document is rendered 
 - Markdown escapes what would change the meaning of table cells and text; bodies go into fenced
   code blocks whose fence no line of the body can close.
 
-Secrets are masked everywhere, also in their JSON-escaped form (a secret inside
-``@JsonEncode``), unless ``reveal`` is asked for.
+Secrets are masked everywhere, in every form (see :mod:`uptrends_studio.core.secrets`): the
+requests by their secret spans, everything else by the integration's
+:class:`~uptrends_studio.core.secrets.Masker`, unless ``reveal`` is asked for.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -34,6 +35,7 @@ from uptrends_studio.core.history import RunRecord
 from uptrends_studio.core.messages import RenderedRequest, Renderer
 from uptrends_studio.core.model import (
     ALERT_TYPES,
+    AlertType,
     HashFunction,
     Integration,
     MappingFunction,
@@ -43,7 +45,7 @@ from uptrends_studio.core.model import (
     VariableMode,
 )
 from uptrends_studio.core.samples import SampleSet
-from uptrends_studio.core.secrets import MASK, mask, masked_request, masking_secrets
+from uptrends_studio.core.secrets import MASK, Masker, masked_request, masker_for
 from uptrends_studio.core.targets import TARGETS
 from uptrends_studio.paths import resource_path
 
@@ -143,10 +145,11 @@ def handover(
     """
     if fmt not in TEMPLATES:
         raise UsageError(f"unknown handover format {fmt!r}: use {' or '.join(FORMATS)}")
-    secrets = [] if reveal else masking_secrets(integration, sample)
-
-    def hide(text: str) -> str:
-        return mask(text, secrets)
+    renderer = Renderer(integration, catalogue)
+    rendered = {t: renderer.render_alert(t, sample) for t in ALERT_TYPES}
+    every = [r for requests in rendered.values() for r in requests]
+    masker = Masker() if reveal else masker_for(integration, sample, every)
+    hide = masker.mask
 
     target = TARGETS.get(integration.target)
     context = {
@@ -175,7 +178,7 @@ def handover(
             for index, step in enumerate(integration.steps)
         ],
         "functions": [_function_row(f, hide, reveal) for f in integration.functions],
-        "messages": _messages(integration, sample, catalogue, secrets, reveal),
+        "messages": _messages(rendered, masker, reveal),
         "diagnostic_groups": _diagnostic_groups(
             check_integration(integration, sample, catalogue), hide
         ),
@@ -225,18 +228,12 @@ def _function_row(function: UserFunction, hide: Hider, reveal: bool) -> _Functio
 
 
 def _messages(
-    integration: Integration,
-    sample: SampleSet,
-    catalogue: Catalogue,
-    secrets: list[str],
-    reveal: bool,
+    rendered: Mapping[AlertType, tuple[RenderedRequest, ...]], masker: Masker, reveal: bool
 ) -> list[_Message]:
-    renderer = Renderer(integration, catalogue)
     found = []
-    for alert_type in ALERT_TYPES:
-        requests = renderer.render_alert(alert_type, sample)
+    for alert_type, requests in rendered.items():
         if not reveal:
-            requests = tuple(masked_request(r, secrets) for r in requests)
+            requests = tuple(masked_request(r, masker) for r in requests)
         found.append(
             _Message(alert_type.value, requests, tuple(_language(r.body_kind) for r in requests))
         )

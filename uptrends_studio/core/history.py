@@ -17,16 +17,16 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from uptrends_studio.core import jsonfile, userdirs
-from uptrends_studio.core.model import AlertType
+from uptrends_studio.core.model import AlertType, AuthType
 from uptrends_studio.core.runs import AlertRun
-from uptrends_studio.core.secrets import MASK, MIN_SECRET_LENGTH, mask
+from uptrends_studio.core.secrets import MASK, MIN_SECRET_LENGTH, Masker, secret_texts
 from uptrends_studio.core.sending import Exchange
 
 log = logging.getLogger(__name__)
@@ -125,12 +125,12 @@ def _text(data: bytes) -> str:
 
 
 def _headers(
-    headers: Iterable[tuple[str, str]], secrets: Sequence[str], reveal: bool
+    headers: Iterable[tuple[str, str]], masker: Masker, reveal: bool
 ) -> tuple[tuple[str, str], ...]:
     if reveal:
         return tuple(headers)
     return tuple(
-        (name, MASK if name.lower() in MASKED_HEADERS and value else mask(value, secrets))
+        (name, MASK if name.lower() in MASKED_HEADERS and value else masker.mask(value))
         for name, value in headers
     )
 
@@ -139,23 +139,30 @@ def exchange_record(
     exchange: Exchange,
     variables: Iterable[tuple[str, str, str]] = (),
     *,
-    secrets: Sequence[str] = (),
+    masker: Masker | None = None,
     reveal: bool = False,
     body_cap: int | None = None,
 ) -> ExchangeRecord:
-    """A record of one exchange; secrets masked unless ``reveal``."""
+    """A record of one exchange; secrets masked unless ``reveal``.
+
+    ``masker`` (from :func:`~uptrends_studio.core.secrets.masker_for`) is extended with the
+    request's secret-derived texts, its user name and the response variables' values, so an
+    echo of the request is masked in every form.
+    """
     request = exchange.request
+    variables = list(variables)
+    masker = exchange_masker(exchange, masker or Masker(), [v for _, v, _ in variables])
 
     def hide(text: str) -> str:
-        return text if reveal else mask(text, secrets)
+        return text if reveal else masker.mask(text)
 
     wire = exchange.wire
     if wire is not None:
-        request_headers = _headers(wire.headers, secrets, reveal)
+        request_headers = _headers(wire.headers, masker, reveal)
         request_body = hide(_text(wire.body))
         url = hide(wire.url)
     else:
-        request_headers = _headers(request.headers, secrets, reveal)
+        request_headers = _headers(request.headers, masker, reveal)
         request_body = hide(request.body)
         url = hide(request.url)
     body = hide(exchange.body_text)
@@ -173,7 +180,7 @@ def exchange_record(
         request_body=request_body,
         status=exchange.status,
         reason=exchange.reason,
-        response_headers=_headers(exchange.response_headers, secrets, reveal),
+        response_headers=_headers(exchange.response_headers, masker, reveal),
         response_body=body,
         body_size=exchange.body_size,
         body_truncated=cut or exchange.truncated or exchange.body_size > len(exchange.body),
@@ -190,9 +197,17 @@ def exchange_record(
     )
 
 
+def exchange_masker(exchange: Exchange, masker: Masker, found: Iterable[str] = ()) -> Masker:
+    """``masker`` plus what this exchange adds: secret spans, the user name, ``found`` values."""
+    request = exchange.request
+    users = [request.username] if request.auth_type is not AuthType.NONE else []
+    taken = [value for value in found if len(value) >= MIN_SECRET_LENGTH]
+    return masker.adding([*secret_texts(request), *taken], users)
+
+
 def run_record(
     run: AlertRun,
-    secrets: Sequence[str],
+    masker: Masker,
     *,
     reveal: bool = False,
     overrides: Mapping[str, str] | None = None,
@@ -201,29 +216,31 @@ def run_record(
 ) -> RunRecord:
     """A record of a run, masked unless ``reveal``.
 
-    ``secrets`` come from :func:`secrets.secret_values`; the response variables' values are
-    added to them.
+    ``masker`` comes from :func:`~uptrends_studio.core.secrets.masker_for`; the response
+    variables' values and each request's secret-derived texts are added to it.
     """
-    every = sorted({*secrets, *response_secrets(run)}, key=len, reverse=True)
+    every = masker.adding(response_secrets(run))
+    for step_run in run.steps:
+        every = exchange_masker(step_run.exchange, every)
     exchanges = tuple(
         exchange_record(
             step_run.exchange,
             [(v.name, v.value, v.problem) for v in step_run.variables],
-            secrets=every,
+            masker=every,
             reveal=reveal,
             body_cap=body_cap,
         )
         for step_run in run.steps
     )
     shown_overrides = {
-        name: value if reveal else mask(value, every) for name, value in (overrides or {}).items()
+        name: value if reveal else every.mask(value) for name, value in (overrides or {}).items()
     }
     return RunRecord(
         started_at=run.started_at.isoformat(timespec="milliseconds"),
         alert_type=run.alert_type,
         sample_name=run.sample_name,
         exchanges=exchanges,
-        stopped=run.stopped if reveal else mask(run.stopped, every),
+        stopped=run.stopped if reveal else every.mask(run.stopped),
         not_sent=run.not_sent,
         overrides=shown_overrides,
         label=label,

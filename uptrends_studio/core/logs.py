@@ -2,7 +2,8 @@
 
 :func:`setup_logging` installs a :class:`~logging.handlers.RotatingFileHandler`
 (:data:`MAX_LOG_BYTES` per file, :data:`LOG_BACKUPS` old files kept) on the root logger. Every
-record passes a :class:`SecretFilter` first, which replaces each registered secret value with
+record passes a :class:`SecretFilter` first, which replaces each registered secret value, in
+every recoverable form (:class:`~uptrends_studio.core.secrets.Masker`), with
 :data:`~uptrends_studio.core.secrets.MASK` in the message, its arguments, the exception text and
 the stack text. The GUI registers the current secret values (:func:`register_secrets`) whenever
 the integration or the sample changes, so a bug report never carries a password.
@@ -19,7 +20,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from uptrends_studio.core.secrets import MASK, MIN_SECRET_LENGTH
+from uptrends_studio.core.secrets import MIN_SECRET_LENGTH, Masker
 
 LOG_FILE_NAME = "uptrends-studio.log"
 MAX_LOG_BYTES = 1_000_000
@@ -39,9 +40,17 @@ class SecretFilter(logging.Filter):
         super().__init__()
         self._secrets: dict[str, None] = {}  # insertion-ordered set, oldest first
         self._longest_first: list[str] = []
+        self._masker = Masker()
+        self._usernames: set[str] = set()
 
-    def register(self, values: Iterable[str]) -> None:
-        """Mask ``values`` from now on (values shorter than 3 characters are ignored)."""
+    def register(self, values: Iterable[str], usernames: Iterable[str] = ()) -> None:
+        """Mask ``values`` from now on (values shorter than 3 characters are ignored).
+
+        ``usernames`` are paired with the values (``base64(user:value)``) from now on.
+        """
+        self._usernames.update(usernames)
+        while len(self._usernames) > MAX_SECRETS:
+            self._usernames.pop()
         for value in values:
             if len(value) < MIN_SECRET_LENGTH:
                 continue
@@ -50,6 +59,7 @@ class SecretFilter(logging.Filter):
         while len(self._secrets) > MAX_SECRETS:
             del self._secrets[next(iter(self._secrets))]
         self._longest_first = sorted(self._secrets, key=len, reverse=True)
+        self._masker = Masker.of(self._secrets, self._usernames)
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -57,11 +67,8 @@ class SecretFilter(logging.Filter):
         return tuple(self._longest_first)
 
     def mask(self, text: str) -> str:
-        """``text`` with every registered value replaced by MASK."""
-        for secret in self._longest_first:
-            if secret in text:
-                text = text.replace(secret, MASK)
-        return text
+        """``text`` with every registered value, in every form, replaced by MASK."""
+        return self._masker.mask(text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite ``record`` in place with the secrets masked; never drops a record."""
@@ -138,19 +145,25 @@ def setup_logging(
     return path
 
 
-def register_secrets(values: Iterable[str], logger: logging.Logger | None = None) -> None:
+def register_secrets(
+    values: Iterable[str],
+    logger: logging.Logger | None = None,
+    *,
+    usernames: Iterable[str] = (),
+) -> None:
     """Mask ``values`` in everything the handlers of :func:`setup_logging` write from now on.
 
     Does nothing when logging was not set up on ``logger`` (root by default).
     """
     target = logging.getLogger() if logger is None else logger
     values = list(values)
+    usernames = list(usernames)
     seen: set[int] = set()
     for handler in _installed(target):
         for item in handler.filters:
             if isinstance(item, SecretFilter) and id(item) not in seen:
                 seen.add(id(item))
-                item.register(values)
+                item.register(values, usernames)
 
 
 def shutdown_logging(logger: logging.Logger | None = None) -> None:

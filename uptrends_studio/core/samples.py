@@ -5,6 +5,10 @@ escalation-level variable values, a mock vault, a time zone, a culture, the cloc
 random seed. Values not given fall back to the catalogue's defaults; derived variables
 (``@alert.timestamp``, the ``*Formatted`` ones, ``@alert.type``, ``@alert.downtimeDuration``) are
 computed unless the sample sets them explicitly.
+
+This module reads sample files and converts between documents and :class:`SampleSet` in memory.
+It has no file writer: :func:`uptrends_studio.core.sample_files.save_sample_with_secrets` writes
+a sample file with its mock-vault passwords kept out of it.
 """
 
 from __future__ import annotations
@@ -302,7 +306,11 @@ def find_sample(name_or_path: str | None, catalogue: Catalogue) -> SampleSet:
 
 
 def sample_to_document(sample: SampleSet) -> dict[str, Any]:
-    """The JSON document of a sample set (keys in the documented order)."""
+    """The JSON document of a sample set (keys in the documented order), in memory.
+
+    Vault passwords are in it as they are: write files with
+    :func:`uptrends_studio.core.sample_files.save_sample_with_secrets` only.
+    """
     doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "name": sample.name}
     if sample.description:
         doc["description"] = sample.description
@@ -323,15 +331,3 @@ def sample_to_document(sample: SampleSet) -> dict[str, Any]:
         if value is not None:
             doc[key] = value
     return doc
-
-
-def save_sample(sample: SampleSet, path: Path) -> None:
-    """Write a sample set to ``path`` atomically (deterministic JSON).
-
-    Raises:
-        SampleError: the file cannot be written.
-    """
-    try:
-        jsonfile.write_text_atomic(path, jsonfile.dumps(sample_to_document(sample)))
-    except OSError as exc:
-        raise SampleError(str(path), "", f"cannot write the file: {exc.strerror or exc}") from None

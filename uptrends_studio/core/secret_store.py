@@ -9,38 +9,33 @@ Loading looks for each value, in this order:
 
 1. an environment variable (:func:`variable_env_name`, :func:`step_password_env_name`,
    :func:`vault_password_env_name`: ``UPTRENDS_SECRET_<NAME>``);
-2. a ``.env`` file next to the file being loaded (same names; parsed by :func:`parse_dotenv`,
-   which never executes or expands anything);
+2. a ``.env`` file next to the file being loaded (same names; parsed by :func:`parse_dotenv`
+   with ``python-dotenv``, which never executes or expands anything);
 3. the store (keyring or session memory), under a key built from the integration's stable ``id``
    (``<id>/variables/ApiKey``, ``<id>/steps/1/password``) or, for a sample, from its path.
 
 A value found nowhere loads as ``""`` and is reported in a :class:`SecretNote`. This module holds
 the pieces; :mod:`uptrends_studio.core.integration_file` uses them to load and save integrations,
-and :func:`load_sample` / :func:`save_sample` here do the same for ``*.sample.json`` files.
+and :mod:`uptrends_studio.core.sample_files` does the same for ``*.sample.json`` files.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from uptrends_studio.core import jsonfile
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.errors import FileFormatError, SampleError, StudioError
-from uptrends_studio.core.jsonfile import Reader, pointer
+from dotenv.parser import parse_stream
+
+from uptrends_studio.core.errors import FileFormatError, StudioError
+from uptrends_studio.core.jsonfile import pointer
 from uptrends_studio.core.model import AuthType, Integration, VariableMode, VaultField
-from uptrends_studio.core.samples import (
-    SampleSet,
-    sample_from_document,
-    sample_to_document,
-)
-from uptrends_studio.core.samples import find_sample as find_builtin_sample
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -409,111 +404,32 @@ def without_secret_values(integration: Integration) -> Integration:
 
 # -- .env files ---------------------------------------------------------------------------------
 
-_DOTENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
-_DOUBLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\", "$": "$"}
-
 
 def parse_dotenv(text: str, name: str = DOTENV_NAME) -> dict[str, str]:
-    r"""Parse ``.env`` text: ``NAME=value`` lines, nothing is executed or expanded.
+    r"""Parse ``.env`` text with ``python-dotenv``; nothing is executed or expanded.
 
-    Accepted: blank lines and ``#`` comments; an optional ``export`` prefix; values unquoted
-    (surrounding spaces and a `` #`` comment removed), in single quotes (taken literally) or in
-    double quotes (``\n``, ``\t``, ``\"``, ``\\`` escapes; may span lines). ``$VAR``,
-    ``${VAR}`` and ``$(command)`` stay as written. A later line wins over an earlier one.
+    ``NAME=value`` lines, blank lines and ``#`` comments, an optional ``export`` prefix; values
+    unquoted, in single quotes (literal) or double quotes (``\n``, ``\"``, ... escapes; may span
+    lines). ``$VAR``, ``${VAR}`` and ``$(command)`` stay as written. A later line wins.
 
     Raises:
-        FileFormatError: naming the line and column of a line that is not ``NAME=value`` or a
-            quote that is not closed.
+        FileFormatError: naming the line of a statement that is not ``NAME=value``.
     """
     values: dict[str, str] = {}
-    lines = text.removeprefix("\ufeff").splitlines()
-    number = 0
-    while number < len(lines):
-        line = lines[number]
-        number += 1
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+    for binding in parse_stream(io.StringIO(text.removeprefix("\ufeff"))):
+        line = binding.original.line
+        if binding.error:
+            raise FileFormatError(
+                name, "", "expected NAME=value (or a quote is not closed)", line=line, column=1
+            )
+        if binding.key is None:  # a blank line or a comment
             continue
-        indent = len(line) - len(line.lstrip())
-        body = line[indent:]
-        if body.startswith("export") and body[6:7] in (" ", "\t"):
-            rest = body[6:].lstrip()
-            indent += len(body) - len(rest)
-            body = rest
-        match = _DOTENV_NAME.match(body)
-        if match is None:
+        if binding.value is None:
             raise FileFormatError(
-                name,
-                "",
-                "expected NAME=value (a name of letters, digits and _)",
-                line=number,
-                column=indent + 1,
+                name, "", f"expected '=' after {binding.key!r}", line=line, column=1
             )
-        key = match.group()
-        after = body[match.end() :].lstrip(" \t")
-        if not after.startswith("="):
-            raise FileFormatError(
-                name,
-                "",
-                f"expected '=' after {key!r}",
-                line=number,
-                column=len(line) - len(after) + 1,
-            )
-        raw = after[1:].lstrip(" \t")
-        column = len(line) - len(raw) + 1
-        start_line = number
-        if raw.startswith("'"):
-            end = raw.find("'", 1)
-            if end < 0:
-                raise FileFormatError(
-                    name, "", "the single quote is not closed", line=start_line, column=column
-                )
-            value, tail = raw[1:end], raw[end + 1 :]
-        elif raw.startswith('"'):
-            value, tail, number = _double_quoted(raw, lines, number, name, column)
-        else:
-            comment = re.search(r"\s#", raw)
-            value, tail = (raw[: comment.start()] if comment else raw).strip(), ""
-        tail = tail.strip()
-        if tail and not tail.startswith("#"):
-            raise FileFormatError(
-                name,
-                "",
-                f"unexpected text after the quoted value of {key!r}",
-                line=number,
-                column=len(lines[number - 1]) - len(tail) + 1,
-            )
-        values[key] = value
+        values[binding.key] = binding.value
     return values
-
-
-def _double_quoted(
-    raw: str, lines: list[str], number: int, name: str, column: int
-) -> tuple[str, str, int]:
-    """Read a double-quoted value starting at ``raw`` (line ``number``), possibly multi-line."""
-    chars: list[str] = []
-    text = raw[1:]
-    start_line = number
-    while True:
-        index = 0
-        while index < len(text):
-            char = text[index]
-            if char == "\\" and index + 1 < len(text):
-                following = text[index + 1]
-                chars.append(_DOUBLE_ESCAPES.get(following, "\\" + following))
-                index += 2
-                continue
-            if char == '"':
-                return "".join(chars), text[index + 1 :], number
-            chars.append(char)
-            index += 1
-        if number >= len(lines):
-            raise FileFormatError(
-                name, "", "the double quote is not closed", line=start_line, column=column
-            )
-        chars.append("\n")
-        text = lines[number]
-        number += 1
 
 
 def read_dotenv(folder: Path) -> dict[str, str]:
@@ -758,164 +674,3 @@ def keep_values(
         elif marker is SecretSourceKind.KEYRING:
             lookup.store.set(ref, value)
     return markers
-
-
-# -- sample files ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedSample:
-    """A sample set loaded with its mock-vault passwords filled in from the secret sources."""
-
-    sample: SampleSet
-    sources: tuple[SecretSource, ...] = ()
-    notes: tuple[SecretNote, ...] = ()
-
-
-def sample_owner(path: Path) -> str:
-    """The store owner of a sample file's secrets: ``sample:<absolute path>``."""
-    return f"sample:{path.resolve().as_posix()}"
-
-
-def _vault_markers(
-    data: Mapping[str, Any], reader: Reader
-) -> Iterator[tuple[dict[str, Any], str, str]]:
-    """Each vault item whose ``Password`` is a marker object: (item dict, item GUID, marker)."""
-    vault = data.get("vault")
-    if not isinstance(vault, dict):
-        return
-    for item, entry in vault.items():
-        if not isinstance(entry, dict):
-            continue
-        password = entry.get(VaultField.PASSWORD.value)
-        if isinstance(password, dict):
-            where = vault_slot(str(item)).pointer
-            marker = reader.obj(password, where, ("source",))
-            kind = reader.choice(
-                reader.require(marker, "source", where), where + "/source", SOURCE_KINDS
-            )
-            yield entry, str(item), kind
-
-
-def load_sample(
-    path: Path,
-    catalogue: Catalogue,
-    *,
-    store: SecretStore | None,
-    env: Mapping[str, str] | None,
-) -> LoadedSample:
-    """Load a ``*.sample.json`` file, filling marked mock-vault passwords from the sources.
-
-    A password kept in clear text (an older file) loads as written, with a note that the next
-    save moves it out of the file.
-
-    Raises:
-        SampleError: the file is malformed (naming the field).
-    """
-    document = jsonfile.read_json(path, SampleError)
-    reader = Reader(str(path), SampleError)
-    lookup = SecretLookup.for_file(path, env, store)
-    owner = sample_owner(path)
-    sources: list[SecretSource] = []
-    if isinstance(document, dict):
-        data: dict[str, Any] = dict(document)
-        if isinstance(data.get("vault"), dict):
-            data["vault"] = {
-                k: dict(v) if isinstance(v, dict) else v for k, v in data["vault"].items()
-            }
-        document = data
-        for entry, item, kind in list(_vault_markers(data, reader)):
-            slot = vault_slot(item)
-            value, source = lookup.find(slot, store_ref(owner, slot), kind)
-            entry[VaultField.PASSWORD.value] = value
-            sources.append(source)
-    sample = sample_from_document(document, str(path), catalogue)
-    marked = {s.slot.name for s in sources}
-    for item, credentials in sample.vault.items():
-        password = credentials.get(VaultField.PASSWORD.value, "")
-        if item in marked or not password:
-            continue
-        slot = vault_slot(item)
-        found = lookup.from_environment(slot)
-        if found is not None:
-            sources.append(SecretSource(slot, found[1], found[2]))
-            sample = _with_vault_password(sample, item, found[0])
-        else:
-            sources.append(SecretSource(slot, SecretOrigin.FILE))
-    return LoadedSample(sample, tuple(sources), tuple(lookup.notes(sources)))
-
-
-def find_sample(
-    name_or_path: str | None,
-    catalogue: Catalogue,
-    *,
-    store: SecretStore | None,
-    env: Mapping[str, str] | None,
-) -> LoadedSample:
-    """Like :func:`uptrends_studio.core.samples.find_sample`, with a file's vault secrets.
-
-    A path (anything ending in ``.json``, naming a file or containing a slash) is loaded with
-    :func:`load_sample`; a built-in set name loads as shipped (its demo passwords, no notes).
-
-    Raises:
-        UsageError: nothing matches (the message lists the built-in names).
-        SampleError: the file is malformed.
-    """
-    key = name_or_path or ""
-    candidate = Path(key)
-    if key and (candidate.suffix == ".json" or candidate.is_file() or "/" in key or "\\" in key):
-        return load_sample(candidate, catalogue, store=store, env=env)
-    return LoadedSample(find_builtin_sample(name_or_path, catalogue))
-
-
-def _with_vault_password(sample: SampleSet, item: str, password: str) -> SampleSet:
-    vault = dict(sample.vault)
-    entry = dict(vault.get(item, {}))
-    entry[VaultField.PASSWORD.value] = password
-    vault[item] = MappingProxyType(entry)
-    return replace(sample, vault=MappingProxyType(vault))
-
-
-def sample_document(sample: SampleSet, markers: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The sample's JSON document with every non-empty mock-vault password replaced by a marker.
-
-    ``markers`` maps a vault slot's pointer to its marker (default ``keyring``).
-    """
-    doc = sample_to_document(sample)
-    for item, entry in doc.get("vault", {}).items():
-        if entry.get(VaultField.PASSWORD.value):
-            marker = (markers or {}).get(vault_slot(item).pointer, SecretSourceKind.KEYRING.value)
-            entry[VaultField.PASSWORD.value] = {"source": marker}
-    return doc
-
-
-def dumps_sample(sample: SampleSet) -> str:
-    """The sample file text, without mock-vault passwords (safe for exports and autosave)."""
-    return jsonfile.dumps(sample_document(sample))
-
-
-def save_sample(
-    sample: SampleSet,
-    path: Path,
-    *,
-    store: SecretStore | None,
-    env: Mapping[str, str] | None = None,
-) -> None:
-    """Write a sample set to ``path``, its mock-vault passwords to ``store`` (not the file).
-
-    Without a store the passwords are not kept anywhere (the file only has markers).
-
-    Raises:
-        SecretStoreError: the keyring refused a password (the file is not written).
-        SampleError: the file cannot be written.
-    """
-    lookup = SecretLookup.for_file(path, env, store)
-    slots = [
-        (vault_slot(item), entry.get(VaultField.PASSWORD.value, ""))
-        for item, entry in sample.vault.items()
-    ]
-    markers = keep_values(lookup, sample_owner(path), slots)
-    try:
-        jsonfile.write_text_atomic(path, jsonfile.dumps(sample_document(sample, markers)))
-    except OSError as exc:
-        raise SampleError(str(path), "", f"cannot write the file: {exc.strerror or exc}") from None

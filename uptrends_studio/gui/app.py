@@ -21,10 +21,10 @@ from uptrends_studio.core.catalogue import load_catalogue
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.logs import register_secrets, setup_logging
 from uptrends_studio.core.model import Integration
+from uptrends_studio.core.sample_files import find_sample_with_secrets
 from uptrends_studio.core.samples import DEFAULT_SAMPLE, find_sample
 from uptrends_studio.core.secret_store import LazyStore
-from uptrends_studio.core.secret_store import find_sample as find_sample_with_secrets
-from uptrends_studio.core.secrets import secret_values
+from uptrends_studio.core.secrets import plausible_usernames, secret_values
 from uptrends_studio.gui.autosave import (
     AUTOSAVE_DELAY_MS,
     AutosaveEntry,
@@ -149,7 +149,11 @@ def _attach_reliability(window: MainWindow, data_dir: Path | None, autosave_ms: 
     handler.status_message.connect(lambda text: window.statusBar().showMessage(text, 10000))
 
     def register() -> None:
-        register_secrets(secret_values(document.integration, window.samples.sample))
+        integration, sample = document.integration, window.samples.sample
+        register_secrets(
+            secret_values(integration, sample),
+            usernames=plausible_usernames(integration, sample),
+        )
 
     document.changed.connect(register)
     window.samples.changed.connect(register)

@@ -44,6 +44,7 @@ from uptrends_studio.core.integration_file import LoadedIntegration
 from uptrends_studio.core.jsonfile import write_text_atomic
 from uptrends_studio.core.model import AlertType, Header, Integration, Step, Variable
 from uptrends_studio.core.preview import Preview
+from uptrends_studio.core.sample_files import load_sample_with_secrets
 from uptrends_studio.core.samples import SUFFIX as SAMPLE_SUFFIX
 from uptrends_studio.core.secret_store import (
     FALLBACK_MESSAGE,
@@ -53,7 +54,6 @@ from uptrends_studio.core.secret_store import (
     integration_slots,
     store_warning,
 )
-from uptrends_studio.core.secret_store import load_sample as load_sample_with_secrets
 from uptrends_studio.gui.customizations_tab import CustomizationsTab
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.editor_context import StudioEditorContext

@@ -40,7 +40,7 @@ from uptrends_studio.core.model import ALERT_TYPES, AlertType, Integration
 from uptrends_studio.core.preview import Preview
 from uptrends_studio.core.request_diff import diff_segments
 from uptrends_studio.core.samples import SampleSet
-from uptrends_studio.core.secrets import masking_secrets
+from uptrends_studio.core.secrets import Masker, masked_request, masker_for
 from uptrends_studio.core.targets import is_target_code
 from uptrends_studio.gui.code_view import CodeView
 from uptrends_studio.gui.preview_pane import (
@@ -527,9 +527,10 @@ class MessageTypesTab(QWidget):
             f"The messages could not be rendered: {preview.error}" if preview.error else ""
         )
         self._error.setVisible(bool(preview.error))
-        secrets: list[str] | None = None
+        masker: Masker | None = None
         if not self._reveal.isChecked() and self._integration and self._sample:
-            secrets = masking_secrets(self._integration, self._sample)
+            every = [r for requests in preview.requests.values() for r in requests]
+            masker = masker_for(self._integration, self._sample, every)
         self._texts = {}
         for alert_type, column in self.columns.items():
             requests = preview.requests.get(alert_type, ())
@@ -553,7 +554,9 @@ class MessageTypesTab(QWidget):
                 f"{_escape(message.step_name or '(unnamed)')}{after}"
             )
             column.view.setPlaceholderText("")
-            self._texts[alert_type] = request_text(message, secrets)
+            if masker is not None:
+                message = masked_request(message, masker)
+            self._texts[alert_type] = request_text(message, None)
         shown = [t for t in ALERT_TYPES if t in self._texts]
         segments = diff_segments([self._texts[t] for t in shown])
         for alert_type, column in self.columns.items():

@@ -34,7 +34,7 @@ from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import ALERT_TYPES, AlertType, AuthType, Integration
 from uptrends_studio.core.preview import Preview
 from uptrends_studio.core.samples import SampleSet
-from uptrends_studio.core.secrets import MASK, mask, masking_secrets
+from uptrends_studio.core.secrets import MASK, Masker, masked_request, masker_for
 from uptrends_studio.gui.code_view import CodeView, body_language, pretty_json
 from uptrends_studio.gui.theme import Colours, banner_style, colours
 
@@ -94,7 +94,7 @@ def badge_for(request: RenderedRequest) -> tuple[str, str, str]:
 
 def masked(text: str, secrets: Sequence[str] | None) -> str:
     """``text`` with secrets masked; ``None`` means the secrets are revealed."""
-    return text if secrets is None else mask(text, secrets)
+    return text if secrets is None else Masker.of(secrets).mask(text)
 
 
 def request_head(request: RenderedRequest, secrets: Sequence[str] | None) -> str:
@@ -422,10 +422,10 @@ class PreviewPane(QWidget):
         count = len(self._preview.requests.get(self._alert_type, ()))
         return self._views[:count] if self._stack.currentIndex() == 0 else []
 
-    def _secrets(self) -> list[str] | None:
+    def _masker(self, requests: Sequence[RenderedRequest]) -> Masker | None:
         if self._reveal.isChecked() or self._integration is None or self._sample is None:
             return None
-        return masking_secrets(self._integration, self._sample)
+        return masker_for(self._integration, self._sample, requests)
 
     def _refresh(self) -> None:
         preview = self._preview
@@ -437,14 +437,16 @@ class PreviewPane(QWidget):
         if not requests:
             self._show_message(self._nothing_sent_text())
             return
-        secrets = self._secrets()
+        masker = self._masker(requests)
+        # Masked by secret span first (an encoded secret included), then the views need not.
+        shown = [masked_request(r, masker) for r in requests] if masker else list(requests)
         while len(self._views) < len(requests):
             view = _RequestView()
             self._views.append(view)
             self._requests_layout.addWidget(view)
         for index, view in enumerate(self._views):
             if index < len(requests):
-                view.set_request(requests[index], secrets, index, len(requests))
+                view.set_request(shown[index], None, index, len(requests))
                 view.show()
                 last = index == len(requests) - 1
                 self._requests_layout.setStretch(index, 1 if last else 0)

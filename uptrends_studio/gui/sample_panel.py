@@ -62,6 +62,7 @@ from uptrends_studio.core.dotnet_format import KNOWN_CULTURES
 from uptrends_studio.core.errors import SampleError, StudioError
 from uptrends_studio.core.model import ALERT_TYPES, Integration
 from uptrends_studio.core.preview import Preview
+from uptrends_studio.core.sample_files import load_sample_with_secrets, save_sample_with_secrets
 from uptrends_studio.core.samples import (
     EDGE_CASES_SAMPLE,
     SUFFIX,
@@ -70,8 +71,6 @@ from uptrends_studio.core.samples import (
     load_sample,
 )
 from uptrends_studio.core.secret_store import LazyStore, SecretStore
-from uptrends_studio.core.secret_store import load_sample as load_sample_with_secrets
-from uptrends_studio.core.secret_store import save_sample as store_sample
 from uptrends_studio.gui.sample_models import (
     CustomFieldsModel,
     EscalationValuesModel,
@@ -797,7 +796,7 @@ class SamplePanel(QWidget):
         target = Path(path)
         target = target.with_name(se.with_sample_suffix(target.name))
         try:
-            store_sample(sample, target, store=self._secret_store, env=os.environ)
+            save_sample_with_secrets(sample, target, store=self._secret_store, env=os.environ)
         except StudioError as exc:
             QMessageBox.warning(self, "Cannot save the sample", str(exc))
             return

@@ -69,7 +69,7 @@ from uptrends_studio.core.samples import (
     builtin_sample_paths,
     load_sample,
 )
-from uptrends_studio.core.secrets import masked_request, masking_secrets
+from uptrends_studio.core.secrets import Masker, masked_request, masker_for
 from uptrends_studio.core.sending import ProxyMode, SendOptions
 from uptrends_studio.gui.code_view import CodeView, is_dark
 from uptrends_studio.gui.document import IntegrationDocument
@@ -183,7 +183,8 @@ class TestTab(QWidget):
         self._live_label = ""
         self._live_overrides: dict[str, str] = {}
         self._partial: list[StepRun] = []
-        self._run_secrets: list[str] = []
+        self._run_masker = Masker()
+        self._capture_masker: tuple[Integration, SampleSet, Masker] | None = None
         self._run_history: History | None = None
         self._run_sample_name = ""
         self._history_records: list[RunRecord] = []
@@ -482,7 +483,14 @@ class TestTab(QWidget):
         set_bold(self.captured_label)
         clear = QPushButton("Clear")
         clear.clicked.connect(self.clear_captures)
+        self.capture_reveal = QCheckBox("Reveal secrets")
+        self.capture_reveal.setToolTip(
+            "Show the integration's secret values in the captured requests (masked otherwise, "
+            "in every form: as typed, JSON-escaped, URL-encoded, Base64)"
+        )
+        self.capture_reveal.toggled.connect(self._on_capture_reveal_toggled)
         captured_row.addWidget(self.captured_label, 1)
+        captured_row.addWidget(self.capture_reveal)
         captured_row.addWidget(clear)
         layout.addLayout(captured_row)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -568,7 +576,7 @@ class TestTab(QWidget):
         self._live_overrides = self.overrides()
         # What to mask and where to store are fixed now: the document or the values may change
         # (or another file be opened) before the answer comes.
-        self._run_secrets = masking_secrets(integration, sample)
+        self._run_masker = masker_for(integration, sample)
         self._run_history = self.history()
         self._run_sample_name = sample.name
         self.results.setCurrentIndex(0)
@@ -652,14 +660,14 @@ class TestTab(QWidget):
             records.append(self._record(run))
         return records
 
-    def _secrets(self) -> list[str]:
+    def _masker(self) -> Masker:
         """What to mask in a request made from the document and values as they are now."""
-        return masking_secrets(self.document.integration, self.sample())
+        return masker_for(self.document.integration, self.sample())
 
     def _record(self, run: AlertRun, *, reveal: bool | None = None, label: str = "") -> RunRecord:
         return run_record(
             run,
-            self._run_secrets,
+            self._run_masker,
             reveal=self.reveal_check.isChecked() if reveal is None else reveal,
             overrides=self._live_overrides,
             label=label,
@@ -731,11 +739,11 @@ class TestTab(QWidget):
 
     # -- copy as ------------------------------------------------------------------------------
 
-    def _copy(self, request: RenderedRequest, key: str, secrets: list[str] | None = None) -> None:
+    def _copy(self, request: RenderedRequest, key: str, masker: Masker | None = None) -> None:
         from uptrends_studio.core.snippets import SnippetFormat, export_request
 
         if not self.reveal_check.isChecked():
-            request = masked_request(request, self._secrets() if secrets is None else secrets)
+            request = masked_request(request, self._masker() if masker is None else masker)
         text = export_request(request, SnippetFormat(key))
         QGuiApplication.clipboard().setText(text)
         label = dict(COPY_FORMATS)[key]
@@ -771,7 +779,7 @@ class TestTab(QWidget):
                 continue
             for step in run.steps:
                 if step.exchange.request.step_index == step_index:
-                    self._copy(step.exchange.request, key, self._run_secrets)
+                    self._copy(step.exchange.request, key, self._run_masker)
                     return
 
     # -- history ------------------------------------------------------------------------------
@@ -894,8 +902,10 @@ class TestTab(QWidget):
     def _on_receiver_captured(self, capture: object) -> None:
         assert isinstance(capture, CapturedRequest)
         local = capture.received_at.astimezone()
+        # The list always shows the target masked; "Reveal secrets" applies to the full view.
+        target = self.capture_masker().mask(capture.target)
         item = QListWidgetItem(
-            f"#{capture.number}  {local:%H:%M:%S}  {capture.method} {capture.target}  "
+            f"#{capture.number}  {local:%H:%M:%S}  {capture.method} {target}  "
             f"({len(capture.body):,} bytes)"
         )
         item.setData(Qt.ItemDataRole.UserRole, capture)
@@ -911,9 +921,36 @@ class TestTab(QWidget):
         item = self.captured_list.item(row)
         capture = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if isinstance(capture, CapturedRequest):
-            self.capture_view.set_code(format_capture(capture), "http")
+            text = format_capture(capture)
+            if not self.capture_reveal.isChecked():
+                text = self.capture_masker().mask(text)
+            self.capture_view.set_code(text, "http")
         else:
             self.capture_view.set_code("")
+
+    def _on_capture_reveal_toggled(self, _checked: bool) -> None:
+        self._on_captured_list_current_row_changed(self.captured_list.currentRow())
+
+    def capture_masker(self) -> Masker:
+        """The open document's secrets, with what its requests compute from them.
+
+        Requests reach the receiver from anywhere, so every form of every secret is masked.
+        """
+        integration, sample = self.document.integration, self.sample()
+        cached = self._capture_masker
+        if cached is not None and cached[0] is integration and cached[1] == sample:
+            return cached[2]
+        requests: list[RenderedRequest] = []
+        try:
+            renderer = Renderer(integration, self.catalogue)
+            for alert_type in ALERT_TYPES:
+                requests.extend(renderer.render_alert(alert_type, sample))
+        except StudioError:  # a sample that cannot be used: the plain secret values still are
+            requests = []
+        masker = masker_for(integration, sample, requests)
+        # Rendering a large sample three times per capture would be felt: keep the last one.
+        self._capture_masker = (integration, sample, masker)
+        return masker
 
     def clear_captures(self) -> None:
         """Forget the captured requests shown."""
