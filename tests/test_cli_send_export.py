@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.proxy_server import logging_proxy
 from tests.support import free_port, run_studio
 from uptrends_studio.core.receiver import Receiver, ReceiverResponse
 from uptrends_studio.core.secrets import MASK
@@ -371,3 +372,34 @@ def test_export_of_a_type_no_step_sends(tmp_path: Path) -> None:
     result = run(tmp_path, "export", write(tmp_path, document), "--as", "curl", "--type", "ok")
     assert result.returncode == 2
     assert "no step has Ok ticked" in one_line(result.stderr)
+
+
+# -- proxy ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "through"),
+    [([], True), (["--proxy", "system"], True), (["--proxy", "none"], False)],
+)
+def test_send_honours_the_proxy_choice_over_http_proxy(
+    tmp_path: Path, receiver: Receiver, demo_file: str, option: list[str], through: bool
+) -> None:
+    with logging_proxy() as proxy:
+        env = {**environment(tmp_path), "HTTP_PROXY": proxy.url, "http_proxy": proxy.url}
+        result = run_studio(tmp_path, "send", demo_file, *option, env=env)
+        assert result.returncode == 0, result.stderr
+        assert (proxy.urls == [receiver.url + "alerts"]) is through
+        assert len(receiver.captures()) == 1
+
+
+def test_send_through_an_explicit_proxy_with_credentials(
+    tmp_path: Path, receiver: Receiver, demo_file: str
+) -> None:
+    with logging_proxy(credentials="squid:pr0xy-pass") as proxy:
+        url = proxy.url.replace("http://", "http://squid:pr0xy-pass@")
+        result = run(tmp_path, "send", demo_file, "--proxy", url)
+        assert result.returncode == 0, result.stderr
+        [(method, target, authorization)] = proxy.seen
+        assert (method, target) == ("POST", receiver.url + "alerts")
+        assert authorization.startswith("Basic ")
+    assert "pr0xy-pass" not in result.stdout

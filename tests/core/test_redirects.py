@@ -14,6 +14,7 @@ import pytest
 
 from tests.core.test_sending import request
 from tests.http_server import PASSWORD, USER, LoopbackServer, serve
+from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import AuthType
 from uptrends_studio.core.sending import ProxyMode, SendOptions, send
 
@@ -44,7 +45,7 @@ def headers_seen(server: LoopbackServer) -> list[dict[str, str]]:
     return [dict(r["headers"]) for r in server.recorded.requests]  # type: ignore[call-overload]
 
 
-def secret_request(url: str, auth: AuthType = AuthType.BASIC) -> object:
+def secret_request(url: str, auth: AuthType = AuthType.BASIC) -> RenderedRequest:
     return request(
         url,
         headers=(
@@ -63,7 +64,7 @@ def test_a_307_to_another_host_drops_basic_auth_secret_headers_and_body(
     first: LoopbackServer, other: LoopbackServer
 ) -> None:
     exchange = send(
-        secret_request(via(first, f"{other.url}/echo")),  # type: ignore[arg-type]
+        secret_request(via(first, f"{other.url}/echo")),
         DIRECT,
         secrets=SECRETS,
     )
@@ -89,7 +90,7 @@ def test_a_redirect_to_another_host_answers_no_digest_challenge(
     first: LoopbackServer, other: LoopbackServer
 ) -> None:
     exchange = send(
-        secret_request(via(first, f"{other.url}/digest"), AuthType.DIGEST),  # type: ignore[arg-type]
+        secret_request(via(first, f"{other.url}/digest"), AuthType.DIGEST),
         DIRECT,
         secrets=SECRETS,
     )
@@ -103,7 +104,7 @@ def test_a_redirect_to_another_host_starts_no_ntlm_handshake(
     first: LoopbackServer, other: LoopbackServer
 ) -> None:
     exchange = send(
-        secret_request(via(first, f"{other.url}/ntlm"), AuthType.NTLM),  # type: ignore[arg-type]
+        secret_request(via(first, f"{other.url}/ntlm"), AuthType.NTLM),
         DIRECT,
         secrets=SECRETS,
     )
@@ -119,7 +120,7 @@ def test_a_redirect_on_the_same_host_keeps_the_credentials(
     first: LoopbackServer, route: str, auth: AuthType
 ) -> None:
     exchange = send(
-        secret_request(via(first, f"{first.url}/{route}"), auth),  # type: ignore[arg-type]
+        secret_request(via(first, f"{first.url}/{route}"), auth),
         DIRECT,
         secrets=SECRETS,
     )
@@ -131,7 +132,7 @@ def test_a_redirect_on_the_same_host_keeps_the_credentials(
 
 
 def test_a_relative_redirect_keeps_the_secret_header_and_body(first: LoopbackServer) -> None:
-    exchange = send(secret_request(via(first, "/echo")), DIRECT, secrets=SECRETS)  # type: ignore[arg-type]
+    exchange = send(secret_request(via(first, "/echo")), DIRECT, secrets=SECRETS)
     assert exchange.status == 200
     assert API_KEY in exchange.body_text
 
@@ -143,7 +144,7 @@ def test_following_with_credentials_is_an_explicit_option(
     first: LoopbackServer, other: LoopbackServer, route: str, auth: AuthType
 ) -> None:
     exchange = send(
-        secret_request(via(first, f"{other.url}/{route}"), auth),  # type: ignore[arg-type]
+        secret_request(via(first, f"{other.url}/{route}"), auth),
         TRUSTED,
         secrets=SECRETS,
     )
@@ -154,7 +155,7 @@ def test_following_with_credentials_is_an_explicit_option(
 
 def test_an_upgrade_to_https_counts_as_another_origin(first: LoopbackServer) -> None:
     target = first.url.replace("http://", "https://") + "/echo"
-    exchange = send(secret_request(via(first, target)), DIRECT, secrets=SECRETS)  # type: ignore[arg-type]
+    exchange = send(secret_request(via(first, target)), DIRECT, secrets=SECRETS)
     assert exchange.error is not None  # nothing speaks TLS there
     assert exchange.wire is not None
     assert exchange.wire.header("Authorization") is None
