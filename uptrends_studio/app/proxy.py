@@ -107,10 +107,16 @@ def remember_proxy(choice: ProxyChoice, store: SecretStore) -> ProxyChoice:
     Raises:
         SecretStoreError: the store refused the password.
     """
-    if choice.mode is not ProxyMode.EXPLICIT or not choice.password:
-        return replace(choice, url=choice.public_url)
-    store.set(proxy_ref(choice.public_url), choice.password)
-    return replace(choice, url=choice.public_url)
+    public = replace(choice, url=choice.public_url)
+    if choice.mode is not ProxyMode.EXPLICIT or urlsplit(choice.url.strip()).username is None:
+        return public
+    ref = proxy_ref(choice.public_url)
+    if choice.password:
+        if store.get(ref) != choice.password:
+            store.set(ref, choice.password)
+    else:
+        store.delete(ref)
+    return public
 
 
 def recall_proxy(choice: ProxyChoice, store: SecretStore) -> ProxyChoice:
