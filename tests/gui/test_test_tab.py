@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,8 +13,12 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from tests.proxy_server import ProxyLog, logging_proxy
 from tests.support import free_port
+from uptrends_studio.app.proxy import ProxyChoice, proxy_ref
 from uptrends_studio.core.model import AlertType, Variable
+from uptrends_studio.core.sending import ProxyMode
+from uptrends_studio.gui.connection_options import ConnectionOptions
 from uptrends_studio.gui.main_window import MainWindow
 from uptrends_studio.gui.run_view import FAIL_COLOUR, OK_COLOUR
 
@@ -367,3 +372,85 @@ def test_a_large_answer_is_shown_in_part_and_never_written_to_disk(
     assert section.record.body_size > 1_200_000
     assert "only the start is shown" in section.sections["response body"].toggle.text()
     assert not list(tmp_path.rglob("response-*"))
+
+
+# -- proxy -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def system_proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[ProxyLog]:
+    """A logging proxy on loopback set as the system proxy (``HTTP_PROXY``), nothing exempt."""
+    with logging_proxy() as proxy:
+        for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("http_proxy", proxy.url)
+        yield proxy
+
+
+def choose_proxy(window: MainWindow, mode: ProxyMode) -> None:
+    combo = window.test_tab.connection.proxy_combo
+    combo.setCurrentIndex(combo.findData(mode.value))
+
+
+def send_and_wait(qtbot: QtBot, window: MainWindow) -> None:
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    assert window.test_tab.run_view.tone == "ok", window.test_tab.run_view.banner.text()
+
+
+def test_no_proxy_never_reaches_the_system_proxy(
+    qtbot: QtBot, window: MainWindow, system_proxy: ProxyLog
+) -> None:
+    port = free_port()
+    point_at_port(window, port)
+    choose_proxy(window, ProxyMode.NONE)
+    send_and_wait(qtbot, window)
+    assert system_proxy.urls == []
+    assert len(window.test_tab.captures()) == 1
+    assert window.settings.send_options().proxy_mode is ProxyMode.NONE
+
+
+def test_system_settings_send_through_http_proxy(
+    qtbot: QtBot, window: MainWindow, system_proxy: ProxyLog
+) -> None:
+    port = free_port()
+    point_at_port(window, port)
+    choose_proxy(window, ProxyMode.NONE)
+    choose_proxy(window, ProxyMode.SYSTEM)
+    send_and_wait(qtbot, window)
+    assert system_proxy.urls == [f"http://127.0.0.1:{port}/alerts"]
+
+
+def test_this_proxy_is_used_and_its_password_kept_in_the_secret_store(
+    qtbot: QtBot, window: MainWindow, system_proxy: ProxyLog, tmp_path: Path
+) -> None:
+    port = free_port()
+    point_at_port(window, port)
+    options = window.test_tab.connection
+    with logging_proxy(credentials="squid:pr0xy-pass") as typed:
+        choose_proxy(window, ProxyMode.EXPLICIT)
+        assert options.proxy_edit.isEnabled()
+        options.proxy_edit.setFocus()
+        qtbot.keyClicks(options.proxy_edit, typed.url.replace("//", "//squid:pr0xy-pass@"))
+        qtbot.keyClick(options.proxy_edit, Qt.Key.Key_Return)
+        # The password leaves the URL field at once, for the masked password field.
+        assert options.proxy_edit.text() == typed.url.replace("//", "//squid@")
+        assert options.proxy_password_edit.text() == "pr0xy-pass"
+        send_and_wait(qtbot, window)
+        [(method, url, authorization)] = typed.seen
+        assert (method, url) == ("POST", f"http://127.0.0.1:{port}/alerts")
+        assert authorization.startswith("Basic ")
+    assert system_proxy.urls == []
+    window.settings.sync()
+    stored_settings = (tmp_path / "settings.ini").read_text(encoding="utf-8")
+    assert "squid@127.0.0.1" in stored_settings
+    assert "pr0xy-pass" not in stored_settings
+    public = typed.url.replace("//", "//squid@")
+    assert window.secret_store.get(proxy_ref(public)) == "pr0xy-pass"
+    # The next start reads the URL from the settings and the password from the store.
+    again = ConnectionOptions(window.settings, window.secret_store)
+    qtbot.addWidget(again)
+    assert again.proxy_choice() == ProxyChoice(
+        ProxyMode.EXPLICIT, typed.url.replace("//", "//squid:pr0xy-pass@")
+    )

@@ -90,7 +90,7 @@ class ConnectionOptions(QWidget):
         form.addRow("", self.proxy_edit)
         self.proxy_password_edit = QLineEdit(proxy.password)
         self.proxy_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.proxy_password_edit.setPlaceholderText("Proxy password (kept in the keyring)")
+        self.proxy_password_edit.setPlaceholderText("Proxy password")
         self.proxy_password_edit.setToolTip(
             "The password of the proxy user named in the URL; kept in the system keyring, "
             "never in the settings file"
