@@ -8,9 +8,11 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
+from tests.http_server import serve
 from tests.proxy_server import logging_proxy
 from tests.support import free_port, run_studio
 from uptrends_studio.core.receiver import Receiver, ReceiverResponse
@@ -403,3 +405,30 @@ def test_send_through_an_explicit_proxy_with_credentials(
         assert (method, target) == ("POST", receiver.url + "alerts")
         assert authorization.startswith("Basic ")
     assert "pr0xy-pass" not in result.stdout
+
+
+# -- redirects -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_a_redirect_to_another_host_leaves_the_secrets_behind_unless_trusted(
+    tmp_path: Path, trusted: bool
+) -> None:
+    with serve() as first, serve() as other:
+        target = quote(f"{other.url}/echo", safe="")
+        file_name = write(
+            tmp_path, secret_document(f"{first.url}/redirect-to?status=307&url={target}")
+        )
+        result = run(tmp_path, "send", file_name, *(["--location-trusted"] if trusted else []))
+        assert result.returncode == 0, result.stderr
+        [after] = [dict(r["headers"]) for r in other.recorded.requests]  # type: ignore[call-overload]
+    assert ("X-Api-Key" in after) is trusted
+    assert f"# via 307 {first.url}/redirect-to" in result.stdout
+    if trusted:
+        assert f"#   credentials sent on to {other.url}" in result.stdout
+    else:
+        assert (
+            f"#   not sent on to {other.url} (another scheme, host or port): X-Api-Key, the body"
+            in result.stdout
+        )
+    assert SECRET not in result.stdout

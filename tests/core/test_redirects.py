@@ -14,6 +14,7 @@ import pytest
 
 from tests.core.test_sending import request
 from tests.http_server import PASSWORD, USER, LoopbackServer, serve
+from tests.proxy_server import logging_proxy
 from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import AuthType
 from uptrends_studio.core.sending import ProxyMode, SendOptions, send
@@ -160,3 +161,21 @@ def test_an_upgrade_to_https_counts_as_another_origin(first: LoopbackServer) -> 
     assert exchange.wire is not None
     assert exchange.wire.header("Authorization") is None
     assert exchange.wire.header("X-Api-Key") is None
+
+
+def test_through_an_authenticated_proxy_only_the_proxy_keeps_its_credentials(
+    first: LoopbackServer, other: LoopbackServer
+) -> None:
+    with logging_proxy(credentials="squid:pr0xy-pass") as proxy:
+        options = SendOptions(
+            timeout=5,
+            proxy_mode=ProxyMode.EXPLICIT,
+            proxy_url=proxy.url.replace("//", "//squid:pr0xy-pass@"),
+        )
+        exchange = send(secret_request(via(first, f"{other.url}/echo")), options, secrets=SECRETS)
+    assert exchange.status == 200, exchange.body_text
+    assert proxy.urls == [via(first, f"{other.url}/echo"), f"{other.url}/echo"]
+    assert all(authorization.startswith("Basic ") for _, _, authorization in proxy.seen)
+    [after] = headers_seen(other)
+    assert "Authorization" not in after
+    assert "X-Api-Key" not in after

@@ -311,8 +311,10 @@ def proxies_for(session: requests.Session, url: str, options: SendOptions) -> di
     return {str(k): str(v) for k, v in found.items()}
 
 
-CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+CREDENTIAL_HEADERS = frozenset({"authorization", "cookie"})
 """Headers that never go on to another host unless redirects are trusted."""
+_PROXY_HEADER = "proxy-authorization"
+"""For the proxy, which stays the same across a redirect (``requests`` sets it per hop)."""
 _CREDENTIAL_NAME = re.compile(r"key|token|secret|passw|auth|signature|session|cookie", re.I)
 """Header names that look like they carry a credential (``X-Api-Key``, ``X-Auth-Token``)."""
 
@@ -354,9 +356,12 @@ def redirect_strip(
     dropped = tuple(
         name
         for name, value in headers
-        if name.lower() in CREDENTIAL_HEADERS
-        or _CREDENTIAL_NAME.search(name)
-        or any(s in value for s in wanted)
+        if name.lower() != _PROXY_HEADER
+        and (
+            name.lower() in CREDENTIAL_HEADERS
+            or _CREDENTIAL_NAME.search(name)
+            or any(s in value for s in wanted)
+        )
     )
     text = (body or b"").decode("utf-8", errors="replace")
     return dropped, bool(text) and any(s in text for s in wanted)
