@@ -299,8 +299,8 @@ def proxies_for(session: requests.Session, url: str, options: SendOptions) -> di
     environment, so redirects stay direct too); ``EXPLICIT`` uses :attr:`SendOptions.proxy_url`
     for every request; ``SYSTEM`` uses the environment's proxies and ``NO_PROXY``.
     """
+    session.trust_env = options.proxy_mode is not ProxyMode.NONE
     if options.proxy_mode is ProxyMode.NONE:
-        session.trust_env = False
         session.proxies = {}
         return {}
     if options.proxy_mode is ProxyMode.EXPLICIT and options.proxy_url.strip():

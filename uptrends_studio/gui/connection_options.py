@@ -7,8 +7,6 @@ settings without a password; the password goes to the secret store (the OS keyri
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -51,6 +49,8 @@ class ConnectionOptions(QWidget):
         self.store = store
         saved = settings.send_options()
         proxy = recall_proxy(ProxyChoice.of(saved), store)
+        self._remembered = proxy
+        """The proxy last put in the store (the keyring is asked only when it changes)."""
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         self.timeout_spin = QDoubleSpinBox()
@@ -153,12 +153,15 @@ class ConnectionOptions(QWidget):
             self.proxy_password_edit.setText(typed.password)
         self._sync_enabled()
         options = self.send_options()
-        try:
-            kept = remember_proxy(ProxyChoice.of(options), self.store)
-        except SecretStoreError as exc:
-            kept = replace(ProxyChoice.of(options), url=ProxyChoice.of(options).public_url)
-            self.status_message.emit(f"The proxy password is kept for this session only: {exc}")
-        self.settings.set_send_options(kept.apply(options))
+        choice = ProxyChoice.of(options)
+        if choice != self._remembered:
+            try:
+                remember_proxy(choice, self.store)
+            except SecretStoreError as exc:
+                self.status_message.emit(f"The proxy password is kept for this session only: {exc}")
+            self._remembered = choice
+        # The settings never see the password (Settings drops it from the URL).
+        self.settings.set_send_options(options)
 
     def _on_ca_browse_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from uptrends_studio.app.workspace import SampleSets
-from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.model import ALERT_TYPES, AlertType, Integration, VariableMode
 from uptrends_studio.gui.run_view import set_bold
 from uptrends_studio.gui.sample_state import SampleState
@@ -232,7 +231,4 @@ class SendPanel(QWidget):
             )
             return
         key, sample = found
-        try:
-            self.samples.set_sample(sample, key=key)
-        except StudioError as exc:
-            self.status_message.emit(str(exc))
+        self.samples.set_sample(sample, key=key)
