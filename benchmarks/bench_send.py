@@ -28,8 +28,6 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-import requests
-
 from uptrends_studio.core import integration_file
 from uptrends_studio.core.catalogue import load_catalogue
 from uptrends_studio.core.messages import Renderer
@@ -37,7 +35,7 @@ from uptrends_studio.core.model import AlertType
 from uptrends_studio.core.receiver import Receiver
 from uptrends_studio.core.runs import run_alert
 from uptrends_studio.core.samples import find_sample
-from uptrends_studio.core.sending import ProxyMode, SendOptions, send
+from uptrends_studio.core.sending import ProxyMode, SendOptions, new_session, send
 from uptrends_studio.paths import resource_path
 
 
@@ -58,7 +56,7 @@ def main() -> None:
         integration = replace(demo, variables=variables)
         [request] = Renderer(integration, catalogue).render_alert(AlertType.ERROR, sample)
         options = SendOptions(timeout=10, proxy_mode=ProxyMode.NONE)
-        session = requests.Session()
+        session = new_session()
         session.trust_env = False
         body = request.body.encode("utf-8")
 

@@ -90,7 +90,7 @@ def point_at_port(window: MainWindow, port: int) -> None:
         for v in integration.variables
     )
     window.document.apply(replace(integration, variables=variables), "ApiUrl")
-    window.test_tab.port_spin.setValue(port)
+    window.test_tab.receiver_page.port_spin.setValue(port)
 
 
 def take(out: Path) -> list[Path]:

@@ -8,6 +8,7 @@ Routes (``/path?query``):
     /ntlm               401 "WWW-Authenticate: NTLM", recording the Authorization headers
     /redirect/N         302 to /redirect/N-1, /redirect/0 is /echo
     /loop               302 to itself
+    /redirect-to?url=U&status=S   S (default 307) to U, which may be another server
     /slow?delay=S       waits S seconds (interruptible by stop()) then 200
     /big?size=N         streams N bytes (chunked)
     /endless?pause=S    streams forever until the client goes away (S seconds per 64 KB)
@@ -155,6 +156,9 @@ def _handler(recorded: Recorded) -> type[BaseHTTPRequestHandler]:
                 left = int(path.rsplit("/", 1)[1])
                 target = "/echo" if left == 0 else f"/redirect/{left - 1}"
                 self._answer(302, b"", {"Location": target})
+            elif path == "/redirect-to":
+                status = int(query.get("status", ["307"])[0])
+                self._answer(status, b"", {"Location": query["url"][0]})
             elif path == "/loop":
                 self._answer(302, b"", {"Location": "/loop"})
             elif path == "/slow":
@@ -191,11 +195,16 @@ class LoopbackServer:
     recorded: Recorded
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up (or speaks TLS to plain HTTP) is no test failure: stay quiet."""
+
+
 @contextmanager
 def serve(tls: ssl.SSLContext | None = None) -> Iterator[LoopbackServer]:
     """Run the test server on 127.0.0.1 (port 0), over TLS when a context is given."""
     recorded = Recorded()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorded))
+    server = _Server(("127.0.0.1", 0), _handler(recorded))
     server.daemon_threads = True
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)

@@ -1,10 +1,13 @@
-"""The core and the CLI never load Qt or the GUI (house style, section 2).
+"""The layers: core ← app ← gui / cli. The core, app and CLI never load Qt or the GUI.
 
-The test process itself has Qt loaded (pytest-qt), so the checks run in fresh interpreters.
+The test process itself has Qt loaded (pytest-qt), so the load checks run in fresh
+interpreters; the import direction between the packages is read from the source (an import
+inside a function counts too).
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import pkgutil
@@ -13,15 +16,34 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+import uptrends_studio.app
 import uptrends_studio.core
 
 FORBIDDEN = ("PySide6", "shiboken6", "uptrends_studio.gui")
-"""Module name prefixes the core and the CLI must never load."""
+"""Module name prefixes the core, the app layer and the CLI must never load."""
 
 CORE_MODULES = sorted(
     info.name
     for info in pkgutil.walk_packages(uptrends_studio.core.__path__, "uptrends_studio.core.")
 )
+APP_MODULES = sorted(
+    info.name
+    for info in pkgutil.walk_packages(uptrends_studio.app.__path__, "uptrends_studio.app.")
+)
+PACKAGE = Path(uptrends_studio.core.__file__).resolve().parent.parent
+LAYERS = {
+    # package folder: module prefixes it may not import
+    "core": (
+        "PySide6",
+        "shiboken6",
+        "uptrends_studio.gui",
+        "uptrends_studio.app",
+        "uptrends_studio.cli",
+    ),
+    "app": ("PySide6", "shiboken6", "uptrends_studio.gui", "uptrends_studio.cli"),
+}
 
 _PROBE = """
 import importlib, json, sys
@@ -53,10 +75,47 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 def test_core_modules_are_discovered() -> None:
     # Guards the test below against passing vacuously on an empty module list.
     assert {"uptrends_studio.core.parser", "uptrends_studio.core.evaluator"} <= set(CORE_MODULES)
+    assert {"uptrends_studio.app.test_run", "uptrends_studio.app.workspace"} <= set(APP_MODULES)
+
+
+def _imports(path: Path) -> list[str]:
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.append(node.module)
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_each_layer_imports_only_the_layers_below(layer: str) -> None:
+    files = sorted((PACKAGE / layer).rglob("*.py"))
+    assert files
+    wrong = [
+        f"{path.relative_to(PACKAGE)}: {name}"
+        for path in files
+        for name in _imports(path)
+        if name.startswith(LAYERS[layer])
+    ]
+    assert wrong == []
+
+
+def test_the_front_ends_run_a_test_through_the_app_layer() -> None:
+    """``send`` and the Test tab are thin clients: the run, masking and storing are the app's."""
+    owned_by_the_app = {"run_alert", "run_lifecycle", "run_record", "exchange_record"}
+    for front_end in (PACKAGE / "cli.py", PACKAGE / "gui" / "test_tab.py"):
+        tree = ast.parse(front_end.read_text(encoding="utf-8"))
+        modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        names = {
+            alias.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for alias in n.names
+        }
+        assert "uptrends_studio.app.test_run" in modules, front_end
+        assert names & owned_by_the_app == set(), front_end
 
 
 def test_core_and_cli_import_no_qt(tmp_path: Path) -> None:
-    wanted = ["uptrends_studio.cli", *CORE_MODULES]
+    wanted = ["uptrends_studio.cli", *CORE_MODULES, *APP_MODULES]
     result = _run(["-c", _PROBE, json.dumps(wanted)], tmp_path, _environment())
     assert result.returncode == 0, result.stderr
     loaded = set(json.loads(result.stdout))

@@ -8,10 +8,13 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
-from tests.support import free_port, run_cli
+from tests.http_server import serve
+from tests.proxy_server import logging_proxy
+from tests.support import free_port, run_cli, run_studio
 from uptrends_studio.core.receiver import Receiver, ReceiverResponse
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.paths import resource_path
@@ -371,3 +374,61 @@ def test_export_of_a_type_no_step_sends(tmp_path: Path) -> None:
     result = run(tmp_path, "export", write(tmp_path, document), "--as", "curl", "--type", "ok")
     assert result.returncode == 2
     assert "no step has Ok ticked" in one_line(result.stderr)
+
+
+# -- proxy ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("option", "through"),
+    [([], True), (["--proxy", "system"], True), (["--proxy", "none"], False)],
+)
+def test_send_honours_the_proxy_choice_over_http_proxy(
+    tmp_path: Path, receiver: Receiver, demo_file: str, option: list[str], through: bool
+) -> None:
+    with logging_proxy() as proxy:
+        env = {**environment(tmp_path), "HTTP_PROXY": proxy.url, "http_proxy": proxy.url}
+        result = run_studio(tmp_path, "send", demo_file, *option, env=env)
+        assert result.returncode == 0, result.stderr
+        assert (proxy.urls == [receiver.url + "alerts"]) is through
+        assert len(receiver.captures()) == 1
+
+
+def test_send_through_an_explicit_proxy_with_credentials(
+    tmp_path: Path, receiver: Receiver, demo_file: str
+) -> None:
+    with logging_proxy(credentials="squid:pr0xy-pass") as proxy:
+        url = proxy.url.replace("http://", "http://squid:pr0xy-pass@")
+        result = run(tmp_path, "send", demo_file, "--proxy", url)
+        assert result.returncode == 0, result.stderr
+        [(method, target, authorization)] = proxy.seen
+        assert (method, target) == ("POST", receiver.url + "alerts")
+        assert authorization.startswith("Basic ")
+    assert "pr0xy-pass" not in result.stdout
+
+
+# -- redirects -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_a_redirect_to_another_host_leaves_the_secrets_behind_unless_trusted(
+    tmp_path: Path, trusted: bool
+) -> None:
+    with serve() as first, serve() as other:
+        target = quote(f"{other.url}/echo", safe="")
+        file_name = write(
+            tmp_path, secret_document(f"{first.url}/redirect-to?status=307&url={target}")
+        )
+        result = run(tmp_path, "send", file_name, *(["--location-trusted"] if trusted else []))
+        assert result.returncode == 0, result.stderr
+        [after] = [dict(r["headers"]) for r in other.recorded.requests]  # type: ignore[call-overload]
+    assert ("X-Api-Key" in after) is trusted
+    assert f"# via 307 {first.url}/redirect-to" in result.stdout
+    if trusted:
+        assert f"#   credentials sent on to {other.url}" in result.stdout
+    else:
+        assert (
+            f"#   not sent on to {other.url} (another scheme, host or port): X-Api-Key, the body"
+            in result.stdout
+        )
+    assert SECRET not in result.stdout

@@ -161,11 +161,18 @@ def _build_parser() -> argparse.ArgumentParser:
     send.add_argument("--ca-bundle", metavar="PEM", help="a PEM file of CA certificates to trust")
     send.add_argument(
         "--proxy",
-        metavar="URL|none",
-        help="send through this proxy, or 'none' to ignore the system proxy settings",
+        metavar="URL|none|system",
+        help="send through this proxy (http://user:password@host:port), 'none' to ignore the "
+        "system proxy settings, or 'system' (HTTP_PROXY/HTTPS_PROXY/NO_PROXY; the default)",
     )
     send.add_argument(
         "--no-redirects", action="store_true", help="do not follow redirects (report them)"
+    )
+    send.add_argument(
+        "--location-trusted",
+        action="store_true",
+        help="on a redirect to another scheme, host or port, send the credentials on too (as "
+        "curl --location-trusted); without it they are left behind",
     )
     send.add_argument(
         "--dry-run", action="store_true", help="print what would be sent; send nothing"
@@ -416,32 +423,23 @@ def _number(option: str, text: str, kind: type[int] | type[float], minimum: floa
 
 
 def _send_options(args: argparse.Namespace) -> SendOptions:
+    from uptrends_studio.app.proxy import ProxyChoice
     from uptrends_studio.core.errors import UsageError
-    from uptrends_studio.core.sending import ProxyMode, SendOptions
+    from uptrends_studio.core.sending import SendOptions
 
     timeout = _number("--timeout", args.timeout, float, 0.001)
     ca_bundle = args.ca_bundle or ""
     if ca_bundle and not Path(ca_bundle).is_file():
         raise UsageError(f"--ca-bundle {ca_bundle!r}: no such file")
-    proxy_mode, proxy_url = ProxyMode.SYSTEM, ""
-    if args.proxy is not None:
-        proxy = args.proxy.strip()
-        if proxy.lower() == "none":
-            proxy_mode = ProxyMode.NONE
-        elif "://" in proxy and proxy.split("://", 1)[1]:
-            proxy_mode, proxy_url = ProxyMode.EXPLICIT, proxy
-        else:
-            raise UsageError(
-                f"--proxy {args.proxy!r} is not a proxy URL such as http://proxy:8080 (or 'none')"
-            )
-    return SendOptions(
+    options = SendOptions(
         timeout=timeout,
         verify_tls=not args.insecure,
         ca_bundle=ca_bundle,
-        proxy_mode=proxy_mode,
-        proxy_url=proxy_url,
         follow_redirects=not args.no_redirects,
+        trust_redirects=args.location_trusted,
     )
+    choice = ProxyChoice() if args.proxy is None else ProxyChoice.parse(args.proxy)
+    return choice.apply(options)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -482,8 +480,10 @@ def _print_exchange(record: ExchangeRecord, label: str, out: TextIO) -> None:
         out.write("<\n")
         if record.response_body:
             _print_body(record.response_body, record.body_size, out)
-    for status, url in record.hops:
+    for status, url, note in record.hops:
         out.write(f"# via {status} {_printable(url)}\n")
+        if note:
+            out.write(f"#   {_printable(note)}\n")
     if record.status is not None:
         out.write(
             f"# {record.status} {record.reason}".rstrip()
@@ -520,91 +520,55 @@ def _failure(record: RunRecord) -> str:
 
 def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> int:
     """Send for real (or print with --dry-run); exit 0 when every step succeeded, else 1."""
+    from uptrends_studio.app.test_run import RunPlan, TestRun
+    from uptrends_studio.app.workspace import ChosenSample, OpenFile, Workspace
     from uptrends_studio.core.errors import UsageError
-    from uptrends_studio.core.history import (
-        History,
-        default_history_dir,
-        exchange_masker,
-        exchange_record,
-        run_record,
-    )
-    from uptrends_studio.core.runs import AlertRun, StepRun, run_alert, run_lifecycle
+    from uptrends_studio.core.history import default_history_dir
+    from uptrends_studio.core.runs import StepRun
 
     kind = args.alert_type.strip().lower()
     lifecycle = kind == "lifecycle"
-    if lifecycle:
-        reminders = int(_number("--reminders", args.reminders, int, 0))
-        order = [AlertType.ERROR, *([AlertType.REMINDER] * reminders), AlertType.OK]
-    else:
-        try:
-            order = [AlertType.parse(kind)]
-        except ValueError:
-            raise UsageError(
-                f"unknown --type {args.alert_type!r}: use error, reminder, ok or lifecycle"
-            ) from None
-        reminders = 0
-    options = _send_options(args)
-    path = _integration_path(args.file)
+    reminders = int(_number("--reminders", args.reminders, int, 0)) if lifecycle else 0
+    try:
+        alert_type = AlertType.ERROR if lifecycle else AlertType.parse(kind)
+    except ValueError:
+        raise UsageError(
+            f"unknown --type {args.alert_type!r}: use error, reminder, ok or lifecycle"
+        ) from None
+    plan = RunPlan(alert_type, lifecycle, reminders, options=_send_options(args))
     integration = _load_integration(args.file)
     masker = masker_for(integration, sample)
     out = sys.stdout
     if args.dry_run:
         out.write("# dry run: nothing is sent\n\n")
         renderer = Renderer(integration, catalogue)
-        for alert_type in order:
-            requests = renderer.render_alert(alert_type, sample)
+        for each in plan.order:
+            requests = renderer.render_alert(each, sample)
             if not requests:
-                out.write(
-                    f"### {alert_type.value}: no step has {alert_type.value} ticked; "
-                    "nothing is sent\n\n"
-                )
+                out.write(f"### {each.value}: no step has {each.value} ticked; nothing is sent\n\n")
             for request in requests:
                 _print_request(request if args.reveal else masked_request(request, masker), out)
         return EXIT_OK
 
-    shown_masker = masker
-    reminder_count = 0
+    workspace = Workspace(
+        OpenFile(integration, _integration_path(args.file)),
+        ChosenSample(sample),
+        catalogue,
+        history_root=default_history_dir(),
+    )
+    run = TestRun(workspace, plan)
 
-    def on_step(step_run: StepRun) -> None:
-        nonlocal reminder_count, shown_masker
-        request = step_run.exchange.request
-        found = [v.value for v in step_run.variables]
-        shown_masker = exchange_masker(step_run.exchange, shown_masker, found)
-        record = exchange_record(
-            step_run.exchange,
-            [(v.name, v.value, v.problem) for v in step_run.variables],
-            masker=shown_masker,
-            reveal=args.reveal,
-        )
-        label = request.alert_type.value
-        if lifecycle and request.alert_type is AlertType.REMINDER and reminders > 1:
-            label = f"Reminder {reminder_count + 1}"
-            if not request.helper:
-                reminder_count += 1
-        _print_exchange(record, label, out)
+    def on_step(step: StepRun) -> None:
+        _print_exchange(run.step_record(step, reveal=args.reveal), run.step_label(step), out)
         out.flush()
 
     try:
-        if lifecycle:
-            result = run_lifecycle(
-                integration, sample, catalogue, options, reminders=reminders, on_step=on_step
-            )
-            runs: tuple[AlertRun, ...] = result.runs
-        else:
-            runs = (run_alert(integration, sample, order[0], catalogue, options, on_step=on_step),)
+        run.run(on_step)
     except KeyboardInterrupt:
         sys.stderr.write("uptrends-studio send: interrupted; the run is not stored\n")
         return EXIT_INTERRUPTED
 
-    labels = (
-        [f"Lifecycle {i + 1}/{len(runs)}" for i in range(len(runs))]
-        if lifecycle
-        else ["Send test alert"]
-    )
-    shown = [
-        run_record(run, masker, reveal=args.reveal, label=label)
-        for run, label in zip(runs, labels, strict=True)
-    ]
+    shown = run.records(reveal=args.reveal)
     numbered = 0
     for record in shown:
         name = record.alert_type.value
@@ -617,21 +581,12 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
             outcome = "delivered" if record.success else f"failed: {_failure(record)}"
             out.write(f"== {name}: {outcome}\n")
     if lifecycle:
-        shown_key = result.key_check.describe()
-        out.write(
-            f"== incident key: {shown_masker.mask(shown_key) if not args.reveal else shown_key}\n"
-        )
+        out.write(f"== incident key: {run.key_check_text(reveal=args.reveal)}\n")
     out.flush()
     if not args.no_history:
-        try:
-            history = History(default_history_dir(), str(path.resolve()))
-            for run, label in zip(runs, labels, strict=True):
-                if run.steps or run.stopped:
-                    history.add(run_record(run, masker, label=label))
-        except OSError as exc:
-            sys.stderr.write(
-                f"uptrends-studio send: warning: the run was not stored in the history: {exc}\n"
-            )
+        problem = run.store()
+        if problem:
+            sys.stderr.write(f"uptrends-studio send: warning: {problem}\n")
 
     failed = next(
         (r for r in shown if not r.success and not (lifecycle and r.nothing_selected)), None
@@ -640,8 +595,8 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
         prefix = f"{failed.alert_type.value}: " if lifecycle else ""
         sys.stderr.write(f"uptrends-studio send: {prefix}{_failure(failed)}\n")
         return EXIT_PROBLEMS
-    if lifecycle and not result.success:
-        reason = shown_masker.mask(result.stopped) or shown_masker.mask(result.key_check.describe())
+    if lifecycle and not run.success:
+        reason = run.stopped() or run.key_check_text()
         sys.stderr.write(f"uptrends-studio send: {reason}\n")
         return EXIT_PROBLEMS
     return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,8 +13,12 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from tests.proxy_server import ProxyLog, logging_proxy
 from tests.support import free_port
+from uptrends_studio.app.proxy import ProxyChoice, proxy_ref
 from uptrends_studio.core.model import AlertType, Variable
+from uptrends_studio.core.sending import ProxyMode
+from uptrends_studio.gui.connection_options import ConnectionOptions
 from uptrends_studio.gui.main_window import MainWindow
 from uptrends_studio.gui.run_view import FAIL_COLOUR, OK_COLOUR
 
@@ -26,7 +31,7 @@ def point_at_port(window: MainWindow, port: int) -> None:
         for v in integration.variables
     )
     window.document.apply(replace(integration, variables=variables), "ApiUrl")
-    window.test_tab.port_spin.setValue(port)
+    window.test_tab.receiver_page.port_spin.setValue(port)
 
 
 def wait_result(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> None:
@@ -52,8 +57,8 @@ def test_ctrl_enter_on_the_demo_sends_to_the_built_in_receiver(
     [section] = view.exchanges
     assert section.status_pill.text() == "200 OK"
     assert OK_COLOUR in section.status_pill.styleSheet()
-    assert tab.receiver.running
-    assert "Listening on http://127.0.0.1:8787/" in tab.receiver_state.text()
+    assert tab.receiver_page.receiver.running
+    assert "Listening on http://127.0.0.1:8787/" in tab.receiver_page.receiver_state.text()
     qtbot.waitUntil(lambda: len(tab.captures()) == 1)
     [capture] = tab.captures()
     assert capture.method == "POST"
@@ -66,8 +71,8 @@ def test_ctrl_enter_on_the_demo_sends_to_the_built_in_receiver(
 def test_a_500_from_the_receiver_shows_red(qtbot: QtBot, window: MainWindow) -> None:
     tab = window.test_tab
     point_at_port(window, free_port())
-    tab.status_spin.setValue(500)
-    tab.answer_body.setPlainText('{"error": "down for maintenance"}')
+    tab.receiver_page.status_spin.setValue(500)
+    tab.receiver_page.answer_body.setPlainText('{"error": "down for maintenance"}')
     tab.set_alert_type(AlertType.OK)
     window.send_test_alert()
     wait_result(qtbot, window)
@@ -86,7 +91,7 @@ def test_lifecycle_shows_three_exchanges_with_one_incident_key(
 ) -> None:
     tab = window.test_tab
     point_at_port(window, free_port())
-    tab.reminders_spin.setValue(1)
+    tab.send_panel.reminders_spin.setValue(1)
     qtbot.keyClick(
         window,
         Qt.Key.Key_Return,
@@ -113,7 +118,7 @@ def test_sending_never_blocks_the_ui_while_the_receiver_waits_2_s(
 ) -> None:
     tab = window.test_tab
     point_at_port(window, free_port())
-    tab.delay_spin.setValue(2.0)
+    tab.receiver_page.delay_spin.setValue(2.0)
     gaps: list[int] = []
     clock = QElapsedTimer()
     clock.start()
@@ -131,8 +136,8 @@ def test_sending_never_blocks_the_ui_while_the_receiver_waits_2_s(
     started = time.monotonic()
     window.send_test_alert()
     assert tab.is_busy()
-    assert tab.cancel_button.isEnabled()
-    assert not tab.send_button.isEnabled()
+    assert tab.send_panel.cancel_button.isEnabled()
+    assert not tab.send_panel.send_button.isEnabled()
     wait_result(qtbot, window, timeout=15_000)
     timer.stop()
     assert time.monotonic() - started >= 1.9
@@ -146,15 +151,15 @@ def test_sending_never_blocks_the_ui_while_the_receiver_waits_2_s(
 def test_cancel_discards_the_late_answer(qtbot: QtBot, window: MainWindow) -> None:
     tab = window.test_tab
     point_at_port(window, free_port())
-    tab.delay_spin.setValue(1.0)
+    tab.receiver_page.delay_spin.setValue(1.0)
     window.send_test_alert()
     qtbot.waitUntil(lambda: len(tab.captures()) == 1)
     window.activateWindow()
-    tab.type_combo.setFocus()
-    qtbot.keyClick(tab.type_combo, Qt.Key.Key_Escape)
+    tab.send_panel.type_combo.setFocus()
+    qtbot.keyClick(tab.send_panel.type_combo, Qt.Key.Key_Escape)
     assert not tab.is_busy()
     assert tab.run_view.banner.text().startswith("Cancelled.")
-    assert tab.send_button.isEnabled()
+    assert tab.send_panel.send_button.isEnabled()
     qtbot.waitUntil(lambda: tab.runner.discarded == 1, timeout=10_000)
     assert tab.run_view.banner.text().startswith("Cancelled.")
     assert tab.run_view.exchanges == []
@@ -165,13 +170,15 @@ def test_a_refused_connection_is_explained(qtbot: QtBot, window: MainWindow) -> 
     tab = window.test_tab
     port = free_port()
     point_at_port(window, port)
-    tab.port_spin.setValue(free_port())  # the receiver is elsewhere: nothing listens on port
+    tab.receiver_page.port_spin.setValue(
+        free_port()
+    )  # the receiver is elsewhere: nothing listens on port
     window.send_test_alert()
     wait_result(qtbot, window)
     [section] = tab.run_view.exchanges
     assert section.status_pill.text() == "Refused"
     assert f"nothing is listening on 127.0.0.1:{port}" in section.error_label.text()
-    assert not tab.receiver.running
+    assert not tab.receiver_page.receiver.running
 
 
 def test_history_lists_runs_and_sends_again_without_secrets(
@@ -204,13 +211,13 @@ def test_history_lists_runs_and_sends_again_without_secrets(
     )
     assert "sk-live-0123456789" not in stored
     tab.results.setCurrentIndex(1)
-    tab.history_list.setCurrentRow(0)
-    assert tab.resend_button.isEnabled()
-    assert tab.history_view.exchanges[0].record.status == 200
-    qtbot.mouseClick(tab.resend_button, Qt.MouseButton.LeftButton)
+    tab.history_page.history_list.setCurrentRow(0)
+    assert tab.history_page.resend_button.isEnabled()
+    assert tab.history_page.history_view.exchanges[0].record.status == 200
+    qtbot.mouseClick(tab.history_page.resend_button, Qt.MouseButton.LeftButton)
     wait_result(qtbot, window)
-    assert tab.history_list.count() == 2
-    assert tab.history_list.item(0).text().startswith("✓")
+    assert tab.history_page.history_list.count() == 2
+    assert tab.history_page.history_list.item(0).text().startswith("✓")
 
 
 def test_copy_request_as_curl_masks_secrets(qtbot: QtBot, window: MainWindow) -> None:
@@ -230,17 +237,17 @@ def test_a_bad_receiver_answer_is_explained_and_the_old_one_kept(
     window: MainWindow, headers: str, message: str
 ) -> None:
     tab = window.test_tab
-    before = tab.receiver.response
-    tab.answer_headers.setPlainText(headers)
-    assert not tab.answer_error.isHidden()
-    assert tab.answer_error.text().startswith(message)
-    assert tab.receiver.response == before
+    before = tab.receiver_page.receiver.response
+    tab.receiver_page.answer_headers.setPlainText(headers)
+    assert not tab.receiver_page.answer_error.isHidden()
+    assert tab.receiver_page.answer_error.text().startswith(message)
+    assert tab.receiver_page.receiver.response == before
 
 
 def test_connection_options_are_remembered(window: MainWindow) -> None:
     tab = window.test_tab
-    tab.timeout_spin.setValue(7.5)
-    tab.verify_check.setChecked(False)
+    tab.connection.timeout_spin.setValue(7.5)
+    tab.connection.verify_check.setChecked(False)
     assert window.settings.send_options().timeout == 7.5
     assert window.settings.send_options().verify_tls is False
 
@@ -269,7 +276,9 @@ def test_a_secret_escalation_value_typed_in_the_tab_is_masked_and_not_stored(
     _add_secret_header(
         window, "{{EscKey}}", Variable("EscKey", mode=VariableMode.ESCALATION_LEVEL, secret=True)
     )
-    tab._override_edits["EscKey"].setText("esc-secret-9876543210")
+    edit = tab.send_panel.override_edit("EscKey")
+    assert edit is not None
+    edit.setText("esc-secret-9876543210")
     window.send_test_alert()
     wait_result(qtbot, window)
     assert dict(tab.run_view.exchanges[0].record.request_headers)["X-Key"] == "••••••"
@@ -285,7 +294,7 @@ def test_masking_and_history_follow_the_run_not_later_edits(
 ) -> None:
     tab = window.test_tab
     point_at_port(window, free_port())
-    tab.delay_spin.setValue(0.5)
+    tab.receiver_page.delay_spin.setValue(0.5)
     _add_secret_header(window, "{{ApiKey}}", Variable("ApiKey", value="sk-first-0123", secret=True))
     history_before = tab.history().folder
     window.send_test_alert()
@@ -313,7 +322,7 @@ def test_unticking_reveal_masks_a_cancelled_result_again(qtbot: QtBot, window: M
     integration = window.document.integration
     helper = replace(integration.steps[0], name="Helper", alert_types=())
     window.document.apply(replace(integration, steps=(helper, integration.steps[0])), "helper")
-    tab.delay_spin.setValue(0.3)
+    tab.receiver_page.delay_spin.setValue(0.3)
     tab.reveal_check.setChecked(True)
     window.send_test_alert()
     qtbot.waitUntil(lambda: len(tab.run_view.exchanges) == 1, timeout=5000)
@@ -340,10 +349,10 @@ def test_send_again_uses_the_runs_sample(qtbot: QtBot, window: MainWindow) -> No
     window.send_test_alert()
     wait_result(qtbot, window)
     first_sample = window.samples.sample.name
-    tab.sample_combo.setCurrentIndex(tab.sample_combo.findData("dns"))
-    tab.sample_combo.activated.emit(tab.sample_combo.currentIndex())
+    tab.send_panel.sample_combo.setCurrentIndex(tab.send_panel.sample_combo.findData("dns"))
+    tab.send_panel.sample_combo.activated.emit(tab.send_panel.sample_combo.currentIndex())
     assert window.samples.sample.name != first_sample
-    tab.history_list.setCurrentRow(0)
+    tab.history_page.history_list.setCurrentRow(0)
     tab.resend_selected()
     wait_result(qtbot, window)
     assert window.samples.sample.name == first_sample
@@ -355,7 +364,7 @@ def test_a_large_answer_is_shown_in_part_and_never_written_to_disk(
 ) -> None:
     tab = window.test_tab
     point_at_port(window, free_port())
-    tab.answer_body.setPlainText('{"token": "tok-' + "x" * 1_200_000 + '"}')
+    tab.receiver_page.answer_body.setPlainText('{"token": "tok-' + "x" * 1_200_000 + '"}')
     assert tab.send_options().spool_dir is None
     window.send_test_alert()
     wait_result(qtbot, window)
@@ -392,18 +401,18 @@ def test_the_receiver_view_masks_secrets_until_reveal(qtbot: QtBot, window: Main
     wait_result(qtbot, window)
     qtbot.waitUntil(lambda: len(tab.captures()) == 1)
     assert tab.captures()[0].header("Authorization") == f"Bearer {token}"  # it was sent
-    shown = tab.capture_view.toPlainText()
+    shown = tab.receiver_page.capture_view.toPlainText()
     assert "Authorization: Bearer ••••••" in shown
     assert "X-Signed: ••••••" in shown
     assert token not in shown
     assert signed not in shown
-    assert not tab.capture_reveal.isChecked()
-    tab.capture_reveal.setChecked(True)
-    revealed = tab.capture_view.toPlainText()
+    assert not tab.receiver_page.capture_reveal.isChecked()
+    tab.receiver_page.capture_reveal.setChecked(True)
+    revealed = tab.receiver_page.capture_view.toPlainText()
     assert f"Authorization: Bearer {token}" in revealed
     assert f"X-Signed: {signed}" in revealed
-    tab.capture_reveal.setChecked(False)
-    assert token not in tab.capture_view.toPlainText()
+    tab.receiver_page.capture_reveal.setChecked(False)
+    assert token not in tab.receiver_page.capture_view.toPlainText()
 
 
 def test_copy_request_as_masks_an_encoded_secret_on_the_clipboard(window: MainWindow) -> None:
@@ -434,3 +443,85 @@ def test_copy_request_as_masks_an_encoded_secret_on_the_clipboard(window: MainWi
     window.test_tab.reveal_check.setChecked(True)
     revealed = window.test_tab.copy_current_request("curl")
     assert base64.b64encode(f"svc:{token}".encode()).decode() in revealed
+
+
+# -- proxy -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def system_proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[ProxyLog]:
+    """A logging proxy on loopback set as the system proxy (``HTTP_PROXY``), nothing exempt."""
+    with logging_proxy() as proxy:
+        for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("http_proxy", proxy.url)
+        yield proxy
+
+
+def choose_proxy(window: MainWindow, mode: ProxyMode) -> None:
+    combo = window.test_tab.connection.proxy_combo
+    combo.setCurrentIndex(combo.findData(mode.value))
+
+
+def send_and_wait(qtbot: QtBot, window: MainWindow) -> None:
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    assert window.test_tab.run_view.tone == "ok", window.test_tab.run_view.banner.text()
+
+
+def test_no_proxy_never_reaches_the_system_proxy(
+    qtbot: QtBot, window: MainWindow, system_proxy: ProxyLog
+) -> None:
+    port = free_port()
+    point_at_port(window, port)
+    choose_proxy(window, ProxyMode.NONE)
+    send_and_wait(qtbot, window)
+    assert system_proxy.urls == []
+    assert len(window.test_tab.captures()) == 1
+    assert window.settings.send_options().proxy_mode is ProxyMode.NONE
+
+
+def test_system_settings_send_through_http_proxy(
+    qtbot: QtBot, window: MainWindow, system_proxy: ProxyLog
+) -> None:
+    port = free_port()
+    point_at_port(window, port)
+    choose_proxy(window, ProxyMode.NONE)
+    choose_proxy(window, ProxyMode.SYSTEM)
+    send_and_wait(qtbot, window)
+    assert system_proxy.urls == [f"http://127.0.0.1:{port}/alerts"]
+
+
+def test_this_proxy_is_used_and_its_password_kept_in_the_secret_store(
+    qtbot: QtBot, window: MainWindow, system_proxy: ProxyLog, tmp_path: Path
+) -> None:
+    port = free_port()
+    point_at_port(window, port)
+    options = window.test_tab.connection
+    with logging_proxy(credentials="squid:pr0xy-pass") as typed:
+        choose_proxy(window, ProxyMode.EXPLICIT)
+        assert options.proxy_edit.isEnabled()
+        options.proxy_edit.setFocus()
+        qtbot.keyClicks(options.proxy_edit, typed.url.replace("//", "//squid:pr0xy-pass@"))
+        qtbot.keyClick(options.proxy_edit, Qt.Key.Key_Return)
+        # The password leaves the URL field at once, for the masked password field.
+        assert options.proxy_edit.text() == typed.url.replace("//", "//squid@")
+        assert options.proxy_password_edit.text() == "pr0xy-pass"
+        send_and_wait(qtbot, window)
+        [(method, url, authorization)] = typed.seen
+        assert (method, url) == ("POST", f"http://127.0.0.1:{port}/alerts")
+        assert authorization.startswith("Basic ")
+    assert system_proxy.urls == []
+    window.settings.sync()
+    stored_settings = (tmp_path / "settings.ini").read_text(encoding="utf-8")
+    assert "squid@127.0.0.1" in stored_settings
+    assert "pr0xy-pass" not in stored_settings
+    public = typed.url.replace("//", "//squid@")
+    assert window.secret_store.get(proxy_ref(public)) == "pr0xy-pass"
+    # The next start reads the URL from the settings and the password from the store.
+    again = ConnectionOptions(window.settings, window.secret_store)
+    qtbot.addWidget(again)
+    assert again.proxy_choice() == ProxyChoice(
+        ProxyMode.EXPLICIT, typed.url.replace("//", "//squid:pr0xy-pass@")
+    )

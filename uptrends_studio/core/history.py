@@ -66,7 +66,8 @@ class ExchangeRecord:
     total_ms: float
     first_byte_ms: float
     download_ms: float
-    hops: tuple[tuple[int, str], ...] = ()
+    hops: tuple[tuple[int, str, str], ...] = ()
+    """Answers before the final one: (status, URL, what a redirect did not send on)."""
     variables: tuple[tuple[str, str, str], ...] = ()
     """Response variables: (name, value, problem)."""
 
@@ -189,7 +190,7 @@ def exchange_record(
         total_ms=exchange.timings.total * 1000,
         first_byte_ms=exchange.timings.first_byte * 1000,
         download_ms=exchange.timings.download * 1000,
-        hops=tuple((hop.status, hide(hop.url)) for hop in exchange.hops),
+        hops=tuple((hop.status, hide(hop.url), hide(hop.note)) for hop in exchange.hops),
         variables=tuple(
             (name, value if reveal or not value else MASK, problem)
             for name, value, problem in variables
@@ -288,7 +289,7 @@ def _record_document(record: RunRecord) -> dict[str, Any]:
                 "totalMs": e.total_ms,
                 "firstByteMs": e.first_byte_ms,
                 "downloadMs": e.download_ms,
-                "hops": [list(h) for h in e.hops],
+                "hops": [list(h) if h[2] else list(h[:2]) for h in e.hops],
                 "variables": [list(v) for v in e.variables],
             }
             for e in record.exchanges
@@ -321,7 +322,7 @@ def _record_from(document: Mapping[str, Any], run_id: str) -> RunRecord:
             total_ms=float(e["totalMs"]),
             first_byte_ms=float(e["firstByteMs"]),
             download_ms=float(e["downloadMs"]),
-            hops=tuple((int(a), str(b)) for a, b in e["hops"]),
+            hops=tuple((int(h[0]), str(h[1]), str(h[2]) if len(h) > 2 else "") for h in e["hops"]),
             variables=tuple((str(a), str(b), str(c)) for a, b, c in e["variables"]),
         )
         for e in document["exchanges"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -20,10 +20,11 @@ from uptrends_studio.core.json_path import JsonPathError, value_at
 from uptrends_studio.core.messages import Renderer, select_steps
 from uptrends_studio.core.model import AlertType, Integration, ResponseSource, ResponseVariable
 from uptrends_studio.core.samples import SampleSet, alert_data
-from uptrends_studio.core.sending import ErrorKind, Exchange, SendOptions, send
+from uptrends_studio.core.sending import ErrorKind, Exchange, SendOptions, new_session, send
 
 if TYPE_CHECKING:
-    import requests  # imported on the first run (start-up time), see core/sending.py
+    # imported on the first run (start-up time), see core/sending.py
+    from uptrends_studio.core.http_session import GuardedSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,10 @@ class AlertRun:
     def message(self) -> StepRun | None:
         """The run of the message step (the step with this alert type ticked), if it ran."""
         return next((s for s in self.steps if not s.exchange.request.helper), None)
+
+
+_MIN_GUARDED = 3
+"""A response variable this long or longer (a token) is treated as a secret on redirects."""
 
 
 def json_path_value(document: object, path: str) -> object:
@@ -138,11 +143,15 @@ def run_alert(
     catalogue: Catalogue,
     options: SendOptions | None = None,
     *,
-    session: requests.Session | None = None,
+    session: GuardedSession | None = None,
     cancel: threading.Event | None = None,
     on_step: Callable[[StepRun], None] | None = None,
+    secrets: Sequence[str] = (),
 ) -> AlertRun:
     """Send the steps that run for ``alert_type``, in order, and wait for each answer.
+
+    ``secrets`` (and every response variable's value) are not sent on when a redirect leads
+    to another host (see :func:`uptrends_studio.core.sending.redirect_strip`).
 
     Raises:
         SampleError: the sample's times or time zone cannot be used.
@@ -154,10 +163,9 @@ def run_alert(
     values: dict[str, str] = {}
     done: list[StepRun] = []
     stopped = ""
-    import requests
-
+    guarded = list(secrets)
     own_session = session is None
-    active = session or requests.Session()
+    active = session or new_session()
     try:
         for position, chosen in enumerate(selected):
             if cancel is not None and cancel.is_set():
@@ -166,9 +174,10 @@ def run_alert(
             request = renderer.render_step(
                 chosen.index, data, helper=chosen.helper, extra=dict(values)
             )
-            exchange = send(request, options, session=active, cancel=cancel)
+            exchange = send(request, options, session=active, cancel=cancel, secrets=guarded)
             extracted = tuple(extract(v, exchange) for v in chosen.step.response_variables)
             values.update((v.name, v.value) for v in extracted if not v.problem)
+            guarded.extend(v.value for v in extracted if len(v.value) >= _MIN_GUARDED)
             step_run = StepRun(exchange, extracted)
             done.append(step_run)
             if on_step is not None:
@@ -318,6 +327,7 @@ def run_lifecycle(
     reminders: int = 1,
     cancel: threading.Event | None = None,
     on_step: Callable[[StepRun], None] | None = None,
+    secrets: Sequence[str] = (),
 ) -> LifecycleRun:
     """Send Error, then ``reminders`` Reminders, then Ok, and check the incident key.
 
@@ -325,11 +335,9 @@ def run_lifecycle(
     close it).
     """
     order = [AlertType.ERROR, *([AlertType.REMINDER] * max(0, reminders)), AlertType.OK]
-    import requests
-
     runs: list[AlertRun] = []
     stopped = ""
-    with requests.Session() as session:
+    with new_session() as session:
         for alert_type in order:
             if cancel is not None and cancel.is_set():
                 stopped = "cancelled"
@@ -343,6 +351,7 @@ def run_lifecycle(
                 session=session,
                 cancel=cancel,
                 on_step=on_step,
+                secrets=secrets,
             )
             runs.append(run)
             if not run.success and not run.nothing_selected:

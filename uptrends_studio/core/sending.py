@@ -11,6 +11,12 @@ client writes first. Response bodies are read in chunks: the first
 :attr:`SendOptions.keep_in_memory` bytes stay in memory for display, a larger body is written to
 a file in ``spool_dir`` and reading stops at :attr:`SendOptions.max_body` (so a 100 MB answer
 or an endless stream stays bounded).
+
+The two network policies live here, one place each: :func:`proxies_for` (which proxy a request
+goes through: none, the system's, or an explicit one) and :func:`redirect_strip` (what a
+redirect to another scheme, host or port may not carry: the ``Authorization`` header, the
+Basic/Digest/NTLM handler, secret-bearing headers and a body with a secret in it, as curl does
+without ``--location-trusted``). Each stripped hop says so in :attr:`Hop.note`.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -42,6 +48,8 @@ if TYPE_CHECKING:
     import requests
     import requests.auth
     from requests.structures import CaseInsensitiveDict
+
+    from uptrends_studio.core.http_session import GuardedSession
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +83,9 @@ class SendOptions:
     proxy_mode: ProxyMode = ProxyMode.SYSTEM
     proxy_url: str = ""
     follow_redirects: bool = True
+    trust_redirects: bool = False
+    """Send credentials on to another scheme, host or port when redirected there (curl's
+    ``--location-trusted``). Off: such a redirect is followed without them."""
     max_redirects: int = 10
     keep_in_memory: int = 1024 * 1024
     """Response bytes kept in memory for display; the rest of a larger body goes to a file."""
@@ -139,6 +150,9 @@ class Hop:
     status: int
     url: str
     location: str = ""
+    note: str = ""
+    """What the redirect did to the credentials, e.g. ``not sent on to 127.0.0.1:5001 (another
+    host): Authorization, the body`` ("" when nothing was dropped)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,11 +292,94 @@ def _check_request(request: RenderedRequest) -> SendError | None:
     return None
 
 
-def _proxies(options: SendOptions) -> dict[str, str] | None:
+def proxies_for(session: requests.Session, url: str, options: SendOptions) -> dict[str, str]:
+    """The proxy policy, in one place: the proxies a request to ``url`` goes through.
+
+    ``NONE`` ignores ``HTTP_PROXY``/``HTTPS_PROXY`` (and the session never reads the
+    environment, so redirects stay direct too); ``EXPLICIT`` uses :attr:`SendOptions.proxy_url`
+    for every request; ``SYSTEM`` uses the environment's proxies and ``NO_PROXY``.
+    """
+    session.trust_env = options.proxy_mode is not ProxyMode.NONE
+    if options.proxy_mode is ProxyMode.NONE:
+        session.proxies = {}
+        return {}
     if options.proxy_mode is ProxyMode.EXPLICIT and options.proxy_url.strip():
-        url = options.proxy_url.strip()
-        return {"http": url, "https": url}
-    return None
+        proxy = options.proxy_url.strip()
+        return {"http": proxy, "https": proxy}
+    settings = session.merge_environment_settings(url, {}, None, None, None)
+    found = settings.get("proxies") or {}
+    return {str(k): str(v) for k, v in found.items()}
+
+
+CREDENTIAL_HEADERS = frozenset({"authorization", "cookie"})
+"""Headers that never go on to another host unless redirects are trusted."""
+_PROXY_HEADER = "proxy-authorization"
+"""For the proxy, which stays the same across a redirect (``requests`` sets it per hop)."""
+_CREDENTIAL_NAME = re.compile(r"key|token|secret|passw|auth|signature|session|cookie", re.I)
+"""Header names that look like they carry a credential (``X-Api-Key``, ``X-Auth-Token``)."""
+
+
+def origin(url: str) -> tuple[str, str, int]:
+    """Scheme, host and port (the default one when none is written) of ``url``."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or (443 if scheme == "https" else 80)
+
+
+def _describe_origin(url: str) -> str:
+    scheme, host, port = origin(url)
+    return f"{scheme}://{host}:{port}"
+
+
+def redirect_strip(
+    from_url: str,
+    to_url: str,
+    headers: Iterable[tuple[str, str]],
+    body: bytes | None,
+    secrets: Sequence[str],
+    *,
+    trusted: bool,
+) -> tuple[tuple[str, ...], bool]:
+    """The redirect policy, in one place: what may not follow a redirect from one URL to another.
+
+    Returns:
+        The header names to drop, and whether to drop the body. Nothing is dropped when the
+        redirect stays on the same scheme, host and port, or when it is ``trusted``.
+    """
+    if trusted or origin(from_url) == origin(to_url):
+        return (), False
+    wanted = [s for s in secrets if s]
+    dropped = tuple(
+        name
+        for name, value in headers
+        if name.lower() != _PROXY_HEADER
+        and (
+            name.lower() in CREDENTIAL_HEADERS
+            or _CREDENTIAL_NAME.search(name)
+            or any(s in value for s in wanted)
+        )
+    )
+    text = (body or b"").decode("utf-8", errors="replace")
+    return dropped, bool(text) and any(s in text for s in wanted)
+
+
+def redirect_note(
+    to_url: str, headers: Sequence[str], body: bool, handler: str, *, trusted: bool
+) -> str:
+    """The line a hop shows about the credentials it did (not) carry on."""
+    where = f"{_describe_origin(to_url)} (another scheme, host or port)"
+    if trusted:
+        return f"credentials sent on to {where}: following with credentials is on"
+    parts = list(headers)
+    if handler:
+        parts.append(f"the {handler} authentication")
+    if body:
+        parts.append("the body")
+    return f"not sent on to {where}: {', '.join(parts)}" if parts else ""
 
 
 def _root_cause(exc: BaseException) -> BaseException:
@@ -469,23 +566,33 @@ class _Reader:
         self.size += len(chunk)
 
 
+def new_session() -> GuardedSession:
+    """A session for test sends (connection pooling across a run's steps; the redirect policy)."""
+    from uptrends_studio.core.http_session import GuardedSession
+
+    return GuardedSession()
+
+
 def send(
     request: RenderedRequest,
     options: SendOptions | None = None,
     *,
-    session: requests.Session | None = None,
+    session: GuardedSession | None = None,
     cancel: threading.Event | None = None,
+    secrets: Sequence[str] = (),
 ) -> Exchange:
     """Send ``request`` and wait for the complete answer (blocking).
 
     Args:
         request: A rendered step (secrets not masked: this is what goes out).
         options: Timeout, TLS, proxy, redirect and body-size options.
-        session: A session to reuse (connection pooling across the steps of a run); one is
-            made and closed when not given.
+        session: A session from :func:`new_session` to reuse (connection pooling across the
+            steps of a run); one is made and closed when not given.
         cancel: Set from another thread to stop reading; the exchange then carries a
             ``cancelled`` error. (A request still connecting finishes its timeout first: the
             caller discards late results.)
+        secrets: Secret values: a header or body carrying one is not sent on when a redirect
+            leads to another scheme, host or port (see :func:`redirect_strip`).
 
     Returns:
         The exchange. Network failures are reported in :attr:`Exchange.error`, not raised.
@@ -494,30 +601,34 @@ def send(
     problem = _check_request(request)
     if problem is not None:
         return Exchange(request=request, wire=None, error=problem)
-    import requests
-
     own_session = session is None
-    active = session or requests.Session()
+    active = session or new_session()
     try:
-        return _exchange(active, request, options, cancel)
+        return _exchange(active, request, options, cancel, secrets)
     finally:
         if own_session:
             active.close()
 
 
 def _exchange(
-    active: requests.Session,
+    active: GuardedSession,
     request: RenderedRequest,
     options: SendOptions,
     cancel: threading.Event | None,
+    secrets: Sequence[str],
 ) -> Exchange:
     import requests
     from urllib3.exceptions import InsecureRequestWarning
 
     active.max_redirects = options.max_redirects
-    if options.proxy_mode is ProxyMode.NONE:
-        active.trust_env = False
+    active.secrets = tuple(secrets)
+    active.trusted = options.trust_redirects
+    active.handler = (
+        request.auth_type.value if request.auth_type in (AuthType.DIGEST, AuthType.NTLM) else ""
+    )
+    active.notes = {}
     url = request.url.strip()
+    proxies = proxies_for(active, url, options)
     raw = requests.Request(
         method=request.method,
         url=url,
@@ -531,11 +642,8 @@ def _exchange(
     started = time.perf_counter()
     try:
         prepared = active.prepare_request(raw)
-        settings = active.merge_environment_settings(
-            prepared.url, _proxies(options) or {}, True, verify, None
-        )
-        if options.proxy_mode is ProxyMode.NONE:
-            settings["proxies"] = {}
+        settings = active.merge_environment_settings(prepared.url, proxies, True, verify, None)
+        settings["proxies"] = proxies
         with warnings.catch_warnings():
             if not options.verify_tls:
                 # The user turned verification off for this test on purpose; the result view
@@ -582,7 +690,10 @@ def _exchange(
     if reader.cancelled:
         error = SendError(ErrorKind.CANCELLED, "cancelled while the answer was being read")
     total = time.perf_counter() - started
-    hops = tuple(Hop(r.status_code, r.url, r.headers.get("Location", "")) for r in response.history)
+    hops = tuple(
+        Hop(r.status_code, r.url, r.headers.get("Location", ""), active.notes.get(id(r), ""))
+        for r in response.history
+    )
     return Exchange(
         request=request,
         wire=_wire(response.request),

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uptrends_studio.app.workspace import SampleSets, Workspace
 from uptrends_studio.core import integration_file
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, Severity
@@ -133,13 +134,16 @@ class MainWindow(QMainWindow):
         self.variables_tab = VariablesTab(document, describe_secret=self._describe_secret)
         self.customizations_tab = CustomizationsTab(document, self.context)
         self.message_types_tab = MessageTypesTab()
-        self.test_tab = TestTab(
+        self.workspace = Workspace(
             document,
             samples,
             catalogue,
-            settings,
-            history_root if history_root is not None else default_history_dir(),
+            history_root=history_root if history_root is not None else default_history_dir(),
+            sample_sets=SampleSets(catalogue, store=self.secret_store, env=os.environ),
+            store=self.secret_store,
         )
+        """The open integration, the sample sets, secrets and history, without Qt."""
+        self.test_tab = TestTab(self.workspace, document, samples, settings)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.variables_tab, "Main && predefined variables")
         self.tabs.addTab(self.customizations_tab, "Customizations")
@@ -154,7 +158,12 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self.setCentralWidget(self.splitter)
 
-        self.sample_panel = SamplePanel(samples, catalogue, secret_store=self.secret_store)
+        self.sample_panel = SamplePanel(
+            samples,
+            catalogue,
+            secret_store=self.secret_store,
+            sample_sets=self.workspace.sample_sets,
+        )
         self.sample_dock = QDockWidget("Sample alert data", self)
         self.sample_dock.setObjectName("sampleDock")
         self.sample_dock.setWidget(self.sample_panel)

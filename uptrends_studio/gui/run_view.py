@@ -233,7 +233,10 @@ class ExchangeSection(QFrame):
                 _code("\n".join(lines), "text", 8),
                 open_=True,
             )
-        hops = "".join(f"\n  {status} → {url}" for status, url in record.hops)
+        hops = "".join(
+            f"\n  {status} → {url}" + (f"\n      {note}" if note else "")
+            for status, url, note in record.hops
+        )
         timing = QLabel(
             f"Total {record.total_ms:.1f} ms · until the response headers "
             f"{record.first_byte_ms:.1f} ms · body download {record.download_ms:.1f} ms"

@@ -55,20 +55,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uptrends_studio.app.workspace import SampleSets
 from uptrends_studio.core import sample_edit as se
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, Severity
 from uptrends_studio.core.dotnet_format import KNOWN_CULTURES
-from uptrends_studio.core.errors import SampleError, StudioError
+from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.model import ALERT_TYPES, Integration
 from uptrends_studio.core.preview import Preview
-from uptrends_studio.core.sample_files import load_sample_with_secrets, save_sample_with_secrets
+from uptrends_studio.core.sample_files import save_sample_with_secrets
 from uptrends_studio.core.samples import (
     EDGE_CASES_SAMPLE,
-    SUFFIX,
     SampleSet,
-    builtin_sample_paths,
-    load_sample,
 )
 from uptrends_studio.core.secret_store import LazyStore, SecretStore
 from uptrends_studio.gui.sample_models import (
@@ -283,12 +281,17 @@ class SamplePanel(QWidget):
         parent: QWidget | None = None,
         *,
         secret_store: SecretStore | None = None,
+        sample_sets: SampleSets | None = None,
     ) -> None:
         super().__init__(parent)
         self._samples = samples
         self._catalogue = catalogue
         # Mock-vault passwords of sample files live here, never in the file.
         self._secret_store: SecretStore = secret_store or LazyStore()
+        self._sample_sets = sample_sets or SampleSets(
+            catalogue, store=self._secret_store, env=os.environ
+        )
+        """The sample sets to choose from: the same list as the Test tab's."""
         self._default_folder: Path | None = None
         self._builtins: dict[str, SampleSet] = {}
         self._before_edge_cases: tuple[SampleSet, str, bool] | None = None
@@ -363,15 +366,7 @@ class SamplePanel(QWidget):
         return delegate
 
     def _load_builtins(self) -> None:
-        for path in builtin_sample_paths():
-            key = path.name.removesuffix(SUFFIX)
-            try:
-                self._builtins[key] = load_sample(path, self._catalogue)
-            except SampleError:  # a broken install: leave the set out, keep the panel usable
-                log.exception("built-in sample set %s cannot be loaded", path)
-        edge = self._builtins.pop(EDGE_CASES_SAMPLE, None)
-        if edge is not None:  # listed last: it is for trying templates out, not a monitor
-            self._builtins[EDGE_CASES_SAMPLE] = edge
+        self._builtins = dict(self._sample_sets.builtins())
 
     def _build_picker_row(self) -> QHBoxLayout:
         self.picker = QComboBox(self)
@@ -744,10 +739,7 @@ class SamplePanel(QWidget):
 
     def _load_file(self, path: Path) -> SampleSet:
         """A sample file with its mock-vault passwords from the secret sources."""
-        loaded = load_sample_with_secrets(
-            path, self._catalogue, store=self._secret_store, env=os.environ
-        )
-        return loaded.sample
+        return self._sample_sets.load_file(path).sample
 
     def _open_file(self) -> None:
         if not self._confirm_discard():

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from uptrends_studio.app.proxy import ProxyChoice
 from uptrends_studio.core.receiver import DEFAULT_PORT, ReceiverResponse
 from uptrends_studio.core.sending import ProxyMode, SendOptions
 
@@ -65,19 +66,21 @@ class Settings:
                 proxy_mode=ProxyMode(data.get("proxyMode", ProxyMode.SYSTEM.value)),
                 proxy_url=str(data.get("proxyUrl", "")),
                 follow_redirects=bool(data.get("followRedirects", True)),
+                trust_redirects=bool(data.get("trustRedirects", False)),
             )
         except (ValueError, TypeError, AttributeError):
             return SendOptions()
 
     def set_send_options(self, options: SendOptions) -> None:
-        """Remember the connection options."""
+        """Remember the connection options (a proxy password never: it belongs in the keyring)."""
         data = {
             "timeout": options.timeout,
             "verifyTls": options.verify_tls,
             "caBundle": options.ca_bundle,
             "proxyMode": options.proxy_mode.value,
-            "proxyUrl": options.proxy_url,
+            "proxyUrl": ProxyChoice.of(options).public_url,
             "followRedirects": options.follow_redirects,
+            "trustRedirects": options.trust_redirects,
         }
         self._store.setValue("preferences/sendOptions", json.dumps(data))
 
