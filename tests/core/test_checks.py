@@ -246,3 +246,37 @@ def test_datetime_misuse_is_explained(
     found = [d for d in check(body, catalogue, headers=()) if d.code != "content-type-missing"]
     assert [d.code for d in found] == [code]
     assert fragment in found[0].message
+
+
+def test_variable_reference_cycle_is_reported_at_each_reference(catalogue: Catalogue) -> None:
+    integration = Integration(
+        name="t",
+        variables=(
+            Variable("ApiUrl", value="https://api.test/{{Path}}"),
+            Variable("Path", value="x/\n{{@UrlEncode({{ApiUrl}})}}"),
+        ),
+        steps=(Step("S", headers=JSON, body="{}"),),
+    )
+    found = check_integration(integration, sample(), catalogue)
+    assert where(found) == [
+        ("variable-cycle", "variables[0].value", 1, 18),
+        ("variable-cycle", "variables[1].value", 2, 14),
+    ]
+    assert "(ApiUrl -> Path -> ApiUrl)" in found[0].message
+    assert found[0].alert_types == ()
+
+
+def test_problems_inside_a_variable_value_are_reported_at_the_value(
+    catalogue: Catalogue,
+) -> None:
+    integration = Integration(
+        name="t",
+        variables=(
+            Variable("ApiUrl", value="https://api.test/x"),
+            Variable("Stamp", value="at {{@alert.timestmp}}"),
+        ),
+        steps=(Step("S", headers=JSON, body='{"a": "{{Stamp}}"}'),),
+    )
+    found = check_integration(integration, sample(), catalogue)
+    assert where(found) == [("unknown-variable", "variables[1].value", 1, 6)]
+    assert "did you mean '@alert.timestamp'" in found[0].message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -310,3 +311,52 @@ def test_unknown_tokens_are_sent_as_written(catalogue: Catalogue) -> None:
         "unknown-function",
         "unknown-function",
     ]
+
+
+def test_kb_predefined_variables_using_automatic_variables(catalogue: Catalogue) -> None:
+    # KB automatic-variables page: "examples of predefined variables using automatic
+    # variables", to "generate a particular value and use it multiple times".
+    variables = (
+        Variable("SearchDate", value="{{@DateTime(dd-MM-yyyy)}}"),
+        Variable("UniqueEmail", value="{{@RandomGuid}}@mycompany.com"),
+    )
+    result = render_template(
+        catalogue,
+        "{{SearchDate}}|{{UniqueEmail}}|{{UniqueEmail}}|{{@RandomGuid}}",
+        variables=variables,
+        data=sample(now=KB_NOW),
+    )
+    date, email, again, fresh = result.text.split("|")
+    assert date == "24-02-2018"
+    assert re.fullmatch(r"[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}@mycompany\.com", email)
+    assert again == email  # one value per message, the same at every use
+    assert fresh != email.removesuffix("@mycompany.com")
+    assert result.diagnostics == ()
+
+
+def test_variable_values_use_system_variables_vault_custom_fields_and_other_variables(
+    catalogue: Catalogue,
+) -> None:
+    guid = "5b7f6c3e-2a1d-4e8f-9c0b-1a2b3c4d5e6f"
+    variables = (
+        Variable("Base", value="https://{{@CustomField(Host)}}/api"),
+        Variable("Hook", value="{{Base}}/{{sev({{@alert.type}})}}"),
+        Variable("Auth", value="Basic {{@Base64Encode({{@VaultItem." + guid + ".Username}}:x)}}"),
+        Variable("Team", mode=VariableMode.ESCALATION_LEVEL),
+    )
+    functions = (MappingFunction("sev", (MappingEntry("Alert", "critical"),)),)
+    data = sample(
+        custom_fields={"Host": "ops.example"},
+        vault={guid: {"Username": "svc", "Password": "pw"}},
+        escalation_level={"Team": "team-{{@alert.type}}"},
+    )
+    result = render_template(
+        catalogue,
+        "{{Hook}} {{Auth}} {{Team}}",
+        variables=variables,
+        functions=functions,
+        data=data,
+        alert_type=AlertType.ERROR,
+    )
+    assert result.text == "https://ops.example/api/critical Basic c3ZjOng= team-Alert"
+    assert result.diagnostics == ()

@@ -16,7 +16,7 @@ import regex
 
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, LineIndex, Severity, locate, merge
-from uptrends_studio.core.evaluator import render
+from uptrends_studio.core.evaluator import render, variable_diagnostics, variable_field
 from uptrends_studio.core.messages import RenderedRequest, Renderer, coverage, select_steps
 from uptrends_studio.core.model import (
     ALERT_TYPES,
@@ -25,6 +25,7 @@ from uptrends_studio.core.model import (
     Integration,
     MappingFunction,
     RegexFunction,
+    VariableMode,
 )
 from uptrends_studio.core.parser import NAME_RULE, is_reference_name
 from uptrends_studio.core.samples import AlertData, SampleSet, alert_data
@@ -73,6 +74,8 @@ def check_and_render(
             request = renderer.render_step(index, datas[AlertType.ERROR])
             found += (replace(d, alert_types=()) for d in request.diagnostics)
     found += function_diagnostics(integration, renderer, datas[AlertType.ERROR])
+    for alert_type in ALERT_TYPES:
+        found += value_diagnostics(integration, renderer, datas[alert_type])
     diagnostics = sort_diagnostics(_drop_full_types(merge(found), integration))
     return requests, diagnostics
 
@@ -111,22 +114,6 @@ def definition_diagnostics(integration: Integration) -> list[Diagnostic]:
                     len(variable.name),
                 )
             )
-        if "{{" in variable.value:
-            position = variable.value.index("{{")
-            found.append(
-                locate(
-                    Diagnostic(
-                        Severity.NOTE,
-                        "token-in-variable",
-                        "a predefined variable's value is inserted as written: tokens in it "
-                        "are not evaluated",
-                        f"{field}.value",
-                        position,
-                        position + 2,
-                    ),
-                    LineIndex(variable.value),
-                )
-            )
     names = {v.name.casefold(): v.name for v in integration.variables}
     for index, function in enumerate(integration.functions):
         if function.name.casefold() in names:
@@ -139,6 +126,30 @@ def definition_diagnostics(integration: Integration) -> list[Diagnostic]:
                     f"functions[{index}].name",
                 )
             )
+    return found
+
+
+def value_diagnostics(
+    integration: Integration, renderer: Renderer, data: AlertData
+) -> list[Diagnostic]:
+    """Problems inside the predefined-variable values that hold tokens, for one alert type.
+
+    The values are evaluated once per message, so their unknown names, failed functions and
+    reference cycles are reported at the value.
+    """
+    scope = renderer.scope(data)
+    texts = {
+        variable_field(scope, v): (
+            data.escalation_level.get(v.name, "")
+            if v.mode is VariableMode.ESCALATION_LEVEL
+            else v.value
+        )
+        for v in integration.variables
+    }
+    found = []
+    for diagnostic in variable_diagnostics(scope):
+        located = locate(diagnostic, LineIndex(texts.get(diagnostic.field, "")))
+        found.append(replace(located, alert_types=(data.alert_type.value,)))
     return found
 
 

@@ -12,7 +12,7 @@ import difflib
 import random
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypeVar
 
@@ -23,6 +23,9 @@ from uptrends_studio.core.model import HashFunction, UserFunction, Variable, Var
 from uptrends_studio.core.parser import Node, Template, Text, Token, parse, split_arguments
 
 V = TypeVar("V")
+
+MAX_VARIABLE_DEPTH = 32
+"""Deepest chain of predefined variables whose values refer to each other that is evaluated."""
 
 MAX_OUTPUT_CHARS = 32 * 1024 * 1024
 """Rendering stops with an error once one field's output passes this size."""
@@ -58,6 +61,8 @@ class Scope:
         seed: Seed of the random functions (with the alert type, so Error and Ok differ).
         salt: Distinguishes random streams, e.g. the alert type.
         extra: Values of other names (response variables of earlier steps), by exact name.
+        resolved: Predefined-variable values already evaluated for this message, by name
+            (filled on first use, so a value such as ``{{@RandomGuid}}`` is computed once).
     """
 
     catalogue: Catalogue
@@ -71,6 +76,7 @@ class Scope:
     seed: int
     salt: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
+    resolved: dict[str, str] = field(default_factory=dict)
 
     def unique_guid(self) -> str:
         """The ``@UniqueGuid`` of this message: one per (seed, salt)."""
@@ -138,8 +144,10 @@ class _Evaluator:
         form_encode: bool,
         report: Callable[[Diagnostic], None],
         active: frozenset[str] = frozenset(),
+        resolving: tuple[str, ...] = (),
     ) -> None:
         self.active = active  # user functions whose HMAC key is being rendered (cycle guard)
+        self.resolving = resolving  # predefined variables whose value is being rendered
         self.template = template
         self.source = template.source
         self.scope = scope
@@ -303,6 +311,7 @@ class _Evaluator:
             False,
             _ignore,
             self.active | {function.name},
+            self.resolving,
         )
         text, _ = key_eval.render()
         return text
@@ -320,10 +329,52 @@ class _Evaluator:
                     token.end,
                 )
                 return ""
-            return value
+            return self.evaluated(token, variable, value)
         if variable.vault is not None:
             return self.vault_value(token, variable.vault.item, variable.vault.field.value)
-        return variable.value
+        return self.evaluated(token, variable, variable.value)
+
+    def evaluated(self, token: Token, variable: Variable, value: str) -> str:
+        """The value with its own tokens evaluated, once per message (reference §2.3)."""
+        if "{{" not in value:
+            return value
+        name = variable.name
+        resolved = self.scope.resolved
+        if name in resolved:
+            return resolved[name]
+        if name in self.resolving:
+            chain = " -> ".join((*self.resolving[self.resolving.index(name) :], name))
+            self.diag(
+                Severity.ERROR,
+                "variable-cycle",
+                f"predefined variables refer to each other in a circle ({chain}); this "
+                "reference is sent as written",
+                token.start,
+                token.end,
+            )
+            return self.verbatim(token)
+        if len(self.resolving) >= MAX_VARIABLE_DEPTH:
+            self.diag(
+                Severity.ERROR,
+                "too-deep",
+                f"predefined variables refer to each other more than {MAX_VARIABLE_DEPTH} "
+                "deep; this reference is sent as written",
+                token.start,
+                token.end,
+            )
+            return self.verbatim(token)
+        inner = _Evaluator(
+            parse(value),
+            self.scope,
+            variable_field(self.scope, variable),
+            False,
+            _ignore,
+            self.active,
+            (*self.resolving, name),
+        )
+        text, _ = inner.render()
+        resolved[name] = text
+        return text
 
     def folded(self, token: Token, table: Mapping[str, V], what: str) -> V | None:
         folded = {key.casefold(): key for key in table}
@@ -531,6 +582,133 @@ class _Evaluator:
 
 def _ignore(_: Diagnostic) -> None:
     return None
+
+
+def variable_field(scope: Scope, variable: Variable) -> str:
+    """The diagnostic field of a variable's value: ``variables[2].value``.
+
+    A value set per escalation level lives in the sample: ``escalationLevel.Name``.
+    """
+    if variable.mode is VariableMode.ESCALATION_LEVEL:
+        return f"escalationLevel.{variable.name}"
+    index = next((i for i, name in enumerate(scope.variables) if name == variable.name), 0)
+    return f"variables[{index}].value"
+
+
+def variable_diagnostics(scope: Scope) -> list[Diagnostic]:
+    """The problems inside the values of the predefined variables that hold tokens.
+
+    Each value is rendered the way a step's use of it renders it; the diagnostics carry the
+    value's field (``variables[1].value``) and offsets into the value, so a reference cycle is
+    reported at the token that closes it.
+    """
+    found: list[Diagnostic] = []
+    for variable in scope.variables.values():
+        if variable.vault is not None and variable.mode is VariableMode.HERE:
+            continue
+        if variable.mode is VariableMode.ESCALATION_LEVEL:
+            value = scope.escalation_level.get(variable.name, "")
+        else:
+            value = variable.value
+        if "{{" not in value:
+            continue
+        template = parse(value)
+        field_name = variable_field(scope, variable)
+        found += (
+            Diagnostic(Severity.ERROR, i.code, i.message, field_name, i.start, i.end)
+            for i in template.issues
+        )
+        evaluator = _Evaluator(
+            template,
+            replace(scope, resolved={}),
+            field_name,
+            False,
+            found.append,
+            frozenset(),
+            (variable.name,),
+        )
+        try:
+            evaluator.render()
+        except OutputTooLargeError:
+            found.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "output-too-large",
+                    f"the value passed {MAX_OUTPUT_CHARS // 2**20} MB; rendering stopped",
+                    field_name,
+                )
+            )
+    # Cycles are found on the reference graph, so each is reported in every value on it, at the
+    # reference that leads back (the evaluator only sees the innermost one).
+    found = [d for d in found if d.code != "variable-cycle"]
+    return found + _cycle_diagnostics(scope)
+
+
+def _variable_references(nodes: tuple[Node, ...]) -> list[Token]:
+    found: list[Token] = []
+    for node in nodes:
+        if isinstance(node, Token):
+            if node.is_call:
+                found += _variable_references(node.args or ())
+            elif node.name and not node.name.startswith("@") and not node.junk:
+                found.append(node)
+    return found
+
+
+def _cycle_diagnostics(scope: Scope) -> list[Diagnostic]:
+    folded = {name.casefold(): name for name in scope.variables}
+    edges: dict[str, list[tuple[Token, str]]] = {}
+    for name, variable in scope.variables.items():
+        if variable.vault is not None and variable.mode is VariableMode.HERE:
+            continue
+        value = (
+            scope.escalation_level.get(name, "")
+            if variable.mode is VariableMode.ESCALATION_LEVEL
+            else variable.value
+        )
+        if "{{" not in value:
+            continue
+        refs = []
+        for token in _variable_references(parse(value).nodes):
+            target = (
+                token.name if token.name in scope.variables else folded.get(token.name.casefold())
+            )
+            if target is not None and target not in scope.extra:
+                refs.append((token, target))
+        edges[name] = refs
+
+    def path(start: str, goal: str) -> list[str] | None:
+        seen = {start}
+        queue: list[list[str]] = [[start]]
+        while queue:
+            route = queue.pop(0)
+            if route[-1] == goal:
+                return route
+            for _, nxt in edges.get(route[-1], []):
+                if nxt == goal or nxt not in seen:
+                    seen.add(nxt)
+                    queue.append([*route, nxt])
+        return None
+
+    found: list[Diagnostic] = []
+    for name, refs in edges.items():
+        for token, target in refs:
+            route = [name] if target == name else path(target, name)
+            if route is None:
+                continue
+            chain = " -> ".join([name, *route] if target != name else [name, name])
+            found.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "variable-cycle",
+                    f"predefined variables refer to each other in a circle ({chain}); the "
+                    "reference is sent as written",
+                    variable_field(scope, scope.variables[name]),
+                    token.start,
+                    token.end,
+                )
+            )
+    return found
 
 
 _ONE_ARG: dict[str, Callable[[str], str]] = {

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.messages import Renderer
 from uptrends_studio.core.model import AlertType, HashFunction, MappingFunction, VariableMode
 from uptrends_studio.core.samples import alert_data
-from uptrends_studio.core.secrets import MASK
+from uptrends_studio.core.secrets import MASK, mask, masking_secrets
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.template_editor import CompletionItem
@@ -49,6 +50,16 @@ class StudioEditorContext:
             value = sample.vault.get(variable.vault.item, {}).get(variable.vault.field.value, "")
         else:
             value = variable.value
+        if "{{" in value:
+            # Tokens in a value are evaluated once per message: show what is sent.
+            integration = self._document.integration
+            try:
+                data = alert_data(sample, self.alert_type, self._catalogue)
+            except StudioError:
+                return value
+            value = Renderer(integration, self._catalogue).variable_value(name, data)
+            if not self.reveal_secrets:
+                value = mask(value, masking_secrets(integration, sample))
         secret = variable.secret or (
             variable.vault is not None and variable.vault.field.value == "Password"
         )
@@ -63,7 +74,7 @@ class StudioEditorContext:
                 "set per escalation level"
                 if variable.mode is VariableMode.ESCALATION_LEVEL
                 else "predefined variable"
-            )
+            ) + "; tokens in its value are evaluated once per message"
             description = variable.description or where
             items.append(
                 CompletionItem(
@@ -119,6 +130,7 @@ class StudioEditorContext:
                 if variable.mode is VariableMode.ESCALATION_LEVEL
                 else "Predefined variable"
             )
+            kind += " (tokens in its value are evaluated once per message)"
             text = f"{kind}. {variable.description}".strip()
             return text, self._variable_value(name)
         for function in integration.functions:
