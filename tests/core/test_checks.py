@@ -280,3 +280,37 @@ def test_problems_inside_a_variable_value_are_reported_at_the_value(
     found = check_integration(integration, sample(), catalogue)
     assert where(found) == [("unknown-variable", "variables[1].value", 1, 6)]
     assert "did you mean '@alert.timestamp'" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("body", "fixed"),
+    [
+        # The Dutch KB's spellings, then every other place a space can go.
+        ('"{{@ alert.timestamp}}"', '"{{@alert.timestamp}}"'),
+        ('"{{@CustomField (ComponentId)}}"', '"{{@CustomField(ComponentId)}}"'),
+        ('"{{@CustomField ()}}"', '"{{@CustomField()}}"'),
+        ('"{{ @alert.type }}"', '"{{@alert.type}}"'),
+        ('"{{\t@alert.type}}"', '"{{@alert.type}}"'),
+        ('"{{ApiUrl }}"', '"{{ApiUrl}}"'),
+        ('"{{@ JsonEncode({{@monitor.name}})}}"', '"{{@JsonEncode({{@monitor.name}})}}"'),
+        ('"{{@JsonEncode( x ) }}"', '"{{@JsonEncode( x )}}"'),
+        ('"{{ @UrlEncode ({{ApiUrl}})}}"', '"{{@UrlEncode({{ApiUrl}})}}"'),
+    ],
+)
+def test_every_spacing_form_is_a_warning_with_a_fix(
+    catalogue: Catalogue, body: str, fixed: str
+) -> None:
+    data = sample(custom_fields={"ComponentId": "c-1", "": ""})
+    found = [
+        d
+        for d in check(body, catalogue, headers=(), data=data)
+        if d.code != "content-type-missing"
+    ]
+    assert [(d.code, d.severity.value, d.column) for d in found] == [
+        ("whitespace-in-token", "warning", 2)
+    ]
+    assert found[0].message.endswith(f"(without it: {fixed[1:-1]})")
+    assert apply(body, found[0].fixes[0]) == fixed
+    # The fixed token renders cleanly.
+    after = check(fixed, catalogue, headers=(), data=data)
+    assert [d.code for d in after if d.code != "content-type-missing"] == []

@@ -231,7 +231,7 @@ class _Evaluator:
             invisible = [(i, c) for i, c in enumerate(name) if c in INVISIBLE_CHARS]
             cleaned = "".join(c for c in name if c not in INVISIBLE_CHARS)
             for index, char in invisible:
-                pos = token.name_start + index
+                pos = token.name_start + index + (token.name_gap if index else 0)
                 self.diag(
                     Severity.ERROR,
                     "invisible-character",
@@ -243,14 +243,15 @@ class _Evaluator:
                 )
             return self.verbatim(token)
         if token.spaced:
+            unspaced = _unspaced(self, token)
             self.diag(
                 Severity.WARNING,
                 "whitespace-in-token",
-                "whitespace inside '{{...}}' is not documented to work in Uptrends; "
-                "the token is sent as written",
+                f"whitespace inside '{{{{...}}}}' is not documented to work in Uptrends; the "
+                f"token is sent as written (without it: {unspaced[:60]})",
                 token.start,
                 token.end,
-                (Fix("Remove the whitespace", token.start, token.end, _unspaced(self, token)),),
+                (Fix("Remove the whitespace", token.start, token.end, unspaced),),
             )
             return self.verbatim(token)
         if name.startswith("@"):
@@ -728,12 +729,11 @@ def _is_call_to(token: Token, folded_name: str) -> bool:
 
 
 def _unspaced(evaluator: _Evaluator, token: Token) -> str:
-    text = evaluator.verbatim(token)
+    """The token without the undocumented whitespace (argument text is kept as written)."""
     if token.is_call:
-        head = "{{" + token.name + "("
         args = evaluator.source[token.args_start : token.args_end]
-        return head + args + ")}}"
-    return "{{" + text[2:-2].strip() + "}}"
+        return "{{" + token.name + "(" + args + ")}}"
+    return "{{" + token.name + "}}"
 
 
 def render(
