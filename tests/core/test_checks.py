@@ -302,9 +302,7 @@ def test_every_spacing_form_is_a_warning_with_a_fix(
 ) -> None:
     data = sample(custom_fields={"ComponentId": "c-1", "": ""})
     found = [
-        d
-        for d in check(body, catalogue, headers=(), data=data)
-        if d.code != "content-type-missing"
+        d for d in check(body, catalogue, headers=(), data=data) if d.code != "content-type-missing"
     ]
     assert [(d.code, d.severity.value, d.column) for d in found] == [
         ("whitespace-in-token", "warning", 2)
