@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.core.helpers import sample
@@ -102,7 +104,9 @@ def test_raw_free_text_in_json_string(catalogue: Catalogue) -> None:
         ("invalid-json", 2, 13, "error"),
         ("raw-free-text", 2, 13, "warning"),
     ]
-    assert "inside the value of {{@monitor.notes}}" in found[0].message
+    assert "at character 6 of the value of {{@monitor.notes}}, which contains a double quote" in (
+        found[0].message
+    )
     fixed = apply(body, found[1].fixes[0])
     assert fixed == '{\n  "notes": "{{@JsonEncode({{@monitor.notes}})}}"\n}'
     assert check(fixed, catalogue) == []
@@ -112,7 +116,10 @@ def test_invalid_json_in_literal_text_points_at_the_template(catalogue: Catalogu
     body = '{\n  "type": "{{@alert.type}}"\n  "b": 2\n}'
     found = check(body, catalogue)
     assert where(found) == [("invalid-json", "steps[0].body", 3, 3)]
-    assert "Expecting ',' delimiter" in found[0].message
+    assert found[0].message == (
+        "the rendered body is not valid JSON: a comma or the end of the object or array was "
+        "expected"
+    )
 
 
 def test_invalid_xml_is_reported(catalogue: Catalogue) -> None:
@@ -312,3 +319,59 @@ def test_every_spacing_form_is_a_warning_with_a_fix(
     # The fixed token renders cleanly.
     after = check(fixed, catalogue, headers=(), data=data)
     assert [d.code for d in after if d.code != "content-type-missing"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "fixed"),
+    [
+        # A raw line break from an unencoded variable: the error is inside its value.
+        (
+            '{"d": "{{@alert.description}}"}',
+            "the rendered body is not valid JSON: a raw line break inside a string (JSON writes "
+            "it as an escape such as \\n; @JsonEncode does that), at character 4 of the value "
+            "of {{@alert.description}}, which contains a line break; wrap it in @JsonEncode",
+            '{"d": "{{@JsonEncode({{@alert.description}})}}"}',
+        ),
+        # A quote from a predefined variable (whose value is a token) ends the string early;
+        # the parser fails on the literal text after it.
+        (
+            '{"n": "{{Name}}"}',
+            "the rendered body is not valid JSON: a comma or the end of the object or array was "
+            "expected; the likely cause is the value of "
+            "{{Name}}, which contains a double quote: wrap it in @JsonEncode",
+            '{"n": "{{@JsonEncode({{Name}})}}"}',
+        ),
+        (
+            '{"a": 1,}',
+            "the rendered body is not valid JSON: a property name in double quotes was expected",
+            None,
+        ),
+        (
+            '<a t="{{Name}}"/>',
+            "the rendered body is not valid XML: a character that cannot appear here (a raw '&' "
+            "or '<' in text, or a quote inside an attribute value); the likely cause is the "
+            "value of {{Name}}, which contains a double quote: wrap it in @XmlEncode",
+            '<a t="{{@XmlEncode({{Name}})}}"/>',
+        ),
+    ],
+)
+def test_validity_messages_are_complete_and_name_the_likely_cause(
+    catalogue: Catalogue, body: str, message: str, fixed: str | None
+) -> None:
+    integration = Integration(
+        name="t",
+        variables=(
+            Variable("ApiUrl", value="https://api.test/x"),
+            Variable("Name", value='{{@alert.type}} 5"'),
+        ),
+        steps=(Step("S", headers=XML if body.startswith("<") else JSON, body=body),),
+    )
+    data = sample({"@alert.description": "one\ntwo"})
+    found = [d for d in check_integration(integration, data, catalogue) if "invalid" in d.code]
+    assert [d.message for d in found] == [message]
+    if fixed is None:
+        assert found[0].fixes == ()
+    else:
+        assert apply(body, found[0].fixes[0]) == fixed
+        integration = replace(integration, steps=(replace(integration.steps[0], body=fixed),))
+        assert check_integration(integration, data, catalogue) == []
