@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import jwt
 import pytest
 
 from tests.core.helpers import sample
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.checks import check_integration, exit_status
 from uptrends_studio.core.diagnostics import Diagnostic, Fix
+from uptrends_studio.core.messages import Renderer
 from uptrends_studio.core.model import (
     AlertType,
     HashFunction,
     Header,
     Integration,
+    JwtFunction,
     RegexFunction,
     Step,
     UserFunction,
     Variable,
 )
 from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.secrets import MASK, masked_request, masking_secrets
 
 JSON = (Header("Content-Type", "application/json"),)
 XML = (Header("Content-Type", "application/xml; charset=utf-8"),)
@@ -375,3 +379,44 @@ def test_validity_messages_are_complete_and_name_the_likely_cause(
         assert apply(body, found[0].fixes[0]) == fixed
         integration = replace(integration, steps=(replace(integration.steps[0], body=fixed),))
         assert check_integration(integration, data, catalogue) == []
+
+
+@pytest.mark.parametrize(
+    ("function", "expected"),
+    [
+        (JwtFunction("token", "HS256", ""), ("jwt-key-missing", "functions[0].key", "error")),
+        (
+            JwtFunction("token", "RS256", "not a key but long enough to be one, surely"),
+            ("jwt-unusable", "functions[0].key", "error"),
+        ),
+        (
+            JwtFunction("token", "HS256", "s" * 32, '{"kid": 1'),
+            ("jwt-unusable", "functions[0].header", "error"),
+        ),
+        (JwtFunction("token", "HS512", "s" * 32), ("jwt-unusable", "functions[0].key", "warning")),
+        (
+            JwtFunction("token", "HS256", "{{Missing}}"),
+            ("unknown-variable", "functions[0].key", "error"),
+        ),
+    ],
+)
+def test_jwt_function_definitions_are_checked(
+    catalogue: Catalogue, function: JwtFunction, expected: tuple[str, str, str]
+) -> None:
+    found = check("{}", catalogue, functions=(function,))
+    assert [(d.code, d.field, d.severity.value) for d in found] == [expected]
+
+
+def test_a_jwt_key_typed_as_text_is_masked_but_the_token_is_not(catalogue: Catalogue) -> None:
+    key = "jwt-signing-secret-0123456789-abcdefghij"
+    integration = Integration(
+        name="t",
+        variables=(Variable("ApiUrl", value="https://api.test/x"),),
+        steps=(Step("S", headers=(Header("Authorization", 'Bearer {{token({"a":1})}} ' + key),)),),
+        functions=(JwtFunction("token", "HS256", key),),
+    )
+    request = Renderer(integration, catalogue).render_alert(AlertType.ERROR, sample())[0]
+    shown = masked_request(request, masking_secrets(integration, sample())).headers[0][1]
+    token = request.headers[0][1].split()[1]
+    assert shown == f"Bearer {token} {MASK}"
+    assert jwt.decode(token, key, algorithms=["HS256"]) == {"a": 1}

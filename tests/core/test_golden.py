@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import jwt
 import pytest
 
 from tests.core.helpers import render_template, sample
@@ -12,6 +13,7 @@ from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.model import (
     AlertType,
     HashFunction,
+    JwtFunction,
     MappingEntry,
     MappingFunction,
     RegexFunction,
@@ -360,3 +362,65 @@ def test_variable_values_use_system_variables_vault_custom_fields_and_other_vari
     )
     assert result.text == "https://ops.example/api/critical Basic c3ZjOng= team-Alert"
     assert result.diagnostics == ()
+
+
+# The RFC 7519 / jwt.io example token: HS256 over these claims with this secret.
+JWT_IO_TOKEN = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+)
+
+
+def test_jwt_encode_gives_the_well_known_example_token(catalogue: Catalogue) -> None:
+    function = JwtFunction("token", "HS256", "your-256-bit-secret")
+    result = render_template(
+        catalogue,
+        'Bearer {{token({"sub":"1234567890","name":"John Doe","iat":1516239022})}}',
+        functions=(function,),
+    )
+    assert result.text == f"Bearer {JWT_IO_TOKEN}"
+    # The example's secret is 19 bytes, less than SHA-256 wants (RFC 7518 §3.2): still signed,
+    # with a warning.
+    assert [(d.code, d.severity.value) for d in result.diagnostics] == [
+        ("function-failed", "warning")
+    ]
+    assert "HMAC key is 19 bytes long" in result.diagnostics[0].message
+
+
+def test_jwt_claims_from_a_variable_with_tokens_and_a_key_from_the_vault(
+    catalogue: Catalogue,
+) -> None:
+    guid = "5b7f6c3e-2a1d-4e8f-9c0b-1a2b3c4d5e6f"
+    secret = "a-signing-secret-of-at-least-thirty-two-bytes"
+    variables = (
+        Variable(
+            "Claims",
+            value='{"iss":"uptrends","sub":"{{@alert.alertGuid}}","iat":{{@DateTime(UNIX)}}}',
+        ),
+        Variable("KeyId", value="k-1"),
+    )
+    functions = (
+        JwtFunction(
+            "token", "HS256", "{{@VaultItem." + guid + ".Password}}", '{"kid":"{{KeyId}}"}'
+        ),
+    )
+    result = render_template(
+        catalogue,
+        "{{token({{Claims}})}}",
+        variables=variables,
+        functions=functions,
+        data=sample(
+            {"@alert.alertGuid": "cbfc7769-edb2-46a7-89d0-1e1b1fb0815b"},
+            now=KB_NOW,
+            vault={guid: {"Username": "svc", "Password": secret}},
+        ),
+    )
+    assert result.diagnostics == ()
+    claims = jwt.decode(result.text, secret, algorithms=["HS256"], options={"verify_iat": False})
+    assert claims == {
+        "iss": "uptrends",
+        "sub": "cbfc7769-edb2-46a7-89d0-1e1b1fb0815b",
+        "iat": 1519511400,
+    }
+    assert jwt.get_unverified_header(result.text) == {"alg": "HS256", "kid": "k-1", "typ": "JWT"}

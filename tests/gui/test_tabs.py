@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.model import AlertType, MappingFunction, RegexFunction, VariableMode
+from uptrends_studio.core.model import (
+    AlertType,
+    JwtFunction,
+    MappingFunction,
+    RegexFunction,
+    VariableMode,
+)
 from uptrends_studio.gui.main_window import MainWindow
 
 
@@ -130,3 +136,26 @@ def test_function_editor_mapping_and_regex(qtbot: QtBot, window: MainWindow) -> 
     assert window.document.integration.functions[0] == RegexFunction("severity", r"^(\w+)")
     qtbot.keyClicks(editor.try_input, "Step 1: failed")
     assert editor.try_output.text() == "“Step”"
+
+
+def test_function_editor_jwt_encode(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.customizations_tab
+    tab.sections.setCurrentIndex(1)
+    tab.functions.setCurrentRow(0)
+    editor = tab.function_editor
+    editor.kind.setCurrentIndex(3)
+    assert editor.jwt_box.isVisibleTo(editor)
+    assert not editor.hash_box.isVisibleTo(editor)
+    editor.jwt_algorithm.setCurrentText("HS512")
+    qtbot.keyClicks(editor.jwt_key, "a-signing-secret")
+    # The signing key is a secret: masked until the user asks to see it.
+    assert editor.jwt_key.echoMode() is QLineEdit.EchoMode.Password
+    editor.jwt_key_reveal.setChecked(True)
+    assert editor.jwt_key.echoMode() is QLineEdit.EchoMode.Normal
+    assert window.document.integration.functions[0] == JwtFunction(
+        "severity", "HS512", "a-signing-secret"
+    )
+    window.undo_action.trigger()
+    function = window.document.integration.functions[0]
+    assert isinstance(function, JwtFunction)
+    assert function.key == ""

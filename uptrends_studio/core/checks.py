@@ -17,12 +17,14 @@ import regex
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, LineIndex, Severity, locate, merge
 from uptrends_studio.core.evaluator import render, variable_diagnostics, variable_field
+from uptrends_studio.core.functions import FunctionError, jwt_encode
 from uptrends_studio.core.messages import RenderedRequest, Renderer, coverage, select_steps
 from uptrends_studio.core.model import (
     ALERT_TYPES,
     AlertType,
     HashFunction,
     Integration,
+    JwtFunction,
     MappingFunction,
     RegexFunction,
     VariableMode,
@@ -193,6 +195,8 @@ def function_diagnostics(
                         )
                     )
                 seen.setdefault(entry.source, row)
+        elif isinstance(function, JwtFunction):
+            found += _jwt_diagnostics(function, field, renderer, data)
         elif isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
             if not function.key:
                 found.append(
@@ -212,6 +216,45 @@ def function_diagnostics(
                 )
                 index_ = LineIndex(function.key)
                 found += (locate(d, index_) for d in result.diagnostics)
+    return found
+
+
+def _jwt_diagnostics(
+    function: JwtFunction, field: str, renderer: Renderer, data: AlertData
+) -> list[Diagnostic]:
+    """A JWT function's key (missing, unsuitable, its tokens) and header (tokens, not JSON)."""
+    if not function.key:
+        return [
+            Diagnostic(
+                Severity.ERROR,
+                "jwt-key-missing",
+                f"{function.algorithm} needs a signing key"
+                + ("" if function.algorithm.startswith("HS") else " (a PEM private key)"),
+                f"{field}.key",
+            )
+        ]
+    found: list[Diagnostic] = []
+    texts = {}
+    for name, text in (("key", function.key), ("header", function.header)):
+        result = render(
+            renderer.template(text),
+            renderer.scope(data),
+            f"{field}.{name}",
+            active=frozenset({function.name}),
+        )
+        texts[name] = result.text
+        index_ = LineIndex(text)
+        found += (locate(d, index_) for d in result.diagnostics)
+    if found:
+        return found
+    try:
+        # Sign an empty claim set: shows a key that does not suit the algorithm, a weak HMAC
+        # key and a header that is not a JSON object, even when no step calls the function.
+        jwt_encode(function.algorithm, "{}", texts["key"], texts["header"])
+    except FunctionError as exc:
+        where = "header" if "header" in str(exc) else "key"
+        severity = Severity.WARNING if exc.fallback is not None else Severity.ERROR
+        found.append(Diagnostic(severity, "jwt-unusable", str(exc), f"{field}.{where}"))
     return found
 
 

@@ -19,7 +19,13 @@ from typing import TypeVar
 from uptrends_studio.core import functions as fn
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, Fix, Severity
-from uptrends_studio.core.model import HashFunction, UserFunction, Variable, VariableMode
+from uptrends_studio.core.model import (
+    HashFunction,
+    JwtFunction,
+    UserFunction,
+    Variable,
+    VariableMode,
+)
 from uptrends_studio.core.parser import Node, Template, Text, Token, parse, split_arguments
 
 V = TypeVar("V")
@@ -284,10 +290,13 @@ class _Evaluator:
                 return self.verbatim(token)
             argument = self.nodes_text(token.args or ())
             try:
-                key = ""
+                key = header = ""
                 if isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
-                    key = self.key_text(function)
-                return fn.apply_user_function(function, argument, key)
+                    key = self.key_text(function, function.key)
+                if isinstance(function, JwtFunction):
+                    key = self.key_text(function, function.key)
+                    header = self.key_text(function, function.header)
+                return fn.apply_user_function(function, argument, key, header)
             except fn.FunctionError as exc:
                 severity = Severity.WARNING if exc.fallback is not None else Severity.ERROR
                 self.diag(severity, "function-failed", f"{name}: {exc}", token.start, token.end)
@@ -302,11 +311,11 @@ class _Evaluator:
             return self.verbatim(token)
         return self.predefined(token, variable)
 
-    def key_text(self, function: HashFunction) -> str:
-        # The HMAC key is itself a template (vault references allowed); its problems are
-        # reported on the function's key field by the checker, not here.
+    def key_text(self, function: HashFunction | JwtFunction, template: str) -> str:
+        # The HMAC or JWT key (and the JWT header) is itself a template (vault references
+        # allowed); its problems are reported on the function's field by the checker, not here.
         key_eval = _Evaluator(
-            parse(function.key),
+            parse(template),
             self.scope,
             self.field,
             False,

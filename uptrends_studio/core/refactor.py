@@ -16,6 +16,7 @@ from uptrends_studio.core.model import (
     HashFunction,
     Header,
     Integration,
+    JwtFunction,
     Step,
     UserFunction,
 )
@@ -41,6 +42,8 @@ def _map_templates(integration: Integration, rewrite: Rewrite) -> Integration:
         )
 
     def function(f: UserFunction) -> UserFunction:
+        if isinstance(f, JwtFunction):
+            return replace(f, key=rewrite(f.key), header=rewrite(f.header))
         return replace(f, key=rewrite(f.key)) if isinstance(f, HashFunction) else f
 
     return replace(

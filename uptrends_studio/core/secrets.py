@@ -1,7 +1,8 @@
 """Which rendered text is secret, and masking it for display.
 
 A value is secret when it comes from a predefined variable marked secret, from a vault
-reference (mock vault passwords and usernames), or from a step's authentication password.
+reference (mock vault passwords and usernames), from a step's authentication password, or is
+a JWT function's signing key typed as text.
 The preview masks these unless the user reveals them.
 """
 
@@ -14,7 +15,7 @@ from urllib.parse import quote, quote_plus
 
 from uptrends_studio.core.functions import json_encode
 from uptrends_studio.core.messages import RenderedRequest
-from uptrends_studio.core.model import Integration, VariableMode
+from uptrends_studio.core.model import Integration, JwtFunction, VariableMode
 from uptrends_studio.core.samples import SampleSet
 
 MASK = "••••••"
@@ -40,6 +41,11 @@ def secret_values(integration: Integration, sample: SampleSet) -> list[str]:
     for step in integration.steps:
         if "{{" not in step.authentication.password:
             found.add(step.authentication.password)
+    for function in integration.functions:
+        # A JWT signing key typed as text (a key that is a template is covered by the variable
+        # or vault field it names). The signature made with it is wire output, not a secret.
+        if isinstance(function, JwtFunction) and "{{" not in function.key:
+            found.add(function.key)
     return sorted((s for s in found if len(s) >= MIN_SECRET_LENGTH), key=len, reverse=True)
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.messages import Renderer
-from uptrends_studio.core.model import AlertType, HashFunction, MappingFunction, VariableMode
+from uptrends_studio.core.model import (
+    AlertType,
+    HashFunction,
+    JwtFunction,
+    MappingFunction,
+    VariableMode,
+)
 from uptrends_studio.core.samples import alert_data
 from uptrends_studio.core.secrets import MASK, mask, masking_secrets
 from uptrends_studio.gui.document import IntegrationDocument
@@ -91,6 +97,8 @@ class StudioEditorContext:
                 if isinstance(function, MappingFunction)
                 else "hash"
                 if isinstance(function, HashFunction)
+                else "JWT encode: give it the claims as a JSON object"
+                if isinstance(function, JwtFunction)
                 else "regex"
             )
             items.append(
@@ -135,6 +143,12 @@ class StudioEditorContext:
             return text, self._variable_value(name)
         for function in integration.functions:
             if function.name == name:
+                if isinstance(function, JwtFunction):
+                    return (
+                        f"User-defined function (JWT encode, {function.algorithm}): signs the "
+                        "JSON object of claims it is given and returns the token",
+                        "",
+                    )
                 return f"User-defined function ({type(function).__name__[:-8].lower()})", ""
         info = self._catalogue.variable(name) or self._catalogue.variable_folded(name)
         if info is not None:
