@@ -424,3 +424,23 @@ def test_jwt_claims_from_a_variable_with_tokens_and_a_key_from_the_vault(
         "iat": 1519511400,
     }
     assert jwt.get_unverified_header(result.text) == {"alg": "HS256", "kid": "k-1", "typ": "JWT"}
+
+
+@pytest.mark.parametrize(
+    ("template", "expected", "function", "tooltip_says"),
+    [
+        # Choices the KB leaves open that change bytes on the wire (docs/semantics.md).
+        ("{{@UrlEncode(a/b é'~)}}", "a%2Fb+%C3%A9'~", "@UrlEncode", "upper-case hex"),
+        ("{{@UrlEncode(Ben & Jerry's)}}", "Ben+%26+Jerry's", "@UrlEncode", "apostrophe is kept"),
+        ("{{@JsonEncode(<a & 'b'>/)}}", "<a & 'b'>/", "@JsonEncode", "< > & '"),
+        ("{{@DateTime(HH:mm zzz)}}", "22:30 +00:00", "@DateTime", "zzz gives +00:00"),
+        ("{{@DateTime(yyyy-MM-ddTHH:mm:ssK)}}", "2018-02-24T22:30:00Z", "@DateTime", "K gives Z"),
+    ],
+)
+def test_open_encoding_choices_are_pinned_and_shown_in_the_tooltip(
+    catalogue: Catalogue, template: str, expected: str, function: str, tooltip_says: str
+) -> None:
+    assert render_template(catalogue, template, data=sample(now=KB_NOW)).text == expected
+    info = catalogue.function(function)
+    assert info is not None
+    assert tooltip_says in info.description
