@@ -420,3 +420,18 @@ def test_a_jwt_key_typed_as_text_is_masked_but_the_token_is_not(catalogue: Catal
     token = request.headers[0][1].split()[1]
     assert shown == f"Bearer {token} {MASK}"
     assert jwt.decode(token, key, algorithms=["HS256"]) == {"a": 1}
+
+
+def test_the_literal_part_of_a_secret_value_with_tokens_is_masked(catalogue: Catalogue) -> None:
+    integration = Integration(
+        name="t",
+        variables=(
+            Variable("ApiUrl", value="https://api.test/x"),
+            Variable("Auth", value="sk-live-4f9a2c {{@alert.type}}", secret=True),
+        ),
+        steps=(Step("S", headers=(Header("Authorization", "{{Auth}}"),)),),
+    )
+    request = Renderer(integration, catalogue).render_alert(AlertType.ERROR, sample())[0]
+    assert request.headers[0][1] == "sk-live-4f9a2c Alert"
+    shown = masked_request(request, masking_secrets(integration, sample())).headers[0][1]
+    assert shown == f"{MASK}Alert"

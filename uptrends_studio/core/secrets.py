@@ -16,6 +16,7 @@ from urllib.parse import quote, quote_plus
 from uptrends_studio.core.functions import json_encode
 from uptrends_studio.core.messages import RenderedRequest
 from uptrends_studio.core.model import Integration, JwtFunction, VariableMode
+from uptrends_studio.core.parser import Text, parse
 from uptrends_studio.core.samples import SampleSet
 
 MASK = "••••••"
@@ -33,9 +34,9 @@ def secret_values(integration: Integration, sample: SampleSet) -> list[str]:
             entry = sample.vault.get(variable.vault.item, {})
             found.add(entry.get(variable.vault.field.value, ""))
         elif variable.mode is VariableMode.ESCALATION_LEVEL:
-            found.add(sample.escalation_level.get(variable.name, ""))
+            found.update(_secret_parts(sample.escalation_level.get(variable.name, "")))
         else:
-            found.add(variable.value)
+            found.update(_secret_parts(variable.value))
     for entry in sample.vault.values():
         found.add(entry.get("Password", ""))
     for step in integration.steps:
@@ -47,6 +48,16 @@ def secret_values(integration: Integration, sample: SampleSet) -> list[str]:
         if isinstance(function, JwtFunction) and "{{" not in function.key:
             found.add(function.key)
     return sorted((s for s in found if len(s) >= MIN_SECRET_LENGTH), key=len, reverse=True)
+
+
+def _secret_parts(value: str) -> list[str]:
+    """A secret value, or, when tokens in it are evaluated, its literal text around them.
+
+    The tokens' own values are other secrets (vault fields, secret variables) or alert data.
+    """
+    if "{{" not in value:
+        return [value]
+    return [node.text for node in parse(value).nodes if isinstance(node, Text)]
 
 
 def masking_secrets(integration: Integration, sample: SampleSet) -> list[str]:
