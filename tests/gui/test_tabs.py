@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
@@ -12,8 +15,10 @@ from uptrends_studio.core.model import (
     JwtFunction,
     MappingFunction,
     RegexFunction,
+    Variable,
     VariableMode,
 )
+from uptrends_studio.core.secrets import MASK
 from uptrends_studio.gui.main_window import MainWindow
 
 
@@ -159,3 +164,23 @@ def test_function_editor_jwt_encode(qtbot: QtBot, window: MainWindow) -> None:
     function = window.document.integration.functions[0]
     assert isinstance(function, JwtFunction)
     assert function.key == ""
+
+
+def test_a_variable_with_tokens_shows_its_evaluated_value(window: MainWindow) -> None:
+    integration = window.document.integration
+    variables = (
+        *integration.variables,
+        Variable("UniqueEmail", value="{{@RandomGuid}}@mycompany.com"),
+        Variable("Key", value="k-{{@alert.type}}-9f8e7d", secret=True),
+    )
+    window.document.apply(replace(integration, variables=variables), "Add variables")
+    description, value = window.context.describe_token("UniqueEmail") or ("", "")
+    assert "evaluated once per message" in description
+    assert re.fullmatch(r"[0-9A-F-]{36}@mycompany\.com", value)
+    items = {item.label: item for item in window.context.completion_items()}
+    assert items["UniqueEmail"].value == value
+    # A secret stays masked in the tooltip, tokens or not.
+    assert window.context.describe_token("Key") == (
+        "Predefined variable (tokens in its value are evaluated once per message).",
+        MASK,
+    )
