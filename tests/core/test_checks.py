@@ -435,3 +435,31 @@ def test_the_literal_part_of_a_secret_value_with_tokens_is_masked(catalogue: Cat
     assert request.headers[0][1] == "sk-live-4f9a2c Alert"
     shown = masked_request(request, masking_secrets(integration, sample())).headers[0][1]
     assert shown == f"{MASK}Alert"
+
+
+@pytest.mark.parametrize(("length", "cut"), [(32, False), (33, True)])
+def test_a_too_long_chain_of_variables_is_cut_and_reported_where_it_starts(
+    catalogue: Catalogue, length: int, cut: bool
+) -> None:
+    chain = tuple(Variable(f"V{i}", value=f"<{{{{V{i + 1}}}}}>") for i in range(length))
+    integration = Integration(
+        name="t",
+        variables=(
+            Variable("ApiUrl", value="https://api.test/x"),
+            *chain,
+            Variable(f"V{length}", value="end"),
+        ),
+        steps=(Step("S", body="{{V0}}"),),
+    )
+    request = Renderer(integration, catalogue).render_alert(AlertType.ERROR, sample())[0]
+    found = [
+        d
+        for d in check_integration(integration, sample(), catalogue)
+        if d.code != "content-type-missing"
+    ]
+    if cut:
+        assert request.body == "<" * 32 + "{{V32}}" + ">" * 32
+        assert where(found) == [("too-deep", "variables[1].value", 1, 2)]
+    else:
+        assert request.body == "<" * 32 + "end" + ">" * 32
+        assert found == []

@@ -718,6 +718,48 @@ def _cycle_diagnostics(scope: Scope) -> list[Diagnostic]:
                     token.end,
                 )
             )
+    found += _depth_diagnostics(scope, edges)
+    return found
+
+
+def _depth_diagnostics(
+    scope: Scope, edges: Mapping[str, list[tuple[Token, str]]]
+) -> list[Diagnostic]:
+    """A chain of more than MAX_VARIABLE_DEPTH variables, reported where it starts."""
+    depth: dict[str, int] = {}
+    for start in edges:
+        # Iterative post-order walk (chains may be long); a back edge (a cycle) counts as 0.
+        stack: list[tuple[str, int]] = [(start, 0)]
+        visiting: set[str] = set()
+        while stack:
+            name, state = stack.pop()
+            if name in depth:
+                continue
+            targets = [t for _, t in edges.get(name, [])]
+            if state == 0:
+                visiting.add(name)
+                stack.append((name, 1))
+                stack.extend((t, 0) for t in targets if t not in depth and t not in visiting)
+            else:
+                visiting.discard(name)
+                own = 1 if name in edges else 0  # a value without tokens ends a chain
+                depth[name] = own + max((depth.get(t, 0) for t in targets), default=0)
+    referenced = {target for refs in edges.values() for _, target in refs}
+    found = []
+    for name, refs in edges.items():
+        if depth.get(name, 0) > MAX_VARIABLE_DEPTH and name not in referenced and refs:
+            token = refs[0][0]
+            found.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "too-deep",
+                    f"'{name}' refers through more than {MAX_VARIABLE_DEPTH} predefined "
+                    "variables in a row; the reference that goes deeper is sent as written",
+                    variable_field(scope, scope.variables[name]),
+                    token.start,
+                    token.end,
+                )
+            )
     return found
 
 
