@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import jwt
 import pytest
 
 from tests.core.helpers import sample
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.checks import check_integration, exit_status
 from uptrends_studio.core.diagnostics import Diagnostic, Fix
+from uptrends_studio.core.messages import Renderer
 from uptrends_studio.core.model import (
     AlertType,
     HashFunction,
     Header,
     Integration,
+    JwtFunction,
     RegexFunction,
     Step,
     UserFunction,
     Variable,
 )
 from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.secrets import MASK, masked_request, masker_for
 
 JSON = (Header("Content-Type", "application/json"),)
 XML = (Header("Content-Type", "application/xml; charset=utf-8"),)
@@ -102,7 +108,9 @@ def test_raw_free_text_in_json_string(catalogue: Catalogue) -> None:
         ("invalid-json", 2, 13, "error"),
         ("raw-free-text", 2, 13, "warning"),
     ]
-    assert "inside the value of {{@monitor.notes}}" in found[0].message
+    assert "at character 6 of the value of {{@monitor.notes}}, which contains a double quote" in (
+        found[0].message
+    )
     fixed = apply(body, found[1].fixes[0])
     assert fixed == '{\n  "notes": "{{@JsonEncode({{@monitor.notes}})}}"\n}'
     assert check(fixed, catalogue) == []
@@ -112,7 +120,10 @@ def test_invalid_json_in_literal_text_points_at_the_template(catalogue: Catalogu
     body = '{\n  "type": "{{@alert.type}}"\n  "b": 2\n}'
     found = check(body, catalogue)
     assert where(found) == [("invalid-json", "steps[0].body", 3, 3)]
-    assert "Expecting ',' delimiter" in found[0].message
+    assert found[0].message == (
+        "the rendered body is not valid JSON: a comma or the end of the object or array was "
+        "expected"
+    )
 
 
 def test_invalid_xml_is_reported(catalogue: Catalogue) -> None:
@@ -246,3 +257,213 @@ def test_datetime_misuse_is_explained(
     found = [d for d in check(body, catalogue, headers=()) if d.code != "content-type-missing"]
     assert [d.code for d in found] == [code]
     assert fragment in found[0].message
+
+
+def test_variable_reference_cycle_is_reported_at_each_reference(catalogue: Catalogue) -> None:
+    integration = Integration(
+        name="t",
+        variables=(
+            Variable("ApiUrl", value="https://api.test/{{Path}}"),
+            Variable("Path", value="x/\n{{@UrlEncode({{ApiUrl}})}}"),
+        ),
+        steps=(Step("S", headers=JSON, body="{}"),),
+    )
+    found = check_integration(integration, sample(), catalogue)
+    assert where(found) == [
+        ("variable-cycle", "variables[0].value", 1, 18),
+        ("variable-cycle", "variables[1].value", 2, 14),
+    ]
+    assert "(ApiUrl -> Path -> ApiUrl)" in found[0].message
+    assert found[0].alert_types == ()
+
+
+def test_problems_inside_a_variable_value_are_reported_at_the_value(
+    catalogue: Catalogue,
+) -> None:
+    integration = Integration(
+        name="t",
+        variables=(
+            Variable("ApiUrl", value="https://api.test/x"),
+            Variable("Stamp", value="at {{@alert.timestmp}}"),
+        ),
+        steps=(Step("S", headers=JSON, body='{"a": "{{Stamp}}"}'),),
+    )
+    found = check_integration(integration, sample(), catalogue)
+    assert where(found) == [("unknown-variable", "variables[1].value", 1, 6)]
+    assert "did you mean '@alert.timestamp'" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("body", "fixed"),
+    [
+        # The Dutch KB's spellings, then every other place a space can go.
+        ('"{{@ alert.timestamp}}"', '"{{@alert.timestamp}}"'),
+        ('"{{@CustomField (ComponentId)}}"', '"{{@CustomField(ComponentId)}}"'),
+        ('"{{@CustomField ()}}"', '"{{@CustomField()}}"'),
+        ('"{{ @alert.type }}"', '"{{@alert.type}}"'),
+        ('"{{\t@alert.type}}"', '"{{@alert.type}}"'),
+        ('"{{ApiUrl }}"', '"{{ApiUrl}}"'),
+        ('"{{@ JsonEncode({{@monitor.name}})}}"', '"{{@JsonEncode({{@monitor.name}})}}"'),
+        ('"{{@JsonEncode( x ) }}"', '"{{@JsonEncode( x )}}"'),
+        ('"{{ @UrlEncode ({{ApiUrl}})}}"', '"{{@UrlEncode({{ApiUrl}})}}"'),
+    ],
+)
+def test_every_spacing_form_is_a_warning_with_a_fix(
+    catalogue: Catalogue, body: str, fixed: str
+) -> None:
+    data = sample(custom_fields={"ComponentId": "c-1", "": ""})
+    found = [
+        d for d in check(body, catalogue, headers=(), data=data) if d.code != "content-type-missing"
+    ]
+    assert [(d.code, d.severity.value, d.column) for d in found] == [
+        ("whitespace-in-token", "warning", 2)
+    ]
+    assert found[0].message.endswith(f"(without it: {fixed[1:-1]})")
+    assert apply(body, found[0].fixes[0]) == fixed
+    # The fixed token renders cleanly.
+    after = check(fixed, catalogue, headers=(), data=data)
+    assert [d.code for d in after if d.code != "content-type-missing"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "fixed"),
+    [
+        # A raw line break from an unencoded variable: the error is inside its value.
+        (
+            '{"d": "{{@alert.description}}"}',
+            "the rendered body is not valid JSON: a raw line break inside a string (JSON writes "
+            "it as an escape such as \\n; @JsonEncode does that), at character 4 of the value "
+            "of {{@alert.description}}, which contains a line break; wrap it in @JsonEncode",
+            '{"d": "{{@JsonEncode({{@alert.description}})}}"}',
+        ),
+        # A quote from a predefined variable (whose value is a token) ends the string early;
+        # the parser fails on the literal text after it.
+        (
+            '{"n": "{{Name}}"}',
+            "the rendered body is not valid JSON: a comma or the end of the object or array was "
+            "expected; the likely cause is the value of "
+            "{{Name}}, which contains a double quote: wrap it in @JsonEncode",
+            '{"n": "{{@JsonEncode({{Name}})}}"}',
+        ),
+        (
+            '{"a": 1,}',
+            "the rendered body is not valid JSON: a property name in double quotes was expected",
+            None,
+        ),
+        (
+            '<a t="{{Name}}"/>',
+            "the rendered body is not valid XML: a character that cannot appear here (a raw '&' "
+            "or '<' in text, or a quote inside an attribute value); the likely cause is the "
+            "value of {{Name}}, which contains a double quote: wrap it in @XmlEncode",
+            '<a t="{{@XmlEncode({{Name}})}}"/>',
+        ),
+    ],
+)
+def test_validity_messages_are_complete_and_name_the_likely_cause(
+    catalogue: Catalogue, body: str, message: str, fixed: str | None
+) -> None:
+    integration = Integration(
+        name="t",
+        variables=(
+            Variable("ApiUrl", value="https://api.test/x"),
+            Variable("Name", value='{{@alert.type}} 5"'),
+        ),
+        steps=(Step("S", headers=XML if body.startswith("<") else JSON, body=body),),
+    )
+    data = sample({"@alert.description": "one\ntwo"})
+    found = [d for d in check_integration(integration, data, catalogue) if "invalid" in d.code]
+    assert [d.message for d in found] == [message]
+    if fixed is None:
+        assert found[0].fixes == ()
+    else:
+        assert apply(body, found[0].fixes[0]) == fixed
+        integration = replace(integration, steps=(replace(integration.steps[0], body=fixed),))
+        assert check_integration(integration, data, catalogue) == []
+
+
+@pytest.mark.parametrize(
+    ("function", "expected"),
+    [
+        (JwtFunction("token", "HS256", ""), ("jwt-key-missing", "functions[0].key", "error")),
+        (
+            JwtFunction("token", "RS256", "not a key but long enough to be one, surely"),
+            ("jwt-unusable", "functions[0].key", "error"),
+        ),
+        (
+            JwtFunction("token", "HS256", "s" * 32, '{"kid": 1'),
+            ("jwt-unusable", "functions[0].header", "error"),
+        ),
+        (JwtFunction("token", "HS512", "s" * 32), ("jwt-unusable", "functions[0].key", "warning")),
+        (
+            JwtFunction("token", "HS256", "{{Missing}}"),
+            ("unknown-variable", "functions[0].key", "error"),
+        ),
+    ],
+)
+def test_jwt_function_definitions_are_checked(
+    catalogue: Catalogue, function: JwtFunction, expected: tuple[str, str, str]
+) -> None:
+    found = check("{}", catalogue, functions=(function,))
+    assert [(d.code, d.field, d.severity.value) for d in found] == [expected]
+
+
+def test_a_jwt_key_typed_as_text_is_masked_and_so_is_the_token_signed_with_it(
+    catalogue: Catalogue,
+) -> None:
+    key = "jwt-signing-secret-0123456789-abcdefghij"
+    integration = Integration(
+        name="t",
+        variables=(Variable("ApiUrl", value="https://api.test/x"),),
+        steps=(Step("S", headers=(Header("Authorization", 'Bearer {{token({"a":1})}} ' + key),)),),
+        functions=(JwtFunction("token", "HS256", key),),
+    )
+    request = Renderer(integration, catalogue).render_alert(AlertType.ERROR, sample())[0]
+    shown = masked_request(request, masker_for(integration, sample())).headers[0][1]
+    token = request.headers[0][1].split()[1]
+    # The token is computed from the key (and is a bearer credential itself): masked too.
+    assert shown == f"Bearer {MASK} {MASK}"
+    assert jwt.decode(token, key, algorithms=["HS256"]) == {"a": 1}
+
+
+def test_the_literal_part_of_a_secret_value_with_tokens_is_masked(catalogue: Catalogue) -> None:
+    integration = Integration(
+        name="t",
+        variables=(
+            Variable("ApiUrl", value="https://api.test/x"),
+            Variable("Auth", value="sk-live-4f9a2c {{@alert.type}}", secret=True),
+        ),
+        steps=(Step("S", headers=(Header("Authorization", "{{Auth}}"),)),),
+    )
+    request = Renderer(integration, catalogue).render_alert(AlertType.ERROR, sample())[0]
+    assert request.headers[0][1] == "sk-live-4f9a2c Alert"
+    shown = masked_request(request, masker_for(integration, sample())).headers[0][1]
+    # The whole value comes from a secret variable: masked whole, the token part included.
+    assert shown == MASK
+
+
+@pytest.mark.parametrize(("length", "cut"), [(32, False), (33, True)])
+def test_a_too_long_chain_of_variables_is_cut_and_reported_where_it_starts(
+    catalogue: Catalogue, length: int, cut: bool
+) -> None:
+    chain = tuple(Variable(f"V{i}", value=f"<{{{{V{i + 1}}}}}>") for i in range(length))
+    integration = Integration(
+        name="t",
+        variables=(
+            Variable("ApiUrl", value="https://api.test/x"),
+            *chain,
+            Variable(f"V{length}", value="end"),
+        ),
+        steps=(Step("S", body="{{V0}}"),),
+    )
+    request = Renderer(integration, catalogue).render_alert(AlertType.ERROR, sample())[0]
+    found = [
+        d
+        for d in check_integration(integration, sample(), catalogue)
+        if d.code != "content-type-missing"
+    ]
+    if cut:
+        assert request.body == "<" * 32 + "{{V32}}" + ">" * 32
+        assert where(found) == [("too-deep", "variables[1].value", 1, 2)]
+    else:
+        assert request.body == "<" * 32 + "end" + ">" * 32
+        assert found == []

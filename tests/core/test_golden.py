@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
+import jwt
 import pytest
 
 from tests.core.helpers import render_template, sample
@@ -11,6 +13,7 @@ from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.model import (
     AlertType,
     HashFunction,
+    JwtFunction,
     MappingEntry,
     MappingFunction,
     RegexFunction,
@@ -310,3 +313,134 @@ def test_unknown_tokens_are_sent_as_written(catalogue: Catalogue) -> None:
         "unknown-function",
         "unknown-function",
     ]
+
+
+def test_kb_predefined_variables_using_automatic_variables(catalogue: Catalogue) -> None:
+    # KB automatic-variables page: "examples of predefined variables using automatic
+    # variables", to "generate a particular value and use it multiple times".
+    variables = (
+        Variable("SearchDate", value="{{@DateTime(dd-MM-yyyy)}}"),
+        Variable("UniqueEmail", value="{{@RandomGuid}}@mycompany.com"),
+    )
+    result = render_template(
+        catalogue,
+        "{{SearchDate}}|{{UniqueEmail}}|{{UniqueEmail}}|{{@RandomGuid}}",
+        variables=variables,
+        data=sample(now=KB_NOW),
+    )
+    date, email, again, fresh = result.text.split("|")
+    assert date == "24-02-2018"
+    assert re.fullmatch(r"[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}@mycompany\.com", email)
+    assert again == email  # one value per message, the same at every use
+    assert fresh != email.removesuffix("@mycompany.com")
+    assert result.diagnostics == ()
+
+
+def test_variable_values_use_system_variables_vault_custom_fields_and_other_variables(
+    catalogue: Catalogue,
+) -> None:
+    guid = "5b7f6c3e-2a1d-4e8f-9c0b-1a2b3c4d5e6f"
+    variables = (
+        Variable("Base", value="https://{{@CustomField(Host)}}/api"),
+        Variable("Hook", value="{{Base}}/{{sev({{@alert.type}})}}"),
+        Variable("Auth", value="Basic {{@Base64Encode({{@VaultItem." + guid + ".Username}}:x)}}"),
+        Variable("Team", mode=VariableMode.ESCALATION_LEVEL),
+    )
+    functions = (MappingFunction("sev", (MappingEntry("Alert", "critical"),)),)
+    data = sample(
+        custom_fields={"Host": "ops.example"},
+        vault={guid: {"Username": "svc", "Password": "pw"}},
+        escalation_level={"Team": "team-{{@alert.type}}"},
+    )
+    result = render_template(
+        catalogue,
+        "{{Hook}} {{Auth}} {{Team}}",
+        variables=variables,
+        functions=functions,
+        data=data,
+        alert_type=AlertType.ERROR,
+    )
+    assert result.text == "https://ops.example/api/critical Basic c3ZjOng= team-Alert"
+    assert result.diagnostics == ()
+
+
+# The RFC 7519 / jwt.io example token: HS256 over these claims with this secret.
+JWT_IO_TOKEN = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+)
+
+
+def test_jwt_encode_gives_the_well_known_example_token(catalogue: Catalogue) -> None:
+    function = JwtFunction("token", "HS256", "your-256-bit-secret")
+    result = render_template(
+        catalogue,
+        'Bearer {{token({"sub":"1234567890","name":"John Doe","iat":1516239022})}}',
+        functions=(function,),
+    )
+    assert result.text == f"Bearer {JWT_IO_TOKEN}"
+    # The example's secret is 19 bytes, less than SHA-256 wants (RFC 7518 §3.2): still signed,
+    # with a warning.
+    assert [(d.code, d.severity.value) for d in result.diagnostics] == [
+        ("function-failed", "warning")
+    ]
+    assert "HMAC key is 19 bytes long" in result.diagnostics[0].message
+
+
+def test_jwt_claims_from_a_variable_with_tokens_and_a_key_from_the_vault(
+    catalogue: Catalogue,
+) -> None:
+    guid = "5b7f6c3e-2a1d-4e8f-9c0b-1a2b3c4d5e6f"
+    secret = "a-signing-secret-of-at-least-thirty-two-bytes"
+    variables = (
+        Variable(
+            "Claims",
+            value='{"iss":"uptrends","sub":"{{@alert.alertGuid}}","iat":{{@DateTime(UNIX)}}}',
+        ),
+        Variable("KeyId", value="k-1"),
+    )
+    functions = (
+        JwtFunction(
+            "token", "HS256", "{{@VaultItem." + guid + ".Password}}", '{"kid":"{{KeyId}}"}'
+        ),
+    )
+    result = render_template(
+        catalogue,
+        "{{token({{Claims}})}}",
+        variables=variables,
+        functions=functions,
+        data=sample(
+            {"@alert.alertGuid": "cbfc7769-edb2-46a7-89d0-1e1b1fb0815b"},
+            now=KB_NOW,
+            vault={guid: {"Username": "svc", "Password": secret}},
+        ),
+    )
+    assert result.diagnostics == ()
+    claims = jwt.decode(result.text, secret, algorithms=["HS256"], options={"verify_iat": False})
+    assert claims == {
+        "iss": "uptrends",
+        "sub": "cbfc7769-edb2-46a7-89d0-1e1b1fb0815b",
+        "iat": 1519511400,
+    }
+    assert jwt.get_unverified_header(result.text) == {"alg": "HS256", "kid": "k-1", "typ": "JWT"}
+
+
+@pytest.mark.parametrize(
+    ("template", "expected", "function", "tooltip_says"),
+    [
+        # Choices the KB leaves open that change bytes on the wire (docs/semantics.md).
+        ("{{@UrlEncode(a/b é'~)}}", "a%2Fb+%C3%A9'~", "@UrlEncode", "upper-case hex"),
+        ("{{@UrlEncode(Ben & Jerry's)}}", "Ben+%26+Jerry's", "@UrlEncode", "apostrophe is kept"),
+        ("{{@JsonEncode(<a & 'b'>/)}}", "<a & 'b'>/", "@JsonEncode", "< > & '"),
+        ("{{@DateTime(HH:mm zzz)}}", "22:30 +00:00", "@DateTime", "zzz gives +00:00"),
+        ("{{@DateTime(yyyy-MM-ddTHH:mm:ssK)}}", "2018-02-24T22:30:00Z", "@DateTime", "K gives Z"),
+    ],
+)
+def test_open_encoding_choices_are_pinned_and_shown_in_the_tooltip(
+    catalogue: Catalogue, template: str, expected: str, function: str, tooltip_says: str
+) -> None:
+    assert render_template(catalogue, template, data=sample(now=KB_NOW)).text == expected
+    info = catalogue.function(function)
+    assert info is not None
+    assert tooltip_says in info.description

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
@@ -23,6 +24,7 @@ from uptrends_studio.core.model import (
     AuthType,
     Header,
     Integration,
+    JwtFunction,
     Step,
     Variable,
 )
@@ -230,3 +232,22 @@ def test_markdown_helpers() -> None:
 def test_unknown_format_is_refused(catalogue: Catalogue, sample: SampleSet) -> None:
     with pytest.raises(UsageError, match="unknown handover format 'pdf'"):
         handover(demo(), sample, catalogue, fmt="pdf")  # type: ignore[arg-type]
+
+
+def test_a_jwt_signing_key_never_appears_but_the_function_does(
+    catalogue: Catalogue, sample: SampleSet
+) -> None:
+    key = "jwt-signing-secret-0123456789-abcdefghij"
+    integration = replace(
+        with_secrets(),
+        functions=(JwtFunction("token", "HS384", key, '{"kid": "k1"}'),),
+    )
+    formats: tuple[HandoverFormat, ...] = ("html", "markdown")
+    for fmt in formats:
+        text = handover(integration, sample, catalogue, fmt=fmt)
+        shown = Page(text).text if fmt == "html" else text
+        assert key not in text
+        assert "JSON Web Token (JWT) encode" in shown
+        assert f"HS384, signing key {MASK}" in shown
+    revealed = handover(integration, sample, catalogue, fmt="markdown", reveal=True)
+    assert f"HS384, signing key {key}" in revealed

@@ -8,6 +8,7 @@ hypothesis profile in ``tests/conftest.py`` (``CI=1`` fuzzes hardest).
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import json
 import operator
@@ -17,6 +18,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import jwt
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,11 +32,13 @@ from uptrends_studio.core.model import (
     ALERT_TYPES,
     HASH_ALGORITHMS,
     HTTP_METHODS,
+    JWT_ALGORITHMS,
     Authentication,
     AuthType,
     HashFunction,
     Header,
     Integration,
+    JwtFunction,
     MappingEntry,
     MappingFunction,
     RegexFunction,
@@ -466,6 +470,14 @@ _FUNCTIONS: st.SearchStrategy[list[UserFunction]] = st.lists(
             algorithm=st.sampled_from(HASH_ALGORITHMS),
             key=st.text(max_size=12),
         ),
+        st.builds(
+            JwtFunction,
+            name=_FUNCTION_NAME,
+            algorithm=st.sampled_from(JWT_ALGORITHMS),
+            # A key typed as text is a secret (kept out of the file); a template is not.
+            key=st.text(max_size=12) | st.text(max_size=6).map(lambda t: "{{" + t + "}}"),
+            header=st.text(max_size=12),
+        ),
     ),
     max_size=3,
     unique_by=lambda f: f.name,
@@ -489,3 +501,48 @@ def test_save_and_load_round_trip(integration: Integration) -> None:
     # Secret values are kept out of the file (docs/file-format.md, "Secret values").
     assert loaded == without_secret_values(integration)
     assert integration_file.loads(integration_file.dumps(loaded)) == loaded
+
+
+# -- JWT encode ---------------------------------------------------------------------------------
+
+_REGISTERED = {"iss", "sub", "aud", "exp", "nbf", "iat", "jti"}
+_CLAIMS = st.dictionaries(
+    st.text(max_size=8),
+    st.one_of(
+        st.text(max_size=12),
+        st.integers(-(2**53), 2**53),
+        st.booleans(),
+        st.none(),
+        st.lists(st.text(max_size=5), max_size=3),
+    ),
+    max_size=5,
+).filter(lambda claims: not _REGISTERED & set(claims))
+"""Private claims: PyJWT checks the types of the registered ones (iss must be a string, ...)."""
+
+
+@given(
+    _CLAIMS,
+    st.sampled_from([a for a in JWT_ALGORITHMS if a.startswith("HS")]),
+    st.text(min_size=64, max_size=80),
+    st.dictionaries(st.sampled_from(["kid", "cty", "x5t"]), st.text(max_size=8), max_size=2),
+)
+def test_jwt_encode_verifies_and_decodes_to_the_claims(
+    claims: dict[str, Any], algorithm: str, key: str, header: dict[str, str]
+) -> None:
+    function = JwtFunction("token", algorithm, key, json.dumps(header) if header else "")
+    token = fn.apply_user_function(function, json.dumps(claims), key, function.header)
+    assert re.fullmatch(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+", token)
+    decoded = jwt.decode(
+        token,
+        key.encode("utf-8", "surrogatepass"),
+        algorithms=[algorithm],
+    )
+    assert decoded == claims
+    assert jwt.get_unverified_header(token) == {"alg": algorithm, "typ": "JWT", **header}
+
+
+@given(st.one_of(TEMPLATE_TEXT, JSON_VALUES.map(json.dumps)), st.text(max_size=70))
+def test_jwt_encode_raises_only_function_errors(claims: str, key: str) -> None:
+    for algorithm in ("HS256", "RS256", "ES256"):
+        with contextlib.suppress(fn.FunctionError):
+            fn.jwt_encode(algorithm, claims, key, claims)

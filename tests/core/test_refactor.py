@@ -8,8 +8,11 @@ from uptrends_studio.core.model import (
     HashFunction,
     Header,
     Integration,
+    JwtFunction,
     Step,
     Variable,
+    VaultField,
+    VaultRef,
 )
 from uptrends_studio.core.refactor import count_references, rename_references
 
@@ -48,3 +51,22 @@ def test_rename_updates_every_template_and_leaves_lookalikes() -> None:
     assert step.authentication.username == "{{ApiKey}}"
     assert renamed.functions[0] == HashFunction("sig", "HMAC-SHA256", "{{ApiKey}}")
     assert count_references(renamed, "Key") == 0
+
+
+def test_rename_reaches_variable_values_and_jwt_fields_but_not_vault_references() -> None:
+    integration = Integration(
+        name="t",
+        variables=(
+            Variable("Key", value="k"),
+            Variable("Url", value="https://x/{{Key}}"),
+            Variable("Pwd", vault=VaultRef("guid", VaultField.PASSWORD)),
+        ),
+        functions=(JwtFunction("token", "HS256", "{{Key}}", '{"kid":"{{Key}}"}'),),
+    )
+    assert count_references(integration, "Key") == 3
+    renamed = rename_references(integration, "Key", "Secret")
+    assert renamed.variables[1].value == "https://x/{{Secret}}"
+    assert renamed.variables[2] == integration.variables[2]
+    assert renamed.functions[0] == JwtFunction(
+        "token", "HS256", "{{Secret}}", '{"kid":"{{Secret}}"}'
+    )

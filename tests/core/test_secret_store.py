@@ -25,6 +25,7 @@ from uptrends_studio.core.model import (
     AuthType,
     Header,
     Integration,
+    JwtFunction,
     Step,
     Variable,
     VariableMode,
@@ -43,6 +44,7 @@ from uptrends_studio.core.secret_store import (
     SecretOrigin,
     SecretStore,
     SecretStoreError,
+    function_key_env_name,
     open_store,
     parse_dotenv,
     step_password_env_name,
@@ -706,3 +708,49 @@ def test_a_lazy_store_opens_the_keyring_only_when_a_secret_needs_it(tmp_path: Pa
     assert integration_file.load_with_secrets(path, store=lazy, env={}).integration == saved
     assert len(opened) == 1  # opened once, then reused
     assert not lazy.persistent
+
+
+def test_a_jwt_signing_key_typed_as_text_is_kept_out_of_the_file(
+    tmp_path: Path, store: SecretStore, system_keyring: DictKeyring
+) -> None:
+    key = "jwt-signing-secret-0123456789-abcdefghij"
+    integration = Integration(
+        name="JWT",
+        variables=(Variable("ApiUrl", value="https://hooks.example.com/alert"),),
+        steps=(Step("Send", body="{}"),),
+        functions=(
+            JwtFunction("token", "HS256", key, '{"kid": "k1"}'),
+            JwtFunction("vaulted", "HS512", f"{{{{@VaultItem.{VAULT_ITEM}.Password}}}}"),
+        ),
+    )
+    path = tmp_path / "jwt.integration.json"
+    saved = integration_file.save(integration, path, store=store, env={})
+    assert key not in path.read_text(encoding="utf-8")
+    assert read(path)["functions"] == [
+        {
+            "name": "token",
+            "type": "jwt",
+            "algorithm": "HS256",
+            "key": {"source": "keyring"},
+            "header": '{"kid": "k1"}',
+        },
+        # A key that is a template names its secret: written as is.
+        {
+            "name": "vaulted",
+            "type": "jwt",
+            "algorithm": "HS512",
+            "key": f"{{{{@VaultItem.{VAULT_ITEM}.Password}}}}",
+        },
+    ]
+    assert system_keyring.entries == {(SERVICE, f"{saved.id}/functions/token/key"): key}
+    loaded = integration_file.load_with_secrets(path, store=store, env={})
+    assert loaded.integration == saved
+    assert [s.slot.label for s in loaded.sources] == ["signing key of JWT function 'token'"]
+    # The environment supplies it too, under a documented name.
+    assert function_key_env_name("token") == "UPTRENDS_SECRET_FUNCTION_TOKEN_KEY"
+    from_env = integration_file.load_with_secrets(
+        path, store=None, env={"UPTRENDS_SECRET_FUNCTION_TOKEN_KEY": "from-env"}
+    )
+    function = from_env.integration.functions[0]
+    assert isinstance(function, JwtFunction)
+    assert function.key == "from-env"

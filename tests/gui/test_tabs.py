@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.model import AlertType, MappingFunction, RegexFunction, VariableMode
+from uptrends_studio.core.model import (
+    AlertType,
+    JwtFunction,
+    MappingFunction,
+    RegexFunction,
+    Variable,
+    VariableMode,
+)
+from uptrends_studio.core.secrets import MASK
 from uptrends_studio.gui.main_window import MainWindow
 
 
@@ -130,3 +141,46 @@ def test_function_editor_mapping_and_regex(qtbot: QtBot, window: MainWindow) -> 
     assert window.document.integration.functions[0] == RegexFunction("severity", r"^(\w+)")
     qtbot.keyClicks(editor.try_input, "Step 1: failed")
     assert editor.try_output.text() == "“Step”"
+
+
+def test_function_editor_jwt_encode(qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.customizations_tab
+    tab.sections.setCurrentIndex(1)
+    tab.functions.setCurrentRow(0)
+    editor = tab.function_editor
+    editor.kind.setCurrentIndex(3)
+    assert editor.jwt_box.isVisibleTo(editor)
+    assert not editor.hash_box.isVisibleTo(editor)
+    editor.jwt_algorithm.setCurrentText("HS512")
+    qtbot.keyClicks(editor.jwt_key, "a-signing-secret")
+    # The signing key is a secret: masked until the user asks to see it.
+    assert editor.jwt_key.echoMode() is QLineEdit.EchoMode.Password
+    editor.jwt_key_reveal.setChecked(True)
+    assert editor.jwt_key.echoMode() is QLineEdit.EchoMode.Normal
+    assert window.document.integration.functions[0] == JwtFunction(
+        "severity", "HS512", "a-signing-secret"
+    )
+    window.undo_action.trigger()
+    function = window.document.integration.functions[0]
+    assert isinstance(function, JwtFunction)
+    assert function.key == ""
+
+
+def test_a_variable_with_tokens_shows_its_evaluated_value(window: MainWindow) -> None:
+    integration = window.document.integration
+    variables = (
+        *integration.variables,
+        Variable("UniqueEmail", value="{{@RandomGuid}}@mycompany.com"),
+        Variable("Key", value="k-{{@alert.type}}-9f8e7d", secret=True),
+    )
+    window.document.apply(replace(integration, variables=variables), "Add variables")
+    description, value = window.context.describe_token("UniqueEmail") or ("", "")
+    assert "evaluated once per message" in description
+    assert re.fullmatch(r"[0-9A-F-]{36}@mycompany\.com", value)
+    items = {item.label: item for item in window.context.completion_items()}
+    assert items["UniqueEmail"].value == value
+    # A secret stays masked in the tooltip, tokens or not.
+    assert window.context.describe_token("Key") == (
+        "Predefined variable (tokens in its value are evaluated once per message).",
+        MASK,
+    )

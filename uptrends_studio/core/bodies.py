@@ -100,6 +100,96 @@ def _token_at(template: Template, start: int, end: int) -> Token | None:
     return None
 
 
+_JSON_PROBLEMS = {
+    "Expecting value": "a value (string, number, object, array, true, false or null) was expected",
+    "Expecting property name enclosed in double quotes": "a property name in double quotes "
+    "was expected",
+    "Expecting ',' delimiter": "a comma or the end of the object or array was expected",
+    "Expecting ':' delimiter": "a colon after the property name was expected",
+    "Unterminated string starting at": "a string starts here and is never closed",
+    "Invalid \\escape": "a backslash starts no JSON escape (write \\\\ for a backslash)",
+    "Invalid \\uXXXX escape": "a \\u escape needs four hexadecimal digits",
+    "Extra data": "there is more text after the end of the JSON value",
+    "Illegal trailing comma before end of object": "a comma before the closing }",
+    "Illegal trailing comma before end of array": "a comma before the closing ]",
+}
+
+_JSON_TROUBLE = {
+    '"': "a double quote",
+    "\\": "a backslash",
+    "\n": "a line break",
+    "\r": "a carriage return",
+    "\t": "a tab",
+}
+_XML_TROUBLE = {"<": "a '<'", "&": "an '&'"}
+_XML_ATTRIBUTE_TROUBLE = {**_XML_TROUBLE, '"': "a double quote", "'": "an apostrophe"}
+
+_XML_PROBLEMS = {
+    "not well-formed (invalid token)": "a character that cannot appear here (a raw '&' or "
+    "'<' in text, or a quote inside an attribute value)",
+    "mismatched tag": "mismatched tag: this closing tag does not match the element that is open",
+    "unclosed token": "the text ends inside a tag, comment or other markup",
+    "no element found": "the body ends before its root element is closed",
+    "junk after document element": "there is more text after the root element",
+    "undefined entity": "an '&' starts an entity XML does not define (write &amp; for '&')",
+    "syntax error": "the body does not start with an XML element",
+    "unclosed CDATA section": "a CDATA section is never closed",
+    "duplicate attribute": "an attribute is given twice in one tag",
+}
+
+
+def _char_name(char: str) -> str:
+    names = {"\n": "line break", "\r": "carriage return", "\t": "tab"}
+    return f"raw {names.get(char, f'control character U+{ord(char):04X}')}"
+
+
+def _plain_json_problem(message: str, text: str, offset: int) -> str:
+    """Python's terse JSON error in plain words, with what is at the position."""
+    if message.startswith("Invalid control character"):
+        char = text[offset] if offset < len(text) else "\n"
+        return (
+            f"a {_char_name(char)} inside a string (JSON writes it as an escape such as \\n; "
+            "@JsonEncode does that)"
+        )
+    return _JSON_PROBLEMS.get(message, message)
+
+
+def _trouble(value: str, what: str, at_error: bool) -> str | None:
+    """The first character of a token's value that breaks a JSON string or XML, named.
+
+    Quotes break XML only inside an attribute value, so they count only for the token the
+    error is in or right after.
+    """
+    if what == "JSON":
+        table = _JSON_TROUBLE
+    else:
+        table = _XML_ATTRIBUTE_TROUBLE if at_error else _XML_TROUBLE
+    for char in value:
+        if char in table:
+            return table[char]
+        if what == "JSON" and char < " ":
+            return f"a control character (U+{ord(char):04X})"
+    return None
+
+
+def _culprit(
+    template: Template, rendered: Rendered, out_offset: int, what: str
+) -> tuple[Token, str] | None:
+    """The nearest token at or before the error whose value holds a breaking character.
+
+    An unencoded value usually breaks the body a little after its own text: its quote ends a
+    JSON string early, and the parser only fails at the next literal character.
+    """
+    candidates = [s for s in rendered.segments if s.out_start <= out_offset and not s.literal]
+    for segment in reversed(candidates[-50:]):
+        value = rendered.text[segment.out_start : segment.out_end]
+        found = _trouble(value, what, segment.out_end >= out_offset)
+        token = _token_at(template, segment.src_start, segment.src_end)
+        if found is not None and token is not None:
+            return token, found
+    return None
+
+
 def _syntax_error(
     template: Template,
     rendered: Rendered,
@@ -112,15 +202,30 @@ def _syntax_error(
     start, end = rendered.source_offset(out_offset)
     message = f"the rendered body is not valid {what}: {detail}"
     fixes: tuple[Fix, ...] = ()
+    encoder = "@JsonEncode" if what == "JSON" else "@XmlEncode"
     token = _token_at(template, start, end)
+    culprit = _culprit(template, rendered, out_offset, what)
     if token is not None:
-        message += f", inside the value of {{{{{token.name}}}}}"
-        if _free_text(token, catalogue):
-            encoder = "@JsonEncode" if what == "JSON" else "@XmlEncode"
+        # The diagnostic spans the whole token; say where in its value the error is.
+        inside = next(
+            (out_offset - g.out_start + 1 for g in rendered.segments if g.src_start == start),
+            1,
+        )
+        message += f", at character {inside} of the value of {{{{{token.name}}}}}"
+        if culprit is not None and culprit[0] is token:
+            message += f", which contains {culprit[1]}"
+        if _free_text(token, catalogue) or (culprit is not None and culprit[0] is token):
             message += f"; wrap it in {encoder}"
             fixes = (_wrap_fix(template, token, encoder),)
     else:
         end = max(end, start + 1)
+        if culprit is not None:
+            name = culprit[0].name
+            message += (
+                f"; the likely cause is the value of {{{{{name}}}}}, which contains "
+                f"{culprit[1]}: wrap it in {encoder}"
+            )
+            fixes = (_wrap_fix(template, culprit[0], encoder),)
     return Diagnostic(
         Severity.ERROR, f"invalid-{what.lower()}", message, field, start, end, fixes=fixes
     )
@@ -159,7 +264,8 @@ def validate_json(
     try:
         json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        return [_syntax_error(template, rendered, field, exc.pos, "JSON", exc.msg, catalogue)]
+        detail = _plain_json_problem(exc.msg, text, exc.pos)
+        return [_syntax_error(template, rendered, field, exc.pos, "JSON", detail, catalogue)]
     except _NotJsonError as exc:
         position = text.find(exc.word)
         detail = f"{exc.word} is not a JSON value (use null or a string)"
@@ -200,6 +306,7 @@ def validate_xml(
         parser.Parse(text, True)
     except expat.ExpatError as exc:
         detail = expat.errors.messages[exc.code] if exc.code else str(exc)
+        detail = _XML_PROBLEMS.get(detail, detail)
         offset = LineIndex(text).offset(exc.lineno, exc.offset)
         return [_syntax_error(template, rendered, field, offset, "XML", detail, catalogue)]
     except ValueError as exc:

@@ -21,6 +21,7 @@ from uptrends_studio.core.model import (
     AuthType,
     HashFunction,
     Integration,
+    JwtFunction,
     MappingFunction,
     RegexFunction,
     ResponseSource,
@@ -51,6 +52,7 @@ _FUNCTION_TYPES = {
     MappingFunction: "Mapping",
     RegexFunction: "Regular expression",
     HashFunction: "Hash",
+    JwtFunction: "JSON Web Token (JWT) encode",
 }
 _RESPONSE_SOURCES = {
     ResponseSource.JSON_PATH: "JSON path",
@@ -240,6 +242,14 @@ def _functions(functions: Sequence[UserFunction], build: _Builder) -> ChecklistS
                 build.add(f"{prefix} row {row} To", entry.target)
         elif isinstance(function, RegexFunction):
             build.add(f"{prefix} regular expression", function.pattern)
+        elif isinstance(function, JwtFunction):
+            build.add(f"{prefix} algorithm", function.algorithm)
+            if "{{" in function.key:
+                build.add(f"{prefix} signing key", function.key)
+            else:
+                build.secret(f"{prefix} signing key", function.key)
+            if function.header:
+                build.add(f"{prefix} header", function.header)
         else:
             build.add(f"{prefix} algorithm", function.algorithm)
             if function.algorithm.startswith("HMAC"):

@@ -16,15 +16,18 @@ import regex
 
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, LineIndex, Severity, locate, merge
-from uptrends_studio.core.evaluator import render
+from uptrends_studio.core.evaluator import render, variable_diagnostics, variable_field
+from uptrends_studio.core.functions import FunctionError, jwt_encode
 from uptrends_studio.core.messages import RenderedRequest, Renderer, coverage, select_steps
 from uptrends_studio.core.model import (
     ALERT_TYPES,
     AlertType,
     HashFunction,
     Integration,
+    JwtFunction,
     MappingFunction,
     RegexFunction,
+    VariableMode,
 )
 from uptrends_studio.core.parser import NAME_RULE, is_reference_name
 from uptrends_studio.core.samples import AlertData, SampleSet, alert_data
@@ -74,6 +77,8 @@ def check_and_render(
             request = renderer.render_step(index, datas[AlertType.ERROR])
             found += (replace(d, alert_types=()) for d in request.diagnostics)
     found += function_diagnostics(integration, renderer, datas[AlertType.ERROR])
+    for alert_type in ALERT_TYPES:
+        found += value_diagnostics(integration, renderer, datas[alert_type])
     # The evaluator never quotes a secret-derived value; this also covers a rule that quotes a
     # rendered value (a routing key) and a secret typed literally into a field.
     masker = masker_for(integration, sample, [r for sent in requests.values() for r in sent])
@@ -121,22 +126,6 @@ def definition_diagnostics(integration: Integration) -> list[Diagnostic]:
                     len(variable.name),
                 )
             )
-        if "{{" in variable.value:
-            position = variable.value.index("{{")
-            found.append(
-                locate(
-                    Diagnostic(
-                        Severity.NOTE,
-                        "token-in-variable",
-                        "a predefined variable's value is inserted as written: tokens in it "
-                        "are not evaluated",
-                        f"{field}.value",
-                        position,
-                        position + 2,
-                    ),
-                    LineIndex(variable.value),
-                )
-            )
     names = {v.name.casefold(): v.name for v in integration.variables}
     for index, function in enumerate(integration.functions):
         if function.name.casefold() in names:
@@ -149,6 +138,30 @@ def definition_diagnostics(integration: Integration) -> list[Diagnostic]:
                     f"functions[{index}].name",
                 )
             )
+    return found
+
+
+def value_diagnostics(
+    integration: Integration, renderer: Renderer, data: AlertData
+) -> list[Diagnostic]:
+    """Problems inside the predefined-variable values that hold tokens, for one alert type.
+
+    The values are evaluated once per message, so their unknown names, failed functions and
+    reference cycles are reported at the value.
+    """
+    scope = renderer.scope(data)
+    texts = {
+        variable_field(scope, v): (
+            data.escalation_level.get(v.name, "")
+            if v.mode is VariableMode.ESCALATION_LEVEL
+            else v.value
+        )
+        for v in integration.variables
+    }
+    found = []
+    for diagnostic in variable_diagnostics(scope):
+        located = locate(diagnostic, LineIndex(texts.get(diagnostic.field, "")))
+        found.append(replace(located, alert_types=(data.alert_type.value,)))
     return found
 
 
@@ -192,6 +205,8 @@ def function_diagnostics(
                         )
                     )
                 seen.setdefault(entry.source, row)
+        elif isinstance(function, JwtFunction):
+            found += _jwt_diagnostics(function, field, renderer, data)
         elif isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
             if not function.key:
                 found.append(
@@ -211,6 +226,45 @@ def function_diagnostics(
                 )
                 index_ = LineIndex(function.key)
                 found += (locate(d, index_) for d in result.diagnostics)
+    return found
+
+
+def _jwt_diagnostics(
+    function: JwtFunction, field: str, renderer: Renderer, data: AlertData
+) -> list[Diagnostic]:
+    """A JWT function's key (missing, unsuitable, its tokens) and header (tokens, not JSON)."""
+    if not function.key:
+        return [
+            Diagnostic(
+                Severity.ERROR,
+                "jwt-key-missing",
+                f"{function.algorithm} needs a signing key"
+                + ("" if function.algorithm.startswith("HS") else " (a PEM private key)"),
+                f"{field}.key",
+            )
+        ]
+    found: list[Diagnostic] = []
+    texts = {}
+    for name, text in (("key", function.key), ("header", function.header)):
+        result = render(
+            renderer.template(text),
+            renderer.scope(data),
+            f"{field}.{name}",
+            active=frozenset({function.name}),
+        )
+        texts[name] = result.text
+        index_ = LineIndex(text)
+        found += (locate(d, index_) for d in result.diagnostics)
+    if found:
+        return found
+    try:
+        # Sign an empty claim set: shows a key that does not suit the algorithm, a weak HMAC
+        # key and a header that is not a JSON object, even when no step calls the function.
+        jwt_encode(function.algorithm, "{}", texts["key"], texts["header"])
+    except FunctionError as exc:
+        where = "header" if "header" in str(exc) else "key"
+        severity = Severity.WARNING if exc.fallback is not None else Severity.ERROR
+        found.append(Diagnostic(severity, "jwt-unusable", str(exc), f"{field}.{where}"))
     return found
 
 

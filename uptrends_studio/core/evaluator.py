@@ -17,17 +17,26 @@ import difflib
 import random
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TypeVar
 
 from uptrends_studio.core import functions as fn
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.diagnostics import Diagnostic, Fix, Severity
-from uptrends_studio.core.model import HashFunction, UserFunction, Variable, VariableMode
+from uptrends_studio.core.model import (
+    HashFunction,
+    JwtFunction,
+    UserFunction,
+    Variable,
+    VariableMode,
+)
 from uptrends_studio.core.parser import Node, Template, Text, Token, parse, split_arguments
 
 V = TypeVar("V")
+
+MAX_VARIABLE_DEPTH = 32
+"""Deepest chain of predefined variables whose values refer to each other that is evaluated."""
 
 MAX_OUTPUT_CHARS = 32 * 1024 * 1024
 """Rendering stops with an error once one field's output passes this size."""
@@ -63,6 +72,8 @@ class Scope:
         seed: Seed of the random functions (with the alert type, so Error and Ok differ).
         salt: Distinguishes random streams, e.g. the alert type.
         extra: Values of other names (response variables of earlier steps), by exact name.
+        resolved: Predefined-variable values already evaluated for this message, by name
+            (filled on first use, so a value such as ``{{@RandomGuid}}`` is computed once).
     """
 
     catalogue: Catalogue
@@ -76,6 +87,7 @@ class Scope:
     seed: int
     salt: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
+    resolved: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
     def unique_guid(self) -> str:
         """The ``@UniqueGuid`` of this message: one per (seed, salt)."""
@@ -171,8 +183,10 @@ class _Evaluator:
         form_encode: bool,
         report: Callable[[Diagnostic], None],
         active: frozenset[str] = frozenset(),
+        resolving: tuple[str, ...] = (),
     ) -> None:
         self.active = active  # user functions whose HMAC key is being rendered (cycle guard)
+        self.resolving = resolving  # predefined variables whose value is being rendered
         self.template = template
         self.source = template.source
         self.scope = scope
@@ -259,7 +273,7 @@ class _Evaluator:
             invisible = [(i, c) for i, c in enumerate(name) if c in INVISIBLE_CHARS]
             cleaned = "".join(c for c in name if c not in INVISIBLE_CHARS)
             for index, char in invisible:
-                pos = token.name_start + index
+                pos = token.name_start + index + (token.name_gap if index else 0)
                 self.diag(
                     Severity.ERROR,
                     "invisible-character",
@@ -271,14 +285,15 @@ class _Evaluator:
                 )
             return self.verbatim(token)
         if token.spaced:
+            unspaced = _unspaced(self, token)
             self.diag(
                 Severity.WARNING,
                 "whitespace-in-token",
-                "whitespace inside '{{...}}' is not documented to work in Uptrends; "
-                "the token is sent as written",
+                f"whitespace inside '{{{{...}}}}' is not documented to work in Uptrends; the "
+                f"token is sent as written (without it: {unspaced[:60]})",
                 token.start,
                 token.end,
-                (Fix("Remove the whitespace", token.start, token.end, _unspaced(self, token)),),
+                (Fix("Remove the whitespace", token.start, token.end, unspaced),),
             )
             return self.verbatim(token)
         if name.startswith("@"):
@@ -312,10 +327,13 @@ class _Evaluator:
             before = self.tainted
             argument = self.nodes_text(token.args or ())
             try:
-                key = ""
+                key = header = ""
                 if isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
-                    key = self.key_text(function)
-                return fn.apply_user_function(function, argument, key)
+                    key = self.key_text(function, function.key)
+                if isinstance(function, JwtFunction):
+                    key = self.key_text(function, function.key)
+                    header = self.key_text(function, function.header)
+                return fn.apply_user_function(function, argument, key, header)
             except fn.FunctionError as exc:
                 self.failed(token, name, exc, before)
                 return self.verbatim(token) if exc.fallback is None else exc.fallback
@@ -329,16 +347,17 @@ class _Evaluator:
             return self.verbatim(token)
         return self.predefined(token, variable)
 
-    def key_text(self, function: HashFunction) -> str:
-        # The HMAC key is itself a template (vault references allowed); its problems are
-        # reported on the function's key field by the checker, not here.
+    def key_text(self, function: HashFunction | JwtFunction, template: str) -> str:
+        # The HMAC or JWT key (and the JWT header) is itself a template (vault references
+        # allowed); its problems are reported on the function's field by the checker, not here.
         key_eval = _Evaluator(
-            parse(function.key),
+            parse(template),
             self.scope,
             self.field,
             False,
             _ignore,
             self.active | {function.name},
+            self.resolving,
         )
         text, _ = key_eval.render()
         if text:
@@ -359,13 +378,59 @@ class _Evaluator:
                 )
                 return ""
             self.tainted += variable.secret
-            return value
+            return self.evaluated(token, variable, value)
         if variable.vault is not None:
             value = self.vault_value(token, variable.vault.item, variable.vault.field.value)
-        else:
-            value = variable.value
+            self.tainted += variable.secret
+            return value
         self.tainted += variable.secret
-        return value
+        return self.evaluated(token, variable, variable.value)
+
+    def evaluated(self, token: Token, variable: Variable, value: str) -> str:
+        """The value with its own tokens evaluated, once per message (reference §2.3)."""
+        if "{{" not in value:
+            return value
+        name = variable.name
+        resolved = self.scope.resolved
+        if name in resolved:
+            text, secret = resolved[name]
+            self.tainted += secret  # a value computed from a secret stays secret when reused
+            return text
+        if name in self.resolving:
+            chain = " -> ".join((*self.resolving[self.resolving.index(name) :], name))
+            self.diag(
+                Severity.ERROR,
+                "variable-cycle",
+                f"predefined variables refer to each other in a circle ({chain}); this "
+                "reference is sent as written",
+                token.start,
+                token.end,
+            )
+            return self.verbatim(token)
+        if len(self.resolving) >= MAX_VARIABLE_DEPTH:
+            self.diag(
+                Severity.ERROR,
+                "too-deep",
+                f"predefined variables refer to each other more than {MAX_VARIABLE_DEPTH} "
+                "deep; this reference is sent as written",
+                token.start,
+                token.end,
+            )
+            return self.verbatim(token)
+        inner = _Evaluator(
+            parse(value),
+            self.scope,
+            variable_field(self.scope, variable),
+            False,
+            _ignore,
+            self.active,
+            (*self.resolving, name),
+        )
+        text, _ = inner.render()
+        secret = inner.tainted > 0
+        resolved[name] = (text, secret)
+        self.tainted += secret
+        return text
 
     def folded(self, token: Token, table: Mapping[str, V], what: str) -> V | None:
         folded = {key.casefold(): key for key in table}
@@ -589,6 +654,175 @@ def _ignore(_: Diagnostic) -> None:
     return None
 
 
+def variable_field(scope: Scope, variable: Variable) -> str:
+    """The diagnostic field of a variable's value: ``variables[2].value``.
+
+    A value set per escalation level lives in the sample: ``escalationLevel.Name``.
+    """
+    if variable.mode is VariableMode.ESCALATION_LEVEL:
+        return f"escalationLevel.{variable.name}"
+    index = next((i for i, name in enumerate(scope.variables) if name == variable.name), 0)
+    return f"variables[{index}].value"
+
+
+def variable_diagnostics(scope: Scope) -> list[Diagnostic]:
+    """The problems inside the values of the predefined variables that hold tokens.
+
+    Each value is rendered the way a step's use of it renders it; the diagnostics carry the
+    value's field (``variables[1].value``) and offsets into the value, so a reference cycle is
+    reported at the token that closes it.
+    """
+    found: list[Diagnostic] = []
+    for variable in scope.variables.values():
+        if variable.vault is not None and variable.mode is VariableMode.HERE:
+            continue
+        if variable.mode is VariableMode.ESCALATION_LEVEL:
+            value = scope.escalation_level.get(variable.name, "")
+        else:
+            value = variable.value
+        if "{{" not in value:
+            continue
+        template = parse(value)
+        field_name = variable_field(scope, variable)
+        found += (
+            Diagnostic(Severity.ERROR, i.code, i.message, field_name, i.start, i.end)
+            for i in template.issues
+        )
+        evaluator = _Evaluator(
+            template,
+            replace(scope, resolved={}),
+            field_name,
+            False,
+            found.append,
+            frozenset(),
+            (variable.name,),
+        )
+        try:
+            evaluator.render()
+        except OutputTooLargeError:
+            found.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "output-too-large",
+                    f"the value passed {MAX_OUTPUT_CHARS // 2**20} MB; rendering stopped",
+                    field_name,
+                )
+            )
+    # Cycles are found on the reference graph, so each is reported in every value on it, at the
+    # reference that leads back (the evaluator only sees the innermost one).
+    found = [d for d in found if d.code != "variable-cycle"]
+    return found + _cycle_diagnostics(scope)
+
+
+def _variable_references(nodes: tuple[Node, ...]) -> list[Token]:
+    found: list[Token] = []
+    for node in nodes:
+        if isinstance(node, Token):
+            if node.is_call:
+                found += _variable_references(node.args or ())
+            elif node.name and not node.name.startswith("@") and not node.junk:
+                found.append(node)
+    return found
+
+
+def _cycle_diagnostics(scope: Scope) -> list[Diagnostic]:
+    folded = {name.casefold(): name for name in scope.variables}
+    edges: dict[str, list[tuple[Token, str]]] = {}
+    for name, variable in scope.variables.items():
+        if variable.vault is not None and variable.mode is VariableMode.HERE:
+            continue
+        value = (
+            scope.escalation_level.get(name, "")
+            if variable.mode is VariableMode.ESCALATION_LEVEL
+            else variable.value
+        )
+        if "{{" not in value:
+            continue
+        refs = []
+        for token in _variable_references(parse(value).nodes):
+            target = (
+                token.name if token.name in scope.variables else folded.get(token.name.casefold())
+            )
+            if target is not None and target not in scope.extra:
+                refs.append((token, target))
+        edges[name] = refs
+
+    def path(start: str, goal: str) -> list[str] | None:
+        seen = {start}
+        queue: list[list[str]] = [[start]]
+        while queue:
+            route = queue.pop(0)
+            if route[-1] == goal:
+                return route
+            for _, nxt in edges.get(route[-1], []):
+                if nxt == goal or nxt not in seen:
+                    seen.add(nxt)
+                    queue.append([*route, nxt])
+        return None
+
+    found: list[Diagnostic] = []
+    for name, refs in edges.items():
+        for token, target in refs:
+            route = [name] if target == name else path(target, name)
+            if route is None:
+                continue
+            chain = " -> ".join([name, *route] if target != name else [name, name])
+            found.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "variable-cycle",
+                    f"predefined variables refer to each other in a circle ({chain}); the "
+                    "reference is sent as written",
+                    variable_field(scope, scope.variables[name]),
+                    token.start,
+                    token.end,
+                )
+            )
+    found += _depth_diagnostics(scope, edges)
+    return found
+
+
+def _depth_diagnostics(
+    scope: Scope, edges: Mapping[str, list[tuple[Token, str]]]
+) -> list[Diagnostic]:
+    """A chain of more than MAX_VARIABLE_DEPTH variables, reported where it starts."""
+    depth: dict[str, int] = {}
+    for start in edges:
+        # Iterative post-order walk (chains may be long); a back edge (a cycle) counts as 0.
+        stack: list[tuple[str, int]] = [(start, 0)]
+        visiting: set[str] = set()
+        while stack:
+            name, state = stack.pop()
+            if name in depth:
+                continue
+            targets = [t for _, t in edges.get(name, [])]
+            if state == 0:
+                visiting.add(name)
+                stack.append((name, 1))
+                stack.extend((t, 0) for t in targets if t not in depth and t not in visiting)
+            else:
+                visiting.discard(name)
+                own = 1 if name in edges else 0  # a value without tokens ends a chain
+                depth[name] = own + max((depth.get(t, 0) for t in targets), default=0)
+    referenced = {target for refs in edges.values() for _, target in refs}
+    found = []
+    for name, refs in edges.items():
+        if depth.get(name, 0) > MAX_VARIABLE_DEPTH and name not in referenced and refs:
+            token = refs[0][0]
+            found.append(
+                Diagnostic(
+                    Severity.ERROR,
+                    "too-deep",
+                    f"'{name}' refers through more than {MAX_VARIABLE_DEPTH} predefined "
+                    "variables in a row; the reference that goes deeper is sent as written",
+                    variable_field(scope, scope.variables[name]),
+                    token.start,
+                    token.end,
+                )
+            )
+    return found
+
+
 _ONE_ARG: dict[str, Callable[[str], str]] = {
     "@JsonEncode": fn.json_encode,
     "@JsonDecode": fn.json_decode,
@@ -606,12 +840,11 @@ def _is_call_to(token: Token, folded_name: str) -> bool:
 
 
 def _unspaced(evaluator: _Evaluator, token: Token) -> str:
-    text = evaluator.verbatim(token)
+    """The token without the undocumented whitespace (argument text is kept as written)."""
     if token.is_call:
-        head = "{{" + token.name + "("
         args = evaluator.source[token.args_start : token.args_end]
-        return head + args + ")}}"
-    return "{{" + text[2:-2].strip() + "}}"
+        return "{{" + token.name + "(" + args + ")}}"
+    return "{{" + token.name + "}}"
 
 
 def render(

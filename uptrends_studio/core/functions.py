@@ -17,14 +17,17 @@ import random
 import re
 import string
 import uuid
+import warnings
 from datetime import datetime, timedelta
 from urllib.parse import quote_plus
 
+import jwt
 import regex
 
 from uptrends_studio.core.dotnet_format import DateFormatError, format_datetime
 from uptrends_studio.core.model import (
     HashFunction,
+    JwtFunction,
     MappingFunction,
     RegexFunction,
     UserFunction,
@@ -297,8 +300,10 @@ MAX_REGEX_INPUT = 1_000_000
 """Regex UDFs see at most this many characters of input (the largest Uptrends value is 1 MB)."""
 
 
-def apply_user_function(function: UserFunction, argument: str, key: str = "") -> str:
-    """Apply a user-defined function; ``key`` is the rendered HMAC key.
+def apply_user_function(
+    function: UserFunction, argument: str, key: str = "", header: str = ""
+) -> str:
+    """Apply a user-defined function; ``key`` is the rendered HMAC or JWT signing key.
 
     Raises:
         FunctionError: no mapping row matches, the regex does not match or is invalid.
@@ -334,7 +339,80 @@ def apply_user_function(function: UserFunction, argument: str, key: str = "") ->
         if pattern.groups:
             return match.group(1) or ""
         return match.group()
+    if isinstance(function, JwtFunction):
+        return jwt_encode(function.algorithm, argument, key, header)
     return hash_text(function, argument, key)
+
+
+def _json_object(text: str, what: str) -> dict[str, object]:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        raise FunctionError(f"the {what} is not JSON ({detail}); give a JSON object") from None
+    if not isinstance(value, dict):
+        raise FunctionError(f"the {what} must be a JSON object {{...}}, not {_short(text)}")
+    return value
+
+
+_PEM_RE = re.compile(r"(-----BEGIN [A-Z ]+-----)(.*?)(-----END [A-Z ]+-----)", re.DOTALL)
+
+
+def _pem(key: str) -> str:
+    r"""A PEM key typed on one line (a one-line field, or ``\n`` escapes) back in PEM lines."""
+    key = key.strip().replace("\\n", "\n")
+    match = _PEM_RE.fullmatch(key)
+    if match is None or "\n" in match.group(2).strip():
+        return key
+    body = "".join(match.group(2).split())
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    return "\n".join([match.group(1), *lines, match.group(3)]) + "\n"
+
+
+def jwt_encode(algorithm: str, claims: str, key: str, header: str = "") -> str:
+    r"""A signed JSON Web Token (RFC 7519) of the JSON object ``claims``, with PyJWT.
+
+    The header is ``{"alg": ..., "typ": "JWT"}`` plus the fields of the JSON object ``header``
+    (keys sorted); the payload is ``claims`` re-serialised compactly, key order kept, non-ASCII
+    as ``\uXXXX``. ``HS*`` sign with the UTF-8 bytes of ``key``; the others take a PEM private
+    key.
+
+    Raises:
+        FunctionError: the claims or header are not a JSON object, the key is missing or does
+            not suit the algorithm. An HMAC key shorter than the hash (RFC 7518 §3.2) still signs,
+            with a warning (the token is the fallback).
+    """
+    payload = _json_object(claims, "input (the claims)")
+    extra = _json_object(header, "header") if header.strip() else {}
+    if "alg" in extra:
+        message = "the header may not set alg: the function's algorithm decides it"
+        raise FunctionError(message, redacted=message)  # quotes nothing of the key or claims
+    if not key:
+        message = f"{algorithm} needs a signing key"
+        raise FunctionError(message, redacted=message)
+    if not algorithm.startswith("HS"):
+        key = _pem(key)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            token = jwt.encode(payload, key, algorithm=algorithm, headers=extra or None)
+        except jwt.exceptions.InvalidKeyError as exc:
+            if algorithm.startswith("HS"):
+                raise FunctionError(f"the signing key does not suit {algorithm}: {exc}") from None
+            family = {"E": "an EC"}.get(algorithm[0], "an RSA")
+            message = (
+                f"{algorithm} signs with {family} private key in PEM form (-----BEGIN PRIVATE "
+                "KEY----- ...); the signing key is not one"
+            )
+            raise FunctionError(message, redacted=message) from None
+        except (TypeError, ValueError, jwt.exceptions.PyJWTError) as exc:
+            raise FunctionError(f"cannot sign these claims: {exc}") from None
+    short = [w for w in caught if issubclass(w.category, jwt.warnings.InsecureKeyLengthWarning)]
+    if short:
+        # PyJWT's warning states the key's length, never the key: safe to show as it is.
+        message = f"weak key: {short[0].message}"
+        raise FunctionError(message, fallback=token, redacted=message)
+    return token
 
 
 def hash_text(function: HashFunction, argument: str, key: str) -> str:

@@ -38,6 +38,7 @@ from uptrends_studio.core.model import (
     AlertType,
     HashFunction,
     Integration,
+    JwtFunction,
     MappingFunction,
     RegexFunction,
     UserFunction,
@@ -220,6 +221,13 @@ def _function_row(function: UserFunction, hide: Hider, reveal: bool) -> _Functio
     if isinstance(function, RegexFunction):
         return _FunctionRow(function.name, "Regular expression", hide(function.pattern))
     detail = function.algorithm
+    if isinstance(function, JwtFunction):
+        key = function.key
+        shown = key if reveal or "{{" in key else MASK
+        detail += f", signing key {hide(shown)}"
+        if function.header:
+            detail += f", header {hide(function.header)}"
+        return _FunctionRow(function.name, "JSON Web Token (JWT) encode", detail)
     if isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
         key = function.key
         shown = key if reveal or "{{" in key else MASK

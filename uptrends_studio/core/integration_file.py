@@ -25,12 +25,14 @@ from uptrends_studio.core.model import (
     ALERT_TYPES,
     HASH_ALGORITHMS,
     HTTP_METHODS,
+    JWT_ALGORITHMS,
     AlertType,
     Authentication,
     AuthType,
     HashFunction,
     Header,
     Integration,
+    JwtFunction,
     MappingEntry,
     MappingFunction,
     RegexFunction,
@@ -52,6 +54,7 @@ from uptrends_studio.core.secret_store import (
     SecretSource,
     SecretSourceKind,
     SecretStore,
+    function_key_slot,
     integration_slots,
     keep_values,
     password_slot,
@@ -92,7 +95,7 @@ _STEP = (
 )
 _RESPONSE_VARIABLE = ("name", "source", "property")
 _AUTH = ("type", "username", "password")
-_FUNCTION = ("name", "type", "mapping", "pattern", "algorithm", "key")
+_FUNCTION = ("name", "type", "mapping", "pattern", "algorithm", "key", "header")
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +262,13 @@ def _with_secret_values(integration: Integration, values: Mapping[str, str]) -> 
         )
         for i, s in enumerate(integration.steps)
     )
-    return replace(integration, variables=variables, steps=steps)
+    functions = tuple(
+        replace(f, key=values.get(function_key_slot(i, f.name).pointer, f.key))
+        if isinstance(f, JwtFunction)
+        else f
+        for i, f in enumerate(integration.functions)
+    )
+    return replace(integration, variables=variables, steps=steps, functions=functions)
 
 
 def _decode(document: object, name: str) -> tuple[Integration, dict[str, str]]:
@@ -286,7 +295,7 @@ def _decode(document: object, name: str) -> tuple[Integration, dict[str, str]]:
         target=reader.get(data, "target", "", reader.string, "").strip(),
         variables=_variables(reader, data.get("variables", []), markers),
         steps=_steps(reader, data.get("steps", []), markers),
-        functions=_functions(reader, data.get("functions", [])),
+        functions=_functions(reader, data.get("functions", []), markers),
         id=integration_id,
     )
     return integration, markers
@@ -353,12 +362,14 @@ def _variables(reader: Reader, value: object, markers: dict[str, str]) -> tuple[
     return tuple(result)
 
 
-def _password(reader: Reader, data: Mapping[str, Any], where: str) -> tuple[str, str | None]:
-    """An authentication password: the text, or ``("", marker)`` for a password kept out."""
-    if "password" not in data:
+def _password(
+    reader: Reader, data: Mapping[str, Any], where: str, field_name: str = "password"
+) -> tuple[str, str | None]:
+    """An authentication password (or JWT key): the text, or ``("", marker)`` if kept out."""
+    if field_name not in data:
         return "", None
-    raw = data["password"]
-    password_where = pointer(where, "password")
+    raw = data[field_name]
+    password_where = pointer(where, field_name)
     if isinstance(raw, dict):
         marker = reader.obj(raw, password_where, ("source",))
         kind = reader.choice(
@@ -471,7 +482,7 @@ def _response_variables(reader: Reader, value: object, where: str) -> tuple[Resp
     return tuple(result)
 
 
-def _functions(reader: Reader, value: object) -> tuple[UserFunction, ...]:
+def _functions(reader: Reader, value: object, markers: dict[str, str]) -> tuple[UserFunction, ...]:
     functions: list[UserFunction] = []
     seen: set[str] = set()
     for index, item in enumerate(reader.array(value, "/functions")):
@@ -488,15 +499,19 @@ def _functions(reader: Reader, value: object) -> tuple[UserFunction, ...]:
         kind = reader.choice(
             reader.require(data, "type", where),
             pointer(where, "type"),
-            ("mapping", "regex", "hash"),
+            ("mapping", "regex", "hash", "jwt"),
         )
         extra = set(data) - {
             "name",
             "type",
-            {"mapping": "mapping", "regex": "pattern", "hash": "algorithm"}[kind],
+            {"mapping": "mapping", "regex": "pattern", "hash": "algorithm", "jwt": "algorithm"}[
+                kind
+            ],
         }
-        if kind == "hash":
+        if kind in ("hash", "jwt"):
             extra.discard("key")
+        if kind == "jwt":
+            extra.discard("header")
         if extra:
             field_name = sorted(extra)[0]
             raise reader.fail(
@@ -523,6 +538,20 @@ def _functions(reader: Reader, value: object) -> tuple[UserFunction, ...]:
             functions.append(
                 RegexFunction(
                     name=name, pattern=reader.get(data, "pattern", where, reader.string, "")
+                )
+            )
+        elif kind == "jwt":
+            key, marker = _password(reader, data, where, "key")
+            if marker is not None:
+                markers[function_key_slot(index, name).pointer] = marker
+            functions.append(
+                JwtFunction(
+                    name=name,
+                    algorithm=reader.choice(
+                        data.get("algorithm", "HS256"), pointer(where, "algorithm"), JWT_ALGORITHMS
+                    ),
+                    key=key,
+                    header=reader.get(data, "header", where, reader.string, ""),
                 )
             )
         else:
@@ -565,7 +594,10 @@ def to_document(
             _step_document(s, kept.get(password_slot(i, s.name).pointer))
             for i, s in enumerate(integration.steps)
         ],
-        "functions": [_function_document(f) for f in integration.functions],
+        "functions": [
+            _function_document(f, kept.get(function_key_slot(i, f.name).pointer))
+            for i, f in enumerate(integration.functions)
+        ],
     }
     if integration.id:
         document["id"] = integration.id
@@ -614,7 +646,7 @@ def _step_document(step: Step, marker: str | None) -> dict[str, Any]:
     return doc
 
 
-def _function_document(function: UserFunction) -> Mapping[str, Any]:
+def _function_document(function: UserFunction, marker: str | None) -> Mapping[str, Any]:
     if isinstance(function, MappingFunction):
         return {
             "name": function.name,
@@ -623,6 +655,17 @@ def _function_document(function: UserFunction) -> Mapping[str, Any]:
         }
     if isinstance(function, RegexFunction):
         return {"name": function.name, "type": "regex", "pattern": function.pattern}
+    if isinstance(function, JwtFunction):
+        jwt_doc: dict[str, Any] = {
+            "name": function.name,
+            "type": "jwt",
+            "algorithm": function.algorithm,
+            # A key typed as text is a secret: the file keeps its marker (see _password).
+            "key": function.key if marker is None or not function.key else {"source": marker},
+        }
+        if function.header:
+            jwt_doc["header"] = function.header
+        return jwt_doc
     doc: dict[str, Any] = {"name": function.name, "type": "hash", "algorithm": function.algorithm}
     if function.algorithm.startswith("HMAC") or function.key:
         doc["key"] = function.key

@@ -184,6 +184,12 @@ class Renderer:
             extra=extra or {},
         )
 
+    def variable_value(self, name: str, data: AlertData) -> str:
+        """What ``{{name}}`` renders to in this message: tokens in the value are evaluated."""
+        return render(
+            parse("{{" + name + "}}"), self.scope(data, placeholders(self.integration))
+        ).text
+
     def render_step(
         self,
         index: int,

@@ -207,7 +207,42 @@ class HashFunction:
     key: str = ""
 
 
-UserFunction = MappingFunction | RegexFunction | HashFunction
+JWT_ALGORITHMS: tuple[str, ...] = (
+    "HS256",
+    "HS384",
+    "HS512",
+    "RS256",
+    "RS384",
+    "RS512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "ES256",
+    "ES384",
+    "ES512",
+)
+"""The signing algorithms of a JWT-encode function: HMAC (``HS*``, a shared secret) and the
+RSA, RSA-PSS and ECDSA ones (``RS*``, ``PS*``, ``ES*``, a PEM private key)."""
+
+
+@dataclass(frozen=True, slots=True)
+class JwtFunction:
+    """A user-defined "JSON Web Token (JWT) encode" function.
+
+    It signs the call's input, a JSON object of claims, and returns the compact token
+    ``header.payload.signature``. ``key`` (a template: vault references and variables
+    allowed) is the HMAC secret or the PEM private key, and is itself a secret. ``header`` is
+    an optional template giving a JSON object of extra header fields (``{"kid": "..."}``);
+    ``alg`` and ``typ`` are set by the function.
+    """
+
+    name: str
+    algorithm: str = "HS256"
+    key: str = ""
+    header: str = ""
+
+
+UserFunction = MappingFunction | RegexFunction | HashFunction | JwtFunction
 
 
 @dataclass(frozen=True, slots=True)

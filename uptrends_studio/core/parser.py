@@ -53,9 +53,13 @@ class Token:
         name_start: Offset of the first character of ``name``.
         args_start: Offset just after ``(`` (calls only, else equal to ``end``).
         args_end: Offset of the closing ``)`` (calls only, else equal to ``end``).
-        spaced: True if whitespace surrounds the name (``{{ @alert.type }}``).
+        spaced: True if the token has whitespace Uptrends does not document: around the name
+            (``{{ @alert.type }}``), after the ``@`` (``{{@ alert.timestamp}}``), before the
+            ``(`` of a call (``{{@CustomField ()}}``) or before its ``}}``.
         junk: For a name token, any text between the name and ``}}`` that is not a name
             (``{{@alert type}}`` has junk ``" type"``); ``""`` normally.
+        name_gap: The whitespace characters between the ``@`` and the rest of the name
+            (``{{@ alert.timestamp}}`` has 1); ``name`` is given without them.
     """
 
     name: str
@@ -67,6 +71,7 @@ class Token:
     args_end: int
     spaced: bool = False
     junk: str = ""
+    name_gap: int = 0
 
     @property
     def is_call(self) -> bool:
@@ -75,8 +80,8 @@ class Token:
 
     @property
     def name_end(self) -> int:
-        """Offset one past the name."""
-        return self.name_start + len(self.name)
+        """Offset one past the name (as written, so a gap after ``@`` is included)."""
+        return self.name_start + len(self.name) + self.name_gap
 
 
 Node = Text | Token
@@ -189,9 +194,24 @@ class _Parser:
         after_name = name_match.end()
         ws_after = _WS_RE.match(source, after_name)
         assert ws_after is not None
-        spaced = name_start != pos or ws_after.end() != after_name
+        gap = 0
+        if name == "@" and ws_after.end() != after_name:
+            # "{{@ alert.timestamp}}" (as the Dutch KB writes it): one name, spaced.
+            rest = _NAME_RE.match(source, ws_after.end())
+            assert rest is not None
+            if rest.group():
+                gap = ws_after.end() - after_name
+                name += rest.group()
+                after_name = rest.end()
+                ws_after = _WS_RE.match(source, after_name)
+                assert ws_after is not None
+        spaced = name_start != pos or ws_after.end() != after_name or gap > 0
         if after_name < len(source) and source[after_name] == "(":
-            return self._parse_call(opening, depth, name, name_start, after_name + 1, spaced)
+            return self._parse_call(opening, depth, name, name_start, after_name + 1, spaced, gap)
+        paren = ws_after.end()
+        if name and paren < len(source) and source[paren] == "(":
+            # "{{@CustomField ()}}": a call with a space before its parenthesis.
+            return self._parse_call(opening, depth, name, name_start, paren + 1, True, gap)
         close = self._find_close(after_name)
         if close == -1:
             self.issues.append(
@@ -226,10 +246,18 @@ class _Parser:
             args_end=close + 2,
             spaced=spaced and not junk,
             junk=junk,
+            name_gap=gap,
         )
 
     def _parse_call(
-        self, opening: int, depth: int, name: str, name_start: int, args_start: int, spaced: bool
+        self,
+        opening: int,
+        depth: int,
+        name: str,
+        name_start: int,
+        args_start: int,
+        spaced: bool,
+        gap: int = 0,
     ) -> Token | None:
         source = self.source
         nodes: list[Node] = []
@@ -301,6 +329,7 @@ class _Parser:
             args_start=args_start,
             args_end=closed_at,
             spaced=spaced or close_end - closed_at != 3,
+            name_gap=gap,
         )
 
 

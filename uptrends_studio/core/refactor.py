@@ -1,9 +1,10 @@
 """Edits across every template of an integration: find and rename references.
 
 Renaming a predefined variable (or a user-defined function) offers to update every
-``{{Name}}`` (or ``{{name(...)}}``) in URLs, header values, bodies, authentication fields and
-HMAC keys. Matching is exact and uses the parser, so text that merely contains the name, or a
-system variable of the same spelling, is never touched.
+``{{Name}}`` (or ``{{name(...)}}``) in URLs, header values, bodies, authentication fields,
+HMAC and JWT keys, JWT headers and the values of other predefined variables. Matching is
+exact and uses the parser, so text that merely contains the name, or a system variable of the
+same spelling, is never touched.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from uptrends_studio.core.model import (
     HashFunction,
     Header,
     Integration,
+    JwtFunction,
     Step,
     UserFunction,
+    Variable,
 )
 from uptrends_studio.core.parser import Token, iter_tokens, parse
 
@@ -41,10 +44,17 @@ def _map_templates(integration: Integration, rewrite: Rewrite) -> Integration:
         )
 
     def function(f: UserFunction) -> UserFunction:
+        if isinstance(f, JwtFunction):
+            return replace(f, key=rewrite(f.key), header=rewrite(f.header))
         return replace(f, key=rewrite(f.key)) if isinstance(f, HashFunction) else f
+
+    def variable(v: Variable) -> Variable:
+        # A value is a template too (its tokens are evaluated); a vault reference is not.
+        return v if v.vault is not None else replace(v, value=rewrite(v.value))
 
     return replace(
         integration,
+        variables=tuple(variable(v) for v in integration.variables),
         steps=tuple(step(s) for s in integration.steps),
         functions=tuple(function(f) for f in integration.functions),
     )

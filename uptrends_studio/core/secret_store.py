@@ -35,7 +35,13 @@ from dotenv.parser import parse_stream
 
 from uptrends_studio.core.errors import FileFormatError, StudioError
 from uptrends_studio.core.jsonfile import pointer
-from uptrends_studio.core.model import AuthType, Integration, VariableMode, VaultField
+from uptrends_studio.core.model import (
+    AuthType,
+    Integration,
+    JwtFunction,
+    VariableMode,
+    VaultField,
+)
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -282,6 +288,11 @@ def step_password_env_name(step_number: int) -> str:
     return f"{ENV_PREFIX}STEP{step_number}_PASSWORD"
 
 
+def function_key_env_name(name: str) -> str:
+    """``UPTRENDS_SECRET_FUNCTION_<NAME>_KEY`` for the signing key of JWT function ``name``."""
+    return f"{ENV_PREFIX}FUNCTION_{_env_part(name)}_KEY"
+
+
 def vault_password_env_name(item: str) -> str:
     """``UPTRENDS_SECRET_VAULT_<ITEM>_PASSWORD`` for a mock-vault item GUID."""
     return f"{ENV_PREFIX}VAULT_{_env_part(item)}_PASSWORD"
@@ -296,6 +307,7 @@ class SlotKind(StrEnum):
     VARIABLE = "variable"
     PASSWORD = "password"
     VAULT = "vault"
+    FUNCTION_KEY = "functionKey"
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +358,18 @@ def password_slot(index: int, step_name: str) -> SecretSlot:
     )
 
 
+def function_key_slot(index: int, name: str) -> SecretSlot:
+    """The slot of the signing key of the JWT function ``name`` at ``index`` of ``functions``."""
+    return SecretSlot(
+        SlotKind.FUNCTION_KEY,
+        pointer(pointer("/functions", index), "key"),
+        f"functions/{name}/key",
+        f"signing key of JWT function {name!r}",
+        function_key_env_name(name),
+        name,
+    )
+
+
 def vault_slot(item: str) -> SecretSlot:
     """The slot of the password of mock-vault item ``item``."""
     return SecretSlot(
@@ -385,6 +409,10 @@ def integration_slots(
             auth.password or auth.type is not AuthType.NONE or slot.pointer in marked
         ):
             slots.append((slot, auth.password))
+    for index, function in enumerate(integration.functions):
+        # A JWT signing key typed as text is a secret, like a password typed as text.
+        if isinstance(function, JwtFunction) and "{{" not in function.key:
+            slots.append((function_key_slot(index, function.name), function.key))
     return slots
 
 
@@ -399,7 +427,11 @@ def without_secret_values(integration: Integration) -> Integration:
         else s
         for s in integration.steps
     )
-    return replace(integration, variables=variables, steps=steps)
+    functions = tuple(
+        replace(f, key="") if isinstance(f, JwtFunction) and "{{" not in f.key else f
+        for f in integration.functions
+    )
+    return replace(integration, variables=variables, steps=steps, functions=functions)
 
 
 # -- .env files ---------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 r"""Which rendered text is secret, and the one masking policy of the Studio.
 
 A value is secret when it comes from a predefined variable marked secret, from a mock-vault
-password (or a vault field a secret variable refers to), or from a step's authentication
-password; and so is everything computed from one (encoders, user-defined functions, HMAC
-signatures, nested tokens). Two mechanisms hide them, and every output uses one or both:
+password (or a vault field a secret variable refers to), from a step's authentication
+password, or is a JWT function's signing key typed as text; and so is everything computed
+from one (encoders, user-defined functions, HMAC signatures, nested tokens). Two
+mechanisms hide them, and every output uses one or both:
 
 - **Secret spans.** The evaluator marks each segment of rendered output that derives from a
   secret (:attr:`~uptrends_studio.core.evaluator.Segment.secret`).
@@ -37,7 +38,8 @@ from urllib.parse import quote, quote_plus
 
 from uptrends_studio.core.functions import json_encode
 from uptrends_studio.core.messages import RenderedRequest
-from uptrends_studio.core.model import AuthType, Integration, VariableMode
+from uptrends_studio.core.model import AuthType, Integration, JwtFunction, VariableMode
+from uptrends_studio.core.parser import Text, parse
 from uptrends_studio.core.samples import SampleSet
 
 MASK = "••••••"
@@ -61,15 +63,30 @@ def secret_values(integration: Integration, sample: SampleSet) -> list[str]:
             entry = sample.vault.get(variable.vault.item, {})
             found.add(entry.get(variable.vault.field.value, ""))
         elif variable.mode is VariableMode.ESCALATION_LEVEL:
-            found.add(sample.escalation_level.get(variable.name, ""))
+            found.update(_secret_parts(sample.escalation_level.get(variable.name, "")))
         else:
-            found.add(variable.value)
+            found.update(_secret_parts(variable.value))
     for entry in sample.vault.values():
         found.add(entry.get("Password", ""))
     for step in integration.steps:
         if "{{" not in step.authentication.password:
             found.add(step.authentication.password)
+    for function in integration.functions:
+        # A JWT signing key typed as text (a key that is a template is covered by the variable
+        # or vault field it names). The evaluator marks the token signed with it as secret too.
+        if isinstance(function, JwtFunction) and "{{" not in function.key:
+            found.add(function.key)
     return sorted((s for s in found if len(s) >= MIN_SECRET_LENGTH), key=len, reverse=True)
+
+
+def _secret_parts(value: str) -> list[str]:
+    """A secret value, or, when tokens in it are evaluated, its literal text around them.
+
+    The tokens' own values are other secrets (vault fields, secret variables) or alert data.
+    """
+    if "{{" not in value:
+        return [value]
+    return [node.text for node in parse(value).nodes if isinstance(node, Text)]
 
 
 def plausible_usernames(integration: Integration, sample: SampleSet) -> list[str]:

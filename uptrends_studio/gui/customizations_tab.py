@@ -37,11 +37,13 @@ from uptrends_studio.core.model import (
     ALERT_TYPES,
     HASH_ALGORITHMS,
     HTTP_METHODS,
+    JWT_ALGORITHMS,
     AlertType,
     Authentication,
     AuthType,
     HashFunction,
     Header,
+    JwtFunction,
     MappingEntry,
     MappingFunction,
     RegexFunction,
@@ -278,7 +280,7 @@ class StepEditor(QWidget):
 
 
 class FunctionEditor(QWidget):
-    """Edits one user-defined function (mapping table, regex, or hash with key).
+    """Edits one user-defined function (mapping table, regex, hash with key, or JWT encode).
 
     Signals:
         function_edited(object, str): the new function and a merge key for undo.
@@ -292,7 +294,7 @@ class FunctionEditor(QWidget):
         self._function: UserFunction = MappingFunction("")
         self.name = QLineEdit()
         self.kind = QComboBox()
-        self.kind.addItems(["Mapping", "Regular expression", "Hash"])
+        self.kind.addItems(["Mapping", "Regular expression", "Hash", "JSON Web Token (JWT) encode"])
         self.mapping = QTableWidget(0, 2)
         self.mapping.setHorizontalHeaderLabels(["From", "To"])
         self.mapping.horizontalHeader().setStretchLastSection(True)
@@ -307,6 +309,22 @@ class FunctionEditor(QWidget):
         self.algorithm = QComboBox()
         self.algorithm.addItems(HASH_ALGORITHMS)
         self.key = TemplateEditor(context, single_line=True)
+        self.jwt_algorithm = QComboBox()
+        self.jwt_algorithm.addItems(JWT_ALGORITHMS)
+        # The signing key is a secret: masked like a password, revealed on request.
+        self.jwt_key = QLineEdit()
+        self.jwt_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.jwt_key.setPlaceholderText(
+            "HMAC secret or PEM private key, or {{SecretVariable}} / {{@VaultItem.<guid>.Password}}"
+        )
+        self.jwt_key_reveal = QCheckBox("Show")
+        self.jwt_header = TemplateEditor(context, single_line=True)
+        self.jwt_usage = QLabel(
+            'Call it with the claims as a JSON object: {{token({"sub":"{{@alert.alertGuid}}",'
+            '"iat":{{@DateTime(UNIX)}}})}}, or with a variable that holds them: '
+            "{{token({{Claims}})}}."
+        )
+        self.jwt_usage.setWordWrap(True)
 
         form = QFormLayout()
         form.addRow("Function name", self.name)
@@ -331,11 +349,22 @@ class FunctionEditor(QWidget):
         hash_form.setContentsMargins(0, 0, 0, 0)
         hash_form.addRow("Algorithm", self.algorithm)
         hash_form.addRow("Secret key (HMAC)", self.key)
+        self.jwt_box = QWidget()
+        jwt_form = QFormLayout(self.jwt_box)
+        jwt_form.setContentsMargins(0, 0, 0, 0)
+        jwt_form.addRow("Algorithm", self.jwt_algorithm)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.jwt_key, 1)
+        key_row.addWidget(self.jwt_key_reveal)
+        jwt_form.addRow("Signing key", key_row)
+        jwt_form.addRow("Extra header fields (JSON, optional)", self.jwt_header)
+        jwt_form.addRow(self.jwt_usage)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.mapping_box, 1)
         layout.addWidget(self.regex_box)
         layout.addWidget(self.hash_box)
+        layout.addWidget(self.jwt_box)
         layout.addStretch(0)
 
         self.name.editingFinished.connect(lambda: self._emit("name"))
@@ -348,6 +377,10 @@ class FunctionEditor(QWidget):
         self.try_input.textEdited.connect(self._update_try)
         self.algorithm.currentIndexChanged.connect(lambda _: self._emit("algorithm"))
         self.key.text_edited.connect(lambda _: self._emit("key"))
+        self.jwt_algorithm.currentIndexChanged.connect(lambda _: self._emit("algorithm"))
+        self.jwt_key.textEdited.connect(lambda _: self._emit("key"))
+        self.jwt_key_reveal.toggled.connect(self._on_jwt_key_reveal_toggled)
+        self.jwt_header.text_edited.connect(lambda _: self._emit("header"))
 
     def set_function(self, function: UserFunction) -> None:
         """Show ``function``."""
@@ -361,12 +394,15 @@ class FunctionEditor(QWidget):
                 if isinstance(function, MappingFunction)
                 else 1
                 if isinstance(function, RegexFunction)
+                else 3
+                if isinstance(function, JwtFunction)
                 else 2
             )
             self.kind.setCurrentIndex(kind)
             self.mapping_box.setVisible(kind == 0)
             self.regex_box.setVisible(kind == 1)
             self.hash_box.setVisible(kind == 2)
+            self.jwt_box.setVisible(kind == 3)
             if isinstance(function, MappingFunction):
                 rows = [(e.source, e.target) for e in function.mapping]
                 current = [
@@ -381,6 +417,12 @@ class FunctionEditor(QWidget):
                 if self.pattern.text() != function.pattern:
                     self.pattern.setText(function.pattern)
                 self._update_try()
+            elif isinstance(function, JwtFunction):
+                self.jwt_algorithm.setCurrentText(function.algorithm)
+                if self.jwt_key.text() != function.key:
+                    self.jwt_key.setText(function.key)
+                if self.jwt_header.text() != function.header:
+                    self.jwt_header.set_text(function.header)
             else:
                 self.algorithm.setCurrentText(function.algorithm)
                 if self.key.text() != function.key:
@@ -404,12 +446,21 @@ class FunctionEditor(QWidget):
             return MappingFunction(name, rows)
         if kind == 1:
             return RegexFunction(name, self.pattern.text())
+        if kind == 3:
+            return JwtFunction(
+                name, self.jwt_algorithm.currentText(), self.jwt_key.text(), self.jwt_header.text()
+            )
         return HashFunction(name, self.algorithm.currentText(), self.key.text())
 
     def _emit(self, merge_key: str) -> None:
         if self._loading:
             return
-        function = self._current()
+        try:
+            function = self._current()
+        except RuntimeError:
+            # The name field reports "editing finished" while the editor is being destroyed,
+            # after some of its fields are gone: nothing is being edited any more.
+            return
         if function != self._function:
             self._function = function
             self.function_edited.emit(function, merge_key)
@@ -427,6 +478,11 @@ class FunctionEditor(QWidget):
         if isinstance(function, MappingFunction) and 0 <= row < len(function.mapping):
             rows = function.mapping[:row] + function.mapping[row + 1 :]
             self.function_edited.emit(replace(function, mapping=rows), "")
+
+    def _on_jwt_key_reveal_toggled(self, checked: bool) -> None:
+        self.jwt_key.setEchoMode(
+            QLineEdit.EchoMode.Normal if checked else QLineEdit.EchoMode.Password
+        )
 
     def _update_try(self) -> None:
         from uptrends_studio.core.functions import FunctionError, apply_user_function
@@ -550,7 +606,11 @@ class CustomizationsTab(QWidget):
             self._fill_list(self.functions, [f"{f.name}()" for f in integration.functions])
             predefined = [v.name for v in integration.variables]
             functions = [f.name for f in integration.functions]
-            for editor in (*self.step_editor.editors().values(), self.function_editor.key):
+            for editor in (
+                *self.step_editor.editors().values(),
+                self.function_editor.key,
+                self.function_editor.jwt_header,
+            ):
                 editor.set_names(predefined, functions)
             row = self.steps.currentRow()
             has_step = 0 <= row < len(integration.steps)
@@ -594,6 +654,8 @@ class CustomizationsTab(QWidget):
             return self.step_editor.editors().get(rest)
         self.sections.setCurrentIndex(1)
         self.functions.setCurrentRow(index)
+        if rest == "header":
+            return self.function_editor.jwt_header
         return self.function_editor.key if rest == "key" else None
 
     def show_diagnostics(self, diagnostics: Sequence[Diagnostic]) -> None:
@@ -606,6 +668,9 @@ class CustomizationsTab(QWidget):
             editor.set_diagnostics(by_field.get(f"steps[{step}].{suffix}", []))
         function = self.functions.currentRow()
         self.function_editor.key.set_diagnostics(by_field.get(f"functions[{function}].key", []))
+        self.function_editor.jwt_header.set_diagnostics(
+            by_field.get(f"functions[{function}].header", [])
+        )
 
     # -- widgets -> document ------------------------------------------------------------------
 
@@ -721,7 +786,7 @@ class CustomizationsTab(QWidget):
             self.refresh()
 
     def _on_function_editor_function_edited(self, function: object, merge_key: str) -> None:
-        assert isinstance(function, MappingFunction | RegexFunction | HashFunction)
+        assert isinstance(function, MappingFunction | RegexFunction | HashFunction | JwtFunction)
         row = self.functions.currentRow()
         integration = self._document.integration
         functions = list(integration.functions)

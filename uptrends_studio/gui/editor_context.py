@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from uptrends_studio.core.catalogue import Catalogue
 from uptrends_studio.core.errors import StudioError
-from uptrends_studio.core.model import AlertType, HashFunction, MappingFunction, VariableMode
+from uptrends_studio.core.messages import Renderer
+from uptrends_studio.core.model import (
+    AlertType,
+    HashFunction,
+    JwtFunction,
+    MappingFunction,
+    VariableMode,
+)
 from uptrends_studio.core.samples import alert_data
-from uptrends_studio.core.secrets import MASK
+from uptrends_studio.core.secrets import MASK, masker_for
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.editor.context import CompletionItem
 from uptrends_studio.gui.sample_state import SampleState
@@ -49,6 +56,16 @@ class StudioEditorContext:
             value = sample.vault.get(variable.vault.item, {}).get(variable.vault.field.value, "")
         else:
             value = variable.value
+        if "{{" in value:
+            # Tokens in a value are evaluated once per message: show what is sent.
+            integration = self._document.integration
+            try:
+                data = alert_data(sample, self.alert_type, self._catalogue)
+            except StudioError:
+                return value
+            value = Renderer(integration, self._catalogue).variable_value(name, data)
+            if not self.reveal_secrets:
+                value = masker_for(integration, sample).mask(value)
         secret = variable.secret or (
             variable.vault is not None and variable.vault.field.value == "Password"
         )
@@ -63,7 +80,7 @@ class StudioEditorContext:
                 "set per escalation level"
                 if variable.mode is VariableMode.ESCALATION_LEVEL
                 else "predefined variable"
-            )
+            ) + "; tokens in its value are evaluated once per message"
             description = variable.description or where
             items.append(
                 CompletionItem(
@@ -80,6 +97,8 @@ class StudioEditorContext:
                 if isinstance(function, MappingFunction)
                 else "hash"
                 if isinstance(function, HashFunction)
+                else "JWT encode: give it the claims as a JSON object"
+                if isinstance(function, JwtFunction)
                 else "regex"
             )
             items.append(
@@ -119,10 +138,17 @@ class StudioEditorContext:
                 if variable.mode is VariableMode.ESCALATION_LEVEL
                 else "Predefined variable"
             )
+            kind += " (tokens in its value are evaluated once per message)"
             text = f"{kind}. {variable.description}".strip()
             return text, self._variable_value(name)
         for function in integration.functions:
             if function.name == name:
+                if isinstance(function, JwtFunction):
+                    return (
+                        f"User-defined function (JWT encode, {function.algorithm}): signs the "
+                        "JSON object of claims it is given and returns the token",
+                        "",
+                    )
                 return f"User-defined function ({type(function).__name__[:-8].lower()})", ""
         info = self._catalogue.variable(name) or self._catalogue.variable_folded(name)
         if info is not None:
