@@ -46,6 +46,7 @@ _TOP = (
     "culture",
     "now",
     "seed",
+    "origin",
 )
 
 EMPTY: Mapping[str, str] = MappingProxyType({})
@@ -67,6 +68,8 @@ class SampleSet:
     now: str | None = None
     seed: int | None = None
     path: str = ""
+    origin: Mapping[str, str] = field(default_factory=dict)
+    """Where the values came from (an Uptrends account: ``source``, ``monitorGuid``, ...)."""
 
     def explicit(self, alert_type: AlertType) -> dict[str, str]:
         """The values this sample sets for ``alert_type`` (per-type ones win)."""
@@ -149,6 +152,7 @@ def sample_from_document(document: object, name: str, catalogue: Catalogue) -> S
         now=now,
         seed=reader.get(data, "seed", "", reader.integer, None),
         path=name,
+        origin=MappingProxyType(reader.string_map(data.get("origin", {}), "/origin")),
     )
 
 
@@ -322,6 +326,8 @@ def sample_to_document(sample: SampleSet) -> dict[str, Any]:
     ):
         if value is not None:
             doc[key] = value
+    if sample.origin:
+        doc["origin"] = dict(sample.origin)
     return doc
 
 
