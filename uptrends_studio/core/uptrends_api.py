@@ -208,7 +208,6 @@ class UptrendsClient:
         self._credentials = credentials
         self._base = base_url.rstrip("/")
         self._session = session or requests.Session()
-        self._session.max_redirects = 0
         self._timeout = timeout
         self._max_bytes = max_bytes
         self._cancel = cancel
@@ -608,13 +607,13 @@ _ZONE_PLACES: tuple[tuple[str, str], ...] = (
     ("Johannesburg", "Africa/Johannesburg"),
     ("Cairo", "Africa/Cairo"),
     ("Coordinated Universal Time", "UTC"),
-    ("UTC", "UTC"),
 )
+_OFFSET_PREFIX = re.compile(r"^\s*\(\s*(?:UTC|GMT)\s*(?:[+-]\s*\d{1,2}(?::\d{2})?)?\s*\)")
 
 
 def iana_zone(description: str, offset_minutes: int) -> str:
     """The IANA zone for an Uptrends time-zone description, else its fixed UTC offset."""
-    folded = description.casefold()
+    folded = _OFFSET_PREFIX.sub("", description).casefold()
     for place, zone in _ZONE_PLACES:
         if place.casefold() in folded:
             return zone
