@@ -98,6 +98,11 @@ class _Outcome:
     cancelled: bool = False
 
 
+def _shown(value: str) -> str:
+    """A value on one line: line breaks and tabs written as backslash escapes."""
+    return value.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+
+
 def _slug(text: str) -> str:
     kept = "".join(c if c.isalnum() else "-" for c in text.casefold())
     return "-".join(part for part in kept.split("-") if part)[:40] or "uptrends"
@@ -214,7 +219,9 @@ class UptrendsDialog(QDialog):
         row.addWidget(self.remember_box)
         row.addWidget(self.sign_in_button)
         form.addRow("&Username:", self.username_edit)
-        form.addRow("&Password:", row)
+        password_label = QLabel("&Password:", box)
+        password_label.setBuddy(self.password_edit)
+        form.addRow(password_label, row)
         self.account_label = QLabel(box)
         self.account_label.setWordWrap(True)
         form.addRow(self.account_label)
@@ -240,7 +247,7 @@ class UptrendsDialog(QDialog):
         panel = QWidget(self)
         column = QVBoxLayout(panel)
         column.setContentsMargins(0, 0, 0, 0)
-        self.reminders_box = QCheckBox(f"Alerts of the last {ALERT_DAYS} days, with reminders")
+        self.reminders_box = QCheckBox(f"Include reminders (alerts of the last {ALERT_DAYS} days)")
         self.reminders_box.toggled.connect(self._on_reminders_box_toggled)
         self.alert_table = QTableWidget(0, 3, panel)
         self.alert_table.setObjectName("uptrendsAlerts")
@@ -396,9 +403,9 @@ class UptrendsDialog(QDialog):
     def _fill_monitors(self) -> None:
         self.monitor_list.clear()
         for monitor in self._monitors:
-            item = QListWidgetItem(f"{monitor.name}\n{monitor.monitor_type}  {monitor.guid}")
+            item = QListWidgetItem(f"{monitor.name}\n    {monitor.monitor_type}")
             item.setData(Qt.ItemDataRole.UserRole, monitor.guid)
-            item.setToolTip(monitor.url or monitor.guid)
+            item.setToolTip(f"{monitor.guid}\n{monitor.url}".strip())
             self.monitor_list.addItem(item)
         self._on_search_edit_text_changed(self.search_edit.text())
 
@@ -406,7 +413,8 @@ class UptrendsDialog(QDialog):
         words = text.casefold().split()
         for row in range(self.monitor_list.count()):
             item = self.monitor_list.item(row)
-            shown = all(word in item.text().casefold() for word in words)
+            haystack = f"{item.text()} {item.toolTip()}".casefold()  # name, type, GUID, URL
+            shown = all(word in haystack for word in words)
             item.setHidden(not shown)
 
     def current_monitor(self) -> str | None:
@@ -480,15 +488,15 @@ class UptrendsDialog(QDialog):
     def _show_sample(self, sample: SampleSet) -> None:
         self._set_sample(sample)
         lines = [sample.description, "", f"Time zone: {sample.timezone}", ""]
-        lines += [f"{key} = {value}" for key, value in sample.values.items()]
+        lines += [f"{key} = {_shown(value)}" for key, value in sample.values.items()]
         for kind in ALERT_TYPES:
             overrides = sample.per_type.get(kind)
             if overrides:
                 lines += ["", f"On {kind.value} alerts:"]
-                lines += [f"  {key} = {value}" for key, value in overrides.items()]
+                lines += [f"  {key} = {_shown(value)}" for key, value in overrides.items()]
         if sample.custom_fields:
             lines += ["", "Custom fields:"]
-            lines += [f"  {key} = {value}" for key, value in sample.custom_fields.items()]
+            lines += [f"  {key} = {_shown(v)}" for key, v in sample.custom_fields.items()]
         self.preview.setPlainText("\n".join(lines))
         self.status.setText("Ready to import.")
 
