@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.uptrends_standin import (
@@ -18,13 +18,15 @@ from tests.uptrends_standin import (
     PASSWORD,
     RESPONSE_BODY,
     USER,
+    VAULT_GUID,
+    VAULT_SECRET,
     StandIn,
     serve,
 )
 from uptrends_studio.core.secret_store import MemoryStore
 from uptrends_studio.core.uptrends_api import KEYRING_PASSWORD, KEYRING_USERNAME
 from uptrends_studio.gui.main_window import MainWindow
-from uptrends_studio.gui.uptrends_dialog import UptrendsDialog
+from uptrends_studio.gui.uptrends_dialog import UptrendsDialog, VaultItemPicker
 
 
 @pytest.fixture
@@ -51,6 +53,12 @@ def make_dialog(
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
+
+
+def cell(dialog: UptrendsDialog, row: int, column: int, role: int = 0) -> object:
+    item = dialog.alert_table.item(row, column)
+    assert item is not None
+    return item.data(Qt.ItemDataRole(role)) if role else item.text()
 
 
 def sign_in(qtbot: QtBot, dialog: UptrendsDialog, password: str) -> None:
@@ -80,16 +88,16 @@ def test_sign_in_search_alerts_preview_and_import(
     assert [item.text().splitlines()[0] for item in visible] == [HTTPS_NAME]
     dialog.monitor_list.setCurrentItem(visible[0])
     qtbot.waitUntil(lambda: dialog.alert_table.rowCount() > 0)
-    types = [dialog.alert_table.item(r, 0).text() for r in range(dialog.alert_table.rowCount())]
+    types = [cell(dialog, r, 0) for r in range(dialog.alert_table.rowCount())]
     assert types[:2] == ["Ok", "Error"]  # reminders only when asked for
     assert len(types) == len(standin.account.alerts) - 1  # both pages
     dialog.reminders_box.setChecked(True)
     qtbot.waitUntil(lambda: dialog.alert_table.rowCount() == len(standin.account.alerts))
-    assert dialog.alert_table.item(1, 0).text() == "Reminder"
+    assert cell(dialog, 1, 0) == "Reminder"
     row = next(
         r
         for r in range(dialog.alert_table.rowCount())
-        if dialog.alert_table.item(r, 0).data(Qt.ItemDataRole.UserRole) == ERROR_ID
+        if cell(dialog, r, 0, Qt.ItemDataRole.UserRole.value) == ERROR_ID
     )
     dialog.alert_table.selectRow(row)
     qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=5000)
@@ -168,8 +176,9 @@ def test_the_sample_menu_imports_into_the_sample_panel(
     monkeypatch.setenv("UPTRENDS_API_URL", standin.url)
     monkeypatch.setenv("UPTRENDS_API_USERNAME", USER)
     monkeypatch.setenv("UPTRENDS_API_PASSWORD", PASSWORD)
-    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
-    assert window.from_uptrends_action in menus["&Sample"].actions()
+    sample_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Sample")
+    assert isinstance(sample_menu, QMenu)
+    assert window.from_uptrends_action in sample_menu.actions()
     dialog = window.sample_from_uptrends()
     qtbot.waitUntil(lambda: dialog.monitor_list.count() == 3)
     item = next(
@@ -187,3 +196,34 @@ def test_the_sample_menu_imports_into_the_sample_panel(
     assert window.samples.key == str(target)
     assert window.samples.sample.values["@monitor.name"] == HTTPS_NAME
     assert window.sample_panel.picker.currentText().startswith(window.samples.sample.name)
+
+
+def test_the_vault_picker_lists_credential_sets_by_name_only(
+    qtbot: QtBot, window: MainWindow, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UPTRENDS_API_URL", standin.url)
+    window.secret_store.set(KEYRING_USERNAME, USER)
+    window.secret_store.set(KEYRING_PASSWORD, PASSWORD)
+    tab = window.variables_tab
+    tab.add_variable()
+    tab.kind_combo.setCurrentIndex(1)  # a vault credential set
+    assert tab.vault_pick_button.isVisibleTo(tab)
+    picker = tab.pick_vault_item()
+    qtbot.waitUntil(lambda: picker.items.count() == 2)
+    texts = [picker.items.item(r).text() for r in range(picker.items.count())]
+    assert texts == ["Payments API login  (CredentialSet)", "Webhook token  (Certificate)"]
+    assert not picker.items.item(1).flags() & Qt.ItemFlag.ItemIsEnabled
+    assert VAULT_SECRET not in picker.status.text() + "".join(texts)
+    picker.items.setCurrentRow(0)
+    picker.accept()
+    assert tab.vault_item.text() == VAULT_GUID
+    variable = window.document.integration.variables[tab.current_row()]
+    assert variable.vault is not None
+    assert variable.vault.item == VAULT_GUID
+
+
+def test_the_vault_picker_without_an_account_says_how_to_sign_in(qtbot: QtBot) -> None:
+    picker = VaultItemPicker(MemoryStore(), env={})
+    qtbot.addWidget(picker)
+    assert "sign in with Sample" in picker.status.text()
+    assert picker.chosen_guid() is None

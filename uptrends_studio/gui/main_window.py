@@ -131,7 +131,9 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(900, 560))
 
         self.context = StudioEditorContext(document, samples, catalogue)
-        self.variables_tab = VariablesTab(document, describe_secret=self._describe_secret)
+        self.variables_tab = VariablesTab(
+            document, describe_secret=self._describe_secret, secret_store=self.secret_store
+        )
         self.customizations_tab = CustomizationsTab(document, self.context)
         self.message_types_tab = MessageTypesTab()
         self.test_tab = TestTab(

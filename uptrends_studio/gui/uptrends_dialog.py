@@ -533,3 +533,111 @@ class UptrendsDialog(QDialog):
         """Close, cancelling whatever is still being read."""
         self.runner.cancel()
         super().done(result)
+
+
+class VaultItemPicker(QDialog):
+    """Lists the account's vault items by name; returns the GUID of a credential set.
+
+    Only names, GUIDs and types are read (the client drops every value); only credential sets
+    can be chosen, since only they can be referenced as ``{{@VaultItem.<guid>.Username}}``.
+    """
+
+    def __init__(
+        self,
+        store: SecretStore,
+        parent: QWidget | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        client_factory: ClientFactory = _default_client,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Vault items in Uptrends")
+        self.setObjectName("vaultItemPicker")
+        env = dict(os.environ if env is None else env)
+        self.items = QListWidget(self)
+        self.items.setObjectName("vaultItems")
+        self.items.itemDoubleClicked.connect(self._on_items_item_double_clicked)
+        self.status = QLabel("Reading the vault items…", self)
+        self.status.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Use this item")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.items.currentItemChanged.connect(self._update_ok)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.items, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.resize(460, 360)
+        self._update_ok()
+        self.runner = TaskRunner(self)
+        self.runner.finished.connect(self._on_runner_finished)
+        self.runner.failed.connect(self._on_runner_failed)
+        credentials = credentials_from(env, store.get)
+        if credentials is None:
+            self.status.setText(
+                f"No Uptrends API account: sign in with Sample → From Uptrends… (remembered in "
+                f"the keyring) or set {USERNAME_ENV} and {PASSWORD_ENV}."
+            )
+            return
+        try:
+            base_url = base_url_from(env)
+        except StudioError as exc:
+            self.status.setText(str(exc))
+            return
+
+        def task(cancel: threading.Event, _report: Callable[[object], None]) -> _Outcome:
+            client = client_factory(credentials, base_url, cancel)
+            try:
+                return _Outcome("vault", client.vault_items())
+            except StudioError as exc:
+                return _Outcome("vault", error=str(exc))
+            finally:
+                client.close()
+
+        self.runner.start(task)
+
+    def _on_runner_finished(self, result: object) -> None:
+        if not isinstance(result, _Outcome) or result.error:
+            self.status.setText(result.error if isinstance(result, _Outcome) else "")
+            return
+        names = result.value if isinstance(result.value, list) else []
+        usable = 0
+        for entry in names:
+            item = QListWidgetItem(f"{entry.name}  ({entry.item_type})")
+            item.setData(Qt.ItemDataRole.UserRole, entry.guid)
+            item.setToolTip(entry.guid)
+            if entry.item_type.casefold() != "credentialset":
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(f"{entry.guid}: only credential sets can be referenced")
+            else:
+                usable += 1
+            self.items.addItem(item)
+        self.status.setText(f"{usable} credential sets. Values are never read into the Studio.")
+
+    def _on_runner_failed(self, message: str) -> None:
+        self.status.setText(f"Something went wrong: {message}")
+
+    def _on_items_item_double_clicked(self, item: QListWidgetItem) -> None:
+        if item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            self.accept()
+
+    def _update_ok(self, *_args: object) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+            self.chosen_guid() is not None
+        )
+
+    def chosen_guid(self) -> str | None:
+        """The GUID of the chosen credential set."""
+        item = self.items.currentItem()
+        if item is None or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            return None
+        value = item.data(Qt.ItemDataRole.UserRole)
+        return value if isinstance(value, str) else None
+
+    def done(self, result: int) -> None:
+        """Close, cancelling the read if it is still running."""
+        self.runner.cancel()
+        super().done(result)
