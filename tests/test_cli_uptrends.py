@@ -126,7 +126,7 @@ def test_a_wrong_password_exits_1_with_a_clear_message(tmp_path: Path, standin: 
     assert result.returncode == 1
     assert result.stderr == (
         "uptrends-studio uptrends monitors: Uptrends refused the API credentials (HTTP 401): "
-        "Invalid credentials.; check the API account's username and password (an API account, "
+        "Invalid credentials; check the API account's username and password (an API account, "
         "not your Uptrends login)\n"
     )
     assert "Wrong-Pw-Zx81" not in result.stdout + result.stderr

@@ -449,7 +449,7 @@ class UptrendsClient:
         return bytes(data)
 
     def _refusal(self, status: int, raw: bytes, response: requests.Response, what: str) -> str:
-        said = _api_message(raw)
+        said = _api_message(raw).rstrip(". ")
         said_part = f": {said}" if said else ""
         if status == 401:
             return (

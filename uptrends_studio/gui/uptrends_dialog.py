@@ -65,6 +65,8 @@ from uptrends_studio.core.uptrends_api import (
     base_url_from,
     credentials_from,
 )
+from uptrends_studio.gui.code_view import is_dark
+from uptrends_studio.gui.preview_pane import banner_style
 from uptrends_studio.gui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -396,7 +398,7 @@ class UptrendsDialog(QDialog):
 
     def _show_error(self, message: str) -> None:
         self.status.setText(message)
-        self.status.setStyleSheet("color: palette(bright-text); background: #b3261e; padding: 3px;")
+        self.status.setStyleSheet(banner_style(is_dark(self.palette())))
 
     # -- monitors and alerts -------------------------------------------------------------------
 
@@ -615,7 +617,8 @@ class VaultItemPicker(QDialog):
             else:
                 usable += 1
             self.items.addItem(item)
-        self.status.setText(f"{usable} credential sets. Values are never read into the Studio.")
+        sets = "1 credential set" if usable == 1 else f"{usable} credential sets"
+        self.status.setText(f"{sets}. Values are never read into the Studio.")
 
     def _on_runner_failed(self, message: str) -> None:
         self.status.setText(f"Something went wrong: {message}")
