@@ -210,7 +210,91 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--output", "-o", metavar="PATH", help="write to this file instead of printing"
     )
+    _add_uptrends_parser(sub)
     return parser
+
+
+def _add_uptrends_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    uptrends = sub.add_parser(
+        "uptrends",
+        help="read monitors and alerts of an Uptrends account (read-only) and make samples",
+        description="Read-only access to an Uptrends account through the API v4, with an API "
+        "account from UPTRENDS_API_USERNAME and UPTRENDS_API_PASSWORD (or the keyring, saved "
+        "from the window). UPTRENDS_API_URL changes the base URL. Exit 0 on success, 1 when "
+        "the API refuses or cannot be reached, 2 on bad input.",
+    )
+    actions = uptrends.add_subparsers(dest="uptrends_command", metavar="ACTION", required=True)
+    actions.add_parser("monitors", help="one line per monitor: GUID, type, name")
+    alerts = actions.add_parser(
+        "alerts", help="one line per alert: id, type, time, incident key, description"
+    )
+    alerts.add_argument("monitor", metavar="MONITOR_GUID")
+    alerts.add_argument(
+        "--days", type=int, default=30, metavar="N", help="the last N days (default: 30)"
+    )
+    alerts.add_argument("--reminders", action="store_true", help="list Reminder alerts too")
+    sample = actions.add_parser(
+        "sample",
+        help="write a *.sample.json made from a real alert (default: the latest Error alert)",
+    )
+    sample.add_argument("monitor", metavar="MONITOR_GUID")
+    sample.add_argument("--alert", metavar="ALERT_ID", help="the alert to replay")
+    sample.add_argument("--output", "-o", required=True, metavar="FILE", help="file to write")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_printable(text).split())
+
+
+def _uptrends(args: argparse.Namespace) -> int:
+    """``uptrends monitors|alerts|sample``: 0 done, 1 the API refused, 2 bad input."""
+    from uptrends_studio.core.alert_samples import fetch_sample
+    from uptrends_studio.core.errors import UsageError
+    from uptrends_studio.core.sample_files import save_sample_with_secrets
+    from uptrends_studio.core.uptrends_api import (
+        PASSWORD_ENV,
+        USERNAME_ENV,
+        ApiError,
+        UptrendsClient,
+        base_url_from,
+        credentials_from,
+    )
+
+    where = f"uptrends-studio uptrends {args.uptrends_command}"
+    try:
+        base_url = base_url_from(os.environ)
+        credentials = credentials_from(os.environ, LazyStore().get)
+        if credentials is None:
+            raise UsageError(
+                f"no Uptrends API account: set {USERNAME_ENV} and {PASSWORD_ENV} (or sign in "
+                "from the window: Sample > From Uptrends…)"
+            )
+        out = sys.stdout
+        with UptrendsClient(credentials, base_url) as client:
+            if args.uptrends_command == "monitors":
+                for monitor in client.monitors():
+                    out.write(
+                        f"{monitor.guid}  {monitor.monitor_type:16} {_one_line(monitor.name)}\n"
+                    )
+            elif args.uptrends_command == "alerts":
+                for alert in client.alerts(
+                    args.monitor, days=args.days, include_reminders=args.reminders
+                ):
+                    out.write(
+                        f"{alert.id}  {alert.alert_type:8} {alert.timestamp:19}  "
+                        f"{alert.incident_key or '-'}  {_one_line(alert.error_description)}\n"
+                    )
+            else:
+                made = fetch_sample(client, args.monitor, args.alert)
+                save_sample_with_secrets(made, Path(args.output), store=None)
+                out.write(f"wrote {args.output}: {made.name}\n")
+    except ApiError as exc:
+        sys.stderr.write(f"{where}: {exc}\n")
+        return EXIT_PROBLEMS
+    except StudioError as exc:
+        sys.stderr.write(f"{where}: {exc}\n")
+        return EXIT_BAD_INPUT
+    return EXIT_OK
 
 
 def _integration_path(name: str) -> Path:
@@ -701,6 +785,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "receive":
             return _receive(args)
+        if args.command == "uptrends":
+            return _uptrends(args)
         catalogue = load_catalogue()
         if args.command == "samples":
             return _samples(catalogue)

@@ -50,6 +50,7 @@ _TOP = (
     "culture",
     "now",
     "seed",
+    "origin",
 )
 
 EMPTY: Mapping[str, str] = MappingProxyType({})
@@ -71,6 +72,8 @@ class SampleSet:
     now: str | None = None
     seed: int | None = None
     path: str = ""
+    origin: Mapping[str, str] = field(default_factory=dict)
+    """Where the values came from (an Uptrends account: ``source``, ``monitorGuid``, ...)."""
 
     def explicit(self, alert_type: AlertType) -> dict[str, str]:
         """The values this sample sets for ``alert_type`` (per-type ones win)."""
@@ -153,6 +156,7 @@ def sample_from_document(document: object, name: str, catalogue: Catalogue) -> S
         now=now,
         seed=reader.get(data, "seed", "", reader.integer, None),
         path=name,
+        origin=MappingProxyType(reader.string_map(data.get("origin", {}), "/origin")),
     )
 
 
@@ -330,4 +334,6 @@ def sample_to_document(sample: SampleSet) -> dict[str, Any]:
     ):
         if value is not None:
             doc[key] = value
+    if sample.origin:
+        doc["origin"] = dict(sample.origin)
     return doc

@@ -67,6 +67,7 @@ from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.settings import Settings
 from uptrends_studio.gui.test_tab import TestTab
 from uptrends_studio.gui.theme import THEMES, apply_theme
+from uptrends_studio.gui.uptrends_dialog import UptrendsDialog
 from uptrends_studio.gui.variables_tab import VariablesTab
 from uptrends_studio.paths import resource_path
 
@@ -131,7 +132,9 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(900, 560))
 
         self.context = StudioEditorContext(document, samples, catalogue)
-        self.variables_tab = VariablesTab(document, describe_secret=self._describe_secret)
+        self.variables_tab = VariablesTab(
+            document, describe_secret=self._describe_secret, secret_store=self.secret_store
+        )
         self.customizations_tab = CustomizationsTab(document, self.context)
         self.message_types_tab = MessageTypesTab()
         self.workspace = Workspace(
@@ -284,6 +287,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.problems_dock.toggleViewAction())
         self.next_problem_action = self._action("Next problem", "F8", self.goto_next_problem)
         view_menu.addAction(self.next_problem_action)
+
+        sample_menu = menu.addMenu("&Sample")
+        self.from_uptrends_action = self._action("From &Uptrends…", None, self.sample_from_uptrends)
+        sample_menu.addAction(self.from_uptrends_action)
 
         test_menu = menu.addMenu("&Test")
         self.send_action = self._action("&Send test alert", None, self.send_test_alert)
@@ -497,6 +504,14 @@ class MainWindow(QMainWindow):
             return False
         self._show_status(f"Exported the handover sheet to {path}")
         return True
+
+    def sample_from_uptrends(self) -> UptrendsDialog:
+        """Sample → From Uptrends…: replay a real alert as the sample set."""
+        folder = self.document.path.parent if self.document.path else None
+        dialog = UptrendsDialog(self.secret_store, self, folder=folder)
+        dialog.sample_imported.connect(self.sample_panel.use_sample_file)
+        dialog.open()
+        return dialog
 
     def import_request(self) -> None:
         """Show the steps and import a pasted curl command or raw HTTP request as a step."""

@@ -747,14 +747,22 @@ class SamplePanel(QWidget):
         path, _ = QFileDialog.getOpenFileName(
             self, "Open sample file", str(self._folder()), _FILE_FILTER
         )
-        if not path:
-            return
+        if path:
+            self._use_file(Path(path))
+
+    def use_sample_file(self, path: Path) -> bool:
+        """Use the sample file at ``path`` (e.g. one made from an Uptrends alert)."""
+        return self._confirm_discard() and self._use_file(path)
+
+    def _use_file(self, path: Path) -> bool:
         try:
-            sample = self._load_file(Path(path))
+            sample = self._load_file(path)
         except StudioError as exc:
             QMessageBox.warning(self, "Cannot open the sample file", str(exc))
-            return
-        self._samples.set_sample(sample, key=path)
+            return False
+        self._samples.set_sample(sample, key=str(path))
+        self._sync_picker()
+        return True
 
     def _confirm_discard(self) -> bool:
         if not self._samples.edited:

@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 
 from uptrends_studio.core.model import Integration, Variable, VariableMode, VaultField, VaultRef
 from uptrends_studio.core.refactor import count_references, rename_references
-from uptrends_studio.core.secret_store import variable_env_name
+from uptrends_studio.core.secret_store import LazyStore, SecretStore, variable_env_name
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.models import MODE_LABELS, VariablesModel
+from uptrends_studio.gui.uptrends_dialog import VaultItemPicker
 
 SECRET_SOURCE_DELAY_MS = 300
 """Quiet time before the "where does the secret come from" line is looked up."""
@@ -73,9 +74,11 @@ class VariablesTab(QWidget):
         parent: QWidget | None = None,
         *,
         describe_secret: Callable[[str], str] | None = None,
+        secret_store: SecretStore | None = None,
     ) -> None:
         super().__init__(parent)
         self._document = document
+        self._secret_store = secret_store
         self._loading = False
 
         self.name_edit = QLineEdit()
@@ -159,6 +162,10 @@ class VariablesTab(QWidget):
         vault_row = QHBoxLayout()
         vault_row.addWidget(self.vault_item, 1)
         vault_row.addWidget(self.vault_field)
+        self.vault_pick_button = QPushButton("From Uptrends…")
+        self.vault_pick_button.setToolTip("Choose a credential set of your Uptrends vault by name")
+        self.vault_pick_button.clicked.connect(self.pick_vault_item)
+        vault_row.addWidget(self.vault_pick_button)
 
         self.form_box = QGroupBox("Selected variable")
         form = QFormLayout(self.form_box)
@@ -274,6 +281,7 @@ class VariablesTab(QWidget):
             self._vault_label.setVisible(here and vault)
             self.vault_item.setVisible(here and vault)
             self.vault_field.setVisible(here and vault)
+            self.vault_pick_button.setVisible(here and vault)
             self._update_echo()
         finally:
             self._loading = was_loading
@@ -408,6 +416,18 @@ class VariablesTab(QWidget):
             if answer == QMessageBox.StandardButton.Yes:
                 updated = rename_references(updated, old, new)
         self._document.apply(updated, f"Rename variable {old} to {new}")
+
+    def pick_vault_item(self) -> VaultItemPicker:
+        """List the account's vault items by name; the chosen GUID goes in the vault field."""
+        picker = VaultItemPicker(self._secret_store or LazyStore(), self)
+        picker.accepted.connect(lambda: self._on_vault_item_picked(picker.chosen_guid()))
+        picker.open()
+        return picker
+
+    def _on_vault_item_picked(self, guid: str | None) -> None:
+        if guid:
+            self.vault_item.setText(guid)
+            self._on_form_changed()
 
     def _on_form_changed(self) -> None:
         if self._loading:
