@@ -11,7 +11,7 @@ What it measures, for two templates:
 
 and for each of them:
 
-* ``Studio parse``: ``uptrends_studio.core.parser.parse`` of the body;
+* ``Studio parse``: ``uptrends_studio.core.language.parser.parse`` of the body;
 * ``Studio render x3``: ``Renderer.render_alert`` for Error, Reminder and Ok with the default
   built-in sample (``find_sample(None, catalogue)``), templates already parsed (a primed
   ``Renderer``). Note that ``render_step`` includes the body checks (free-text scan and JSON
@@ -71,13 +71,18 @@ from dataclasses import dataclass, field, replace
 
 import jinja2
 
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import Catalogue, load_catalogue
-from uptrends_studio.core.checks import check_integration
-from uptrends_studio.core.messages import Renderer
-from uptrends_studio.core.model import ALERT_TYPES, Integration, MappingFunction, VariableMode
-from uptrends_studio.core.parser import Node, Text, Token, iter_tokens, parse
-from uptrends_studio.core.samples import SampleSet, alert_data, find_sample
+from uptrends_studio.core.checks.integration import check_integration
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import (
+    ALERT_TYPES,
+    Integration,
+    MappingFunction,
+    VariableMode,
+)
+from uptrends_studio.core.document.samples import SampleSet, alert_data, find_sample
+from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
+from uptrends_studio.core.language.parser import Node, Text, Token, iter_tokens, parse
+from uptrends_studio.core.rendering.messages import Renderer
 from uptrends_studio.paths import resource_path
 
 DEMO_PATH = resource_path("demo.integration.json")

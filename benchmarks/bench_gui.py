@@ -520,9 +520,9 @@ def _build(body: str | None, debounce_ms: int, settings_path: Path) -> MainWindo
     from bench_engine import with_body
     from PySide6.QtCore import QSettings
 
-    from uptrends_studio.core import integration_file
-    from uptrends_studio.core.catalogue import load_catalogue
-    from uptrends_studio.core.samples import find_sample
+    from uptrends_studio.core.document import integration_file
+    from uptrends_studio.core.document.samples import find_sample
+    from uptrends_studio.core.language.catalogue import load_catalogue
     from uptrends_studio.gui.document import IntegrationDocument
     from uptrends_studio.gui.main_window import DEMO_PATH, MainWindow
     from uptrends_studio.gui.sample_state import SampleState
@@ -679,7 +679,7 @@ def _child_keys(args: argparse.Namespace) -> int:
     if args.big:
         from bench_engine import big_body
 
-        from uptrends_studio.core import integration_file
+        from uptrends_studio.core.document import integration_file
         from uptrends_studio.gui.main_window import DEMO_PATH
 
         body = big_body(integration_file.load(DEMO_PATH).steps[0].body)
@@ -811,7 +811,7 @@ def profile_keys(window: MainWindow, probe: _Probe, label: str, count: int) -> N
 
     from bench_engine import with_body
 
-    from uptrends_studio.core.preview import compute_preview
+    from uptrends_studio.core.rendering.preview import compute_preview
     from uptrends_studio.gui import preview_controller
 
     editor = window.customizations_tab.step_editor.body
@@ -926,7 +926,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bench_engine import big_body, with_body
     from PySide6.QtCore import qVersion
 
-    from uptrends_studio.core import integration_file
+    from uptrends_studio.core.document import integration_file
     from uptrends_studio.gui.main_window import DEMO_PATH
     from uptrends_studio.gui.preview_controller import DEBOUNCE_MS
 

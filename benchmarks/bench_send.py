@@ -1,6 +1,7 @@
 """Benchmark of a test send, side by side with a bare ``requests`` call to the same receiver.
 
-What it measures, against the built-in loopback receiver (``core/receiver.py``) answering 200:
+What it measures, against the built-in loopback receiver (``core/delivery/receiver.py``) answering
+200:
 
 * ``Studio send``: ``core.sending.send`` of the demo's rendered Error request (2.8 KB JSON body)
   on a shared ``requests.Session``: building the request, sending, reading the capped body and
@@ -28,14 +29,14 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import load_catalogue
-from uptrends_studio.core.messages import Renderer
-from uptrends_studio.core.model import AlertType
-from uptrends_studio.core.receiver import Receiver
-from uptrends_studio.core.runs import run_alert
-from uptrends_studio.core.samples import find_sample
-from uptrends_studio.core.sending import ProxyMode, SendOptions, new_session, send
+from uptrends_studio.core.delivery.receiver import Receiver
+from uptrends_studio.core.delivery.runs import run_alert
+from uptrends_studio.core.delivery.sending import ProxyMode, SendOptions, new_session, send
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import AlertType
+from uptrends_studio.core.document.samples import find_sample
+from uptrends_studio.core.language.catalogue import load_catalogue
+from uptrends_studio.core.rendering.messages import Renderer
 from uptrends_studio.paths import resource_path
 
 

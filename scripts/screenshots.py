@@ -24,9 +24,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import load_catalogue
-from uptrends_studio.core.samples import find_sample
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.samples import find_sample
+from uptrends_studio.core.language.catalogue import load_catalogue
 from uptrends_studio.core.secret_store import MemoryStore
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.main_window import DEMO_PATH, MainWindow
@@ -146,4 +146,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Every PNG is written and closed by now. Skip the interpreter's teardown: destroying the
+    # window's Qt objects from Python's exit order can crash a process that has nothing left
+    # to do (seen rarely under load), and a screenshot run must not fail for that.
+    os._exit(status)

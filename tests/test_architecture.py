@@ -74,7 +74,10 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 
 def test_core_modules_are_discovered() -> None:
     # Guards the test below against passing vacuously on an empty module list.
-    assert {"uptrends_studio.core.parser", "uptrends_studio.core.evaluator"} <= set(CORE_MODULES)
+    assert {
+        "uptrends_studio.core.language.parser",
+        "uptrends_studio.core.language.evaluator",
+    } <= set(CORE_MODULES)
     assert {"uptrends_studio.app.test_run", "uptrends_studio.app.workspace"} <= set(APP_MODULES)
 
 

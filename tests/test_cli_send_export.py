@@ -15,7 +15,7 @@ import pytest
 from tests.http_server import serve
 from tests.proxy_server import logging_proxy
 from tests.support import free_port, run_cli, run_studio
-from uptrends_studio.core.receiver import Receiver, ReceiverResponse
+from uptrends_studio.core.delivery.receiver import Receiver, ReceiverResponse
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.paths import resource_path
 

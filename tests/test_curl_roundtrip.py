@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 from tests.support import required_program, run_cli
-from uptrends_studio.core.receiver import CapturedRequest, Receiver
+from uptrends_studio.core.delivery.receiver import CapturedRequest, Receiver
 
 CURL = required_program("curl")
 BASH = required_program("bash")

@@ -34,10 +34,8 @@ import pytest
 
 from tests.http_server import serve
 from tests.support import run_studio
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import Catalogue, load_catalogue
-from uptrends_studio.core.logs import register_secrets, setup_logging, shutdown_logging
-from uptrends_studio.core.model import (
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import (
     AlertType,
     Authentication,
     AuthType,
@@ -48,9 +46,11 @@ from uptrends_studio.core.model import (
     Step,
     Variable,
 )
-from uptrends_studio.core.sample_edit import add_vault_item
-from uptrends_studio.core.sample_files import save_sample_with_secrets
-from uptrends_studio.core.samples import find_sample
+from uptrends_studio.core.document.sample_edit import add_vault_item
+from uptrends_studio.core.document.sample_files import save_sample_with_secrets
+from uptrends_studio.core.document.samples import find_sample
+from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
+from uptrends_studio.core.logs import register_secrets, setup_logging, shutdown_logging
 from uptrends_studio.core.secret_store import (
     MemoryStore,
     step_password_env_name,

@@ -15,16 +15,23 @@ from pathlib import Path
 import pytest
 
 from tests.support import run_studio
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import Catalogue, load_catalogue
-from uptrends_studio.core.model import Authentication, AuthType, Header, Integration, Step, Variable
-from uptrends_studio.core.sample_edit import add_vault_item
-from uptrends_studio.core.sample_files import (
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import (
+    Authentication,
+    AuthType,
+    Header,
+    Integration,
+    Step,
+    Variable,
+)
+from uptrends_studio.core.document.sample_edit import add_vault_item
+from uptrends_studio.core.document.sample_files import (
     dumps_sample,
     load_sample_with_secrets,
     save_sample_with_secrets,
 )
-from uptrends_studio.core.samples import find_sample
+from uptrends_studio.core.document.samples import find_sample
+from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.secret_store import (
     MemoryStore,
     step_password_env_name,
@@ -150,7 +157,7 @@ def test_send_history_and_every_export_keep_secrets_out(
 ) -> None:
     from dataclasses import replace
 
-    from uptrends_studio.core.receiver import Receiver
+    from uptrends_studio.core.delivery.receiver import Receiver
 
     store = MemoryStore()
     data_dir = tmp_path / "data"

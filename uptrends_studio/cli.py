@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from uptrends_studio import __version__
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import Catalogue, load_catalogue
-from uptrends_studio.core.checks import check_integration, exit_status
+from uptrends_studio.core.checks.integration import check_integration, exit_status
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import AlertType, Integration
+from uptrends_studio.core.document.sample_files import find_sample_with_secrets
+from uptrends_studio.core.document.samples import SampleSet
 from uptrends_studio.core.errors import StudioError
-from uptrends_studio.core.messages import RenderedRequest, Renderer
-from uptrends_studio.core.model import AlertType, Integration
-from uptrends_studio.core.sample_files import find_sample_with_secrets
-from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
+from uptrends_studio.core.rendering.messages import RenderedRequest, Renderer
 from uptrends_studio.core.secret_store import (
     FALLBACK_MESSAGE,
     LazyStore,
@@ -35,8 +35,8 @@ from uptrends_studio.core.secrets import Masker, masked_request, masker_for, sec
 from uptrends_studio.paths import resource_path
 
 if TYPE_CHECKING:  # imported lazily at run time: render and check need no HTTP stack
-    from uptrends_studio.core.history import ExchangeRecord, RunRecord
-    from uptrends_studio.core.sending import SendOptions
+    from uptrends_studio.core.delivery.history import ExchangeRecord, RunRecord
+    from uptrends_studio.core.delivery.sending import SendOptions
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -248,10 +248,8 @@ def _one_line(text: str) -> str:
 
 def _uptrends(args: argparse.Namespace) -> int:
     """``uptrends monitors|alerts|sample``: 0 done, 1 the API refused, 2 bad input."""
-    from uptrends_studio.core.alert_samples import fetch_sample
-    from uptrends_studio.core.errors import UsageError
-    from uptrends_studio.core.sample_files import save_sample_with_secrets
-    from uptrends_studio.core.uptrends_api import (
+    from uptrends_studio.core.account.alert_samples import fetch_sample
+    from uptrends_studio.core.account.uptrends_api import (
         PASSWORD_ENV,
         USERNAME_ENV,
         ApiError,
@@ -259,6 +257,8 @@ def _uptrends(args: argparse.Namespace) -> int:
         base_url_from,
         credentials_from,
     )
+    from uptrends_studio.core.document.sample_files import save_sample_with_secrets
+    from uptrends_studio.core.errors import UsageError
 
     where = f"uptrends-studio uptrends {args.uptrends_command}"
     try:
@@ -389,7 +389,7 @@ def _check(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) ->
 
 
 def _samples(catalogue: Catalogue) -> int:
-    from uptrends_studio.core.samples import SUFFIX, builtin_sample_paths, load_sample
+    from uptrends_studio.core.document.samples import SUFFIX, builtin_sample_paths, load_sample
 
     for path in builtin_sample_paths():
         sample = load_sample(path, catalogue)
@@ -418,14 +418,14 @@ def _receive(args: argparse.Namespace) -> int:
     import threading
     from types import FrameType
 
-    from uptrends_studio.core.errors import UsageError
-    from uptrends_studio.core.receiver import (
+    from uptrends_studio.core.delivery.receiver import (
         DEFAULT_RESPONSE,
         CapturedRequest,
         Receiver,
         ReceiverResponse,
         format_capture,
     )
+    from uptrends_studio.core.errors import UsageError
 
     def number(option: str, text: str, kind: type[int] | type[float]) -> float:
         try:
@@ -508,8 +508,8 @@ def _number(option: str, text: str, kind: type[int] | type[float], minimum: floa
 
 def _send_options(args: argparse.Namespace) -> SendOptions:
     from uptrends_studio.app.proxy import ProxyChoice
+    from uptrends_studio.core.delivery.sending import SendOptions
     from uptrends_studio.core.errors import UsageError
-    from uptrends_studio.core.sending import SendOptions
 
     timeout = _number("--timeout", args.timeout, float, 0.001)
     ca_bundle = args.ca_bundle or ""
@@ -606,9 +606,9 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
     """Send for real (or print with --dry-run); exit 0 when every step succeeded, else 1."""
     from uptrends_studio.app.test_run import RunPlan, TestRun
     from uptrends_studio.app.workspace import ChosenSample, OpenFile, Workspace
+    from uptrends_studio.core.delivery.history import default_history_dir
+    from uptrends_studio.core.delivery.runs import StepRun
     from uptrends_studio.core.errors import UsageError
-    from uptrends_studio.core.history import default_history_dir
-    from uptrends_studio.core.runs import StepRun
 
     kind = args.alert_type.strip().lower()
     lifecycle = kind == "lifecycle"
@@ -693,7 +693,7 @@ def _snippets(
     args: argparse.Namespace,
 ) -> str:
     from uptrends_studio.core.errors import UsageError
-    from uptrends_studio.core.snippets import SnippetFormat, comment_text, export_request
+    from uptrends_studio.core.exports.snippets import SnippetFormat, comment_text, export_request
 
     try:
         alert_type = AlertType.parse(args.alert_type)
@@ -730,16 +730,16 @@ def _snippets(
 
 def _latest_records(path: Path) -> list[RunRecord]:
     """The newest stored run of each alert type, oldest first (none when unreadable)."""
-    from uptrends_studio.core.history import History, default_history_dir
+    from uptrends_studio.core.delivery.history import History, default_history_dir
 
     return History(default_history_dir(), str(path.resolve())).latest_per_type()
 
 
 def _export(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> int:
-    from uptrends_studio.core.checklist import checklist, checklist_text
+    from uptrends_studio.core.document.jsonfile import write_text_atomic
     from uptrends_studio.core.errors import UsageError
-    from uptrends_studio.core.handover import handover
-    from uptrends_studio.core.jsonfile import write_text_atomic
+    from uptrends_studio.core.exports.checklist import checklist, checklist_text
+    from uptrends_studio.core.exports.handover import handover
 
     fmt = args.export_format.strip().lower()
     if fmt not in EXPORT_FORMATS:

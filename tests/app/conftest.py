@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from uptrends_studio.core.catalogue import Catalogue, load_catalogue
+from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from uptrends_studio.app.proxy import ProxyChoice, proxy_ref, recall_proxy, remember_proxy
+from uptrends_studio.core.delivery.sending import ProxyMode, SendOptions
 from uptrends_studio.core.errors import UsageError
 from uptrends_studio.core.secret_store import MemoryStore
-from uptrends_studio.core.sending import ProxyMode, SendOptions
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,8 @@ import pytest
 from tests.http_server import LoopbackServer, serve
 from uptrends_studio.app.test_run import RunPlan, RunState, TestRun, message_request
 from uptrends_studio.app.workspace import ChosenSample, OpenFile, SampleSets, Workspace
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.errors import SampleError
-from uptrends_studio.core.model import (
+from uptrends_studio.core.delivery.sending import ProxyMode, SendOptions
+from uptrends_studio.core.document.model import (
     ALERT_TYPES,
     AlertType,
     Header,
@@ -24,9 +23,10 @@ from uptrends_studio.core.model import (
     Variable,
     VariableMode,
 )
-from uptrends_studio.core.samples import find_sample
+from uptrends_studio.core.document.samples import find_sample
+from uptrends_studio.core.errors import SampleError
+from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.secrets import MASK
-from uptrends_studio.core.sending import ProxyMode, SendOptions
 
 SECRET = "sk-live-0123456789"
 DIRECT = SendOptions(timeout=5, proxy_mode=ProxyMode.NONE)

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.evaluator import Rendered, render
-from uptrends_studio.core.messages import Renderer
-from uptrends_studio.core.model import (
+from uptrends_studio.core.document.model import (
     AlertType,
     Integration,
     Step,
     UserFunction,
     Variable,
 )
-from uptrends_studio.core.parser import parse
-from uptrends_studio.core.samples import SampleSet, alert_data
+from uptrends_studio.core.document.samples import SampleSet, alert_data
+from uptrends_studio.core.language.catalogue import Catalogue
+from uptrends_studio.core.language.evaluator import Rendered, render
+from uptrends_studio.core.language.parser import parse
+from uptrends_studio.core.rendering.messages import Renderer
 
 
 def sample(

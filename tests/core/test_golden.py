@@ -9,8 +9,7 @@ import jwt
 import pytest
 
 from tests.core.helpers import render_template, sample
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.model import (
+from uptrends_studio.core.document.model import (
     AlertType,
     HashFunction,
     JwtFunction,
@@ -20,6 +19,7 @@ from uptrends_studio.core.model import (
     Variable,
     VariableMode,
 )
+from uptrends_studio.core.language.catalogue import Catalogue
 
 KB_NOW = "2018-02-24T22:30:00Z"
 NOTES = 'Line one\nsays "a quote"'

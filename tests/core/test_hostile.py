@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.core.helpers import render_template, sample
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import AlertType
+from uptrends_studio.core.document.samples import alert_data, sample_from_document
 from uptrends_studio.core.errors import FileFormatError, SampleError
-from uptrends_studio.core.model import AlertType
-from uptrends_studio.core.samples import alert_data, sample_from_document
+from uptrends_studio.core.language.catalogue import Catalogue
 
 
 def test_integer_beyond_python_limit_is_a_file_error() -> None:
@@ -51,7 +51,7 @@ def test_json_decode_of_deep_brackets_is_a_diagnostic(catalogue: Catalogue) -> N
 
 
 def test_unclosed_nested_calls_parse_in_bounded_time() -> None:
-    from uptrends_studio.core.parser import parse
+    from uptrends_studio.core.language.parser import parse
 
     template = parse("{{f(" * 2000 + ")}}")
     assert {i.code for i in template.issues} <= {"unclosed-call", "too-deep"}
@@ -59,8 +59,8 @@ def test_unclosed_nested_calls_parse_in_bounded_time() -> None:
 
 
 def test_hmac_key_that_calls_its_own_function_is_reported(catalogue: Catalogue) -> None:
-    from uptrends_studio.core.checks import check_integration
-    from uptrends_studio.core.model import HashFunction, Integration, Step
+    from uptrends_studio.core.checks.integration import check_integration
+    from uptrends_studio.core.document.model import HashFunction, Integration, Step
 
     selfish = HashFunction("h", "HMAC-SHA256", "{{h(y)}}")
     integration = Integration(
@@ -78,7 +78,7 @@ def test_json_decode_to_a_lone_surrogate_is_refused(catalogue: Catalogue) -> Non
 
 
 def test_catastrophic_regex_is_stopped(catalogue: Catalogue) -> None:
-    from uptrends_studio.core.model import RegexFunction
+    from uptrends_studio.core.document.model import RegexFunction
 
     slow = RegexFunction("r", "(a|aa)+$")
     result = render_template(catalogue, "[{{r(" + "a" * 40 + "!)}}]", functions=(slow,))

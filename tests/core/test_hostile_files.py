@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.checks import check_integration
+from uptrends_studio.core.checks.integration import check_integration
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import Header, Integration, RegexFunction, Step
+from uptrends_studio.core.document.samples import find_sample, load_sample
 from uptrends_studio.core.errors import FileFormatError
-from uptrends_studio.core.model import Header, Integration, RegexFunction, Step
-from uptrends_studio.core.samples import find_sample, load_sample
+from uptrends_studio.core.language.catalogue import Catalogue
 
 HEADER = '{"format": "uptrends-studio.integration", "version": 1, "name": "x"'
 

@@ -22,13 +22,8 @@ import jwt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from uptrends_studio.core import functions as fn
-from uptrends_studio.core import integration_file, jsonfile
-from uptrends_studio.core.catalogue import load_catalogue
-from uptrends_studio.core.errors import FileFormatError, StudioError
-from uptrends_studio.core.evaluator import MAX_OUTPUT_CHARS, Rendered, render
-from uptrends_studio.core.messages import Renderer
-from uptrends_studio.core.model import (
+from uptrends_studio.core.document import integration_file, jsonfile
+from uptrends_studio.core.document.model import (
     ALERT_TYPES,
     HASH_ALGORITHMS,
     HTTP_METHODS,
@@ -49,13 +44,18 @@ from uptrends_studio.core.model import (
     VaultField,
     VaultRef,
 )
-from uptrends_studio.core.parser import MAX_DEPTH, Node, Text, is_reference_name, parse
-from uptrends_studio.core.samples import (
+from uptrends_studio.core.document.samples import (
     alert_data,
     find_sample,
     sample_from_document,
     sample_to_document,
 )
+from uptrends_studio.core.errors import FileFormatError, StudioError
+from uptrends_studio.core.language import functions as fn
+from uptrends_studio.core.language.catalogue import load_catalogue
+from uptrends_studio.core.language.evaluator import MAX_OUTPUT_CHARS, Rendered, render
+from uptrends_studio.core.language.parser import MAX_DEPTH, Node, Text, is_reference_name, parse
+from uptrends_studio.core.rendering.messages import Renderer
 from uptrends_studio.core.secret_store import without_secret_values
 from uptrends_studio.paths import resource_path
 

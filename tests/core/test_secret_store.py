@@ -17,10 +17,8 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 from keyring.errors import KeyringLocked, PasswordDeleteError, PasswordSetError
 
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.errors import FileFormatError, SampleError
-from uptrends_studio.core.model import (
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import (
     Authentication,
     AuthType,
     Header,
@@ -32,8 +30,13 @@ from uptrends_studio.core.model import (
     VaultField,
     VaultRef,
 )
-from uptrends_studio.core.sample_files import load_sample_with_secrets, save_sample_with_secrets
-from uptrends_studio.core.samples import find_sample
+from uptrends_studio.core.document.sample_files import (
+    load_sample_with_secrets,
+    save_sample_with_secrets,
+)
+from uptrends_studio.core.document.samples import find_sample
+from uptrends_studio.core.errors import FileFormatError, SampleError
+from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.secret_store import (
     FALLBACK_MESSAGE,
     SERVICE,

@@ -11,9 +11,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from tests.core.helpers import render_template, sample
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.messages import Renderer
-from uptrends_studio.core.model import (
+from uptrends_studio.core.document.model import (
     AlertType,
     Authentication,
     AuthType,
@@ -27,6 +25,8 @@ from uptrends_studio.core.model import (
     Variable,
     VariableMode,
 )
+from uptrends_studio.core.language.catalogue import Catalogue
+from uptrends_studio.core.rendering.messages import Renderer
 from uptrends_studio.core.secrets import MASK, Masker, masked_request, masker_for
 
 SECRET = 'a"b/c&d+é\\ %e'

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import Catalogue, load_catalogue
-from uptrends_studio.core.samples import find_sample
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.samples import find_sample
+from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.secret_store import MemoryStore
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.main_window import DEMO_PATH, MainWindow

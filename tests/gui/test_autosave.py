@@ -13,8 +13,8 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.model import Integration
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import Integration
 from uptrends_studio.gui.app import build_window
 from uptrends_studio.gui.autosave import (
     CONTENT_SUFFIX,

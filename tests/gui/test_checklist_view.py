@@ -8,9 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.model import (
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import (
     Authentication,
     AuthType,
     Header,
@@ -18,7 +17,8 @@ from uptrends_studio.core.model import (
     Step,
     Variable,
 )
-from uptrends_studio.core.samples import find_sample
+from uptrends_studio.core.document.samples import find_sample
+from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.secrets import MASK, secret_values
 from uptrends_studio.gui.checklist_view import (
     COPIED_TEXT,

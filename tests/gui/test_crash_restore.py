@@ -16,7 +16,9 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core import integration_file, userdirs
+from uptrends_studio.core import userdirs
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import Integration
 from uptrends_studio.core.errors import FileFormatError
 from uptrends_studio.core.logs import (
     LOG_FILE_NAME,
@@ -24,7 +26,6 @@ from uptrends_studio.core.logs import (
     setup_logging,
     shutdown_logging,
 )
-from uptrends_studio.core.model import Integration
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.gui.app import build_window, make_exception_hook, restore_autosaves
 from uptrends_studio.gui.autosave import AutosaveEntry, RestoreChoice, find_restorable

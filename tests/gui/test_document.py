@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.model import Integration
+from uptrends_studio.core.document.model import Integration
 from uptrends_studio.gui.document import IntegrationDocument
 
 

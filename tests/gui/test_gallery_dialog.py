@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.gallery import gallery_entries, templates_dir
+from uptrends_studio.core.document.gallery import gallery_entries, templates_dir
 from uptrends_studio.gui.gallery_dialog import GalleryDialog
 
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.model import ALERT_TYPES, AuthType, Header
-from uptrends_studio.core.request_import import parse_request_text
+from uptrends_studio.core.delivery.request_import import parse_request_text
+from uptrends_studio.core.document.model import ALERT_TYPES, AuthType, Header
 from uptrends_studio.gui.import_dialog import (
     ImportRequestDialog,
     describe_body,

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.model import AlertType
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import AlertType
 from uptrends_studio.gui.main_window import MainWindow
 
 BROKEN = (
@@ -160,8 +160,8 @@ def test_dropping_an_integration_file_opens_it(window: MainWindow, tmp_path: Pat
 
 
 def test_dropping_a_sample_file_switches_the_sample(window: MainWindow, tmp_path: Path) -> None:
-    from uptrends_studio.core.sample_files import save_sample_with_secrets
-    from uptrends_studio.core.samples import find_sample
+    from uptrends_studio.core.document.sample_files import save_sample_with_secrets
+    from uptrends_studio.core.document.samples import find_sample
 
     sample = find_sample("dns", window.catalogue)
     path = tmp_path / "dns-copy.sample.json"

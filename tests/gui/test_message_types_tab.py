@@ -10,8 +10,8 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_preview_pane import API, TOKEN, make_integration, render
-from uptrends_studio.core.model import AlertType, Integration
-from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.document.model import AlertType, Integration
+from uptrends_studio.core.document.samples import SampleSet
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.gui.message_types_tab import CellState, MessageTypesTab, StepMatrixModel
 
@@ -171,8 +171,8 @@ def test_secrets_are_masked_in_the_comparison_until_revealed(qtbot: QtBot) -> No
 
 
 def test_a_preview_error_is_shown_and_the_matrix_still_works(qtbot: QtBot) -> None:
-    from uptrends_studio.core.catalogue import load_catalogue
-    from uptrends_studio.core.preview import compute_preview
+    from uptrends_studio.core.language.catalogue import load_catalogue
+    from uptrends_studio.core.rendering.preview import compute_preview
 
     integration = make_integration()
     bad = SampleSet(name="bad", timezone="Mars/Olympus")

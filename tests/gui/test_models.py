@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 
-from uptrends_studio.core.diagnostics import Diagnostic, Severity
-from uptrends_studio.core.model import Variable, VariableMode, VaultField, VaultRef
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.document.model import Variable, VariableMode, VaultField, VaultRef
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.gui.models import DiagnosticsModel, VariablesModel
 

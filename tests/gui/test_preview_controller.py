@@ -7,11 +7,11 @@ from dataclasses import replace
 
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import load_catalogue
-from uptrends_studio.core.model import AlertType
-from uptrends_studio.core.preview import Preview
-from uptrends_studio.core.samples import find_sample
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import AlertType
+from uptrends_studio.core.document.samples import find_sample
+from uptrends_studio.core.language.catalogue import load_catalogue
+from uptrends_studio.core.rendering.preview import Preview
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.preview_controller import PreviewController
 from uptrends_studio.gui.sample_state import SampleState

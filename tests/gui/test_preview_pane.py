@@ -12,8 +12,7 @@ from PySide6.QtGui import QTextCharFormat
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.catalogue import load_catalogue
-from uptrends_studio.core.model import (
+from uptrends_studio.core.document.model import (
     AlertType,
     Authentication,
     AuthType,
@@ -22,8 +21,9 @@ from uptrends_studio.core.model import (
     Step,
     Variable,
 )
-from uptrends_studio.core.preview import Preview, compute_preview
-from uptrends_studio.core.samples import SampleSet, find_sample
+from uptrends_studio.core.document.samples import SampleSet, find_sample
+from uptrends_studio.core.language.catalogue import load_catalogue
+from uptrends_studio.core.rendering.preview import Preview, compute_preview
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.gui.code_view import LARGE_TEXT_CHARS, CodeView
 from uptrends_studio.gui.preview_pane import PreviewPane

@@ -9,10 +9,10 @@ from PySide6.QtCore import QAbstractItemModel, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.catalogue import Catalogue, load_catalogue
-from uptrends_studio.core.model import AlertType, Integration, Variable, VariableMode
-from uptrends_studio.core.sample_edit import ValueSource
-from uptrends_studio.core.samples import SampleSet, alert_data, find_sample
+from uptrends_studio.core.document.model import AlertType, Integration, Variable, VariableMode
+from uptrends_studio.core.document.sample_edit import ValueSource
+from uptrends_studio.core.document.samples import SampleSet, alert_data, find_sample
+from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.gui.sample_models import (
     PREVIEW_CHARS,

@@ -11,9 +11,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.catalogue import Catalogue, load_catalogue
-from uptrends_studio.core.diagnostics import Diagnostic, Severity
-from uptrends_studio.core.model import (
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.document.model import (
     AlertType,
     Header,
     Integration,
@@ -21,9 +20,8 @@ from uptrends_studio.core.model import (
     Variable,
     VariableMode,
 )
-from uptrends_studio.core.preview import compute_preview
-from uptrends_studio.core.sample_files import load_sample_with_secrets
-from uptrends_studio.core.samples import (
+from uptrends_studio.core.document.sample_files import load_sample_with_secrets
+from uptrends_studio.core.document.samples import (
     EDGE_CASES_SAMPLE,
     SUFFIX,
     alert_data,
@@ -31,6 +29,8 @@ from uptrends_studio.core.samples import (
     find_sample,
     load_sample,
 )
+from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
+from uptrends_studio.core.rendering.preview import compute_preview
 from uptrends_studio.core.secret_store import MemoryStore
 from uptrends_studio.gui.sample_models import SampleTableModel, SampleValuesModel
 from uptrends_studio.gui.sample_panel import SamplePanel, ValueEditDialog

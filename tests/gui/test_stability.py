@@ -8,10 +8,10 @@ from dataclasses import replace
 from PySide6.QtCore import QCoreApplication, QEvent
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.model import AlertType, Integration, Step
-from uptrends_studio.core.preview import compute_preview
-from uptrends_studio.core.samples import find_sample
+from uptrends_studio.core.document.model import AlertType, Integration, Step
+from uptrends_studio.core.document.samples import find_sample
+from uptrends_studio.core.language.catalogue import Catalogue
+from uptrends_studio.core.rendering.preview import compute_preview
 from uptrends_studio.gui.message_types_tab import MessageTypesTab
 
 

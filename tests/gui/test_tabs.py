@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.model import (
+from uptrends_studio.core.document.model import (
     AlertType,
     JwtFunction,
     MappingFunction,

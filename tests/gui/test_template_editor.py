@@ -11,9 +11,9 @@ from PySide6.QtGui import QColor, QPalette, QTextCharFormat
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.catalogue import Catalogue, load_catalogue
-from uptrends_studio.core.diagnostics import Diagnostic, Fix, Severity
-from uptrends_studio.core.lexer import Kind
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, Severity
+from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
+from uptrends_studio.core.language.lexer import Kind
 from uptrends_studio.gui.editor.context import CompletionItem
 from uptrends_studio.gui.template_editor import TemplateEditor
 

@@ -16,8 +16,8 @@ from pytestqt.qtbot import QtBot
 from tests.proxy_server import ProxyLog, logging_proxy
 from tests.support import free_port
 from uptrends_studio.app.proxy import ProxyChoice, proxy_ref
-from uptrends_studio.core.model import AlertType, Variable
-from uptrends_studio.core.sending import ProxyMode
+from uptrends_studio.core.delivery.sending import ProxyMode
+from uptrends_studio.core.document.model import AlertType, Variable
 from uptrends_studio.gui.connection_options import ConnectionOptions
 from uptrends_studio.gui.main_window import MainWindow
 from uptrends_studio.gui.run_view import FAIL_COLOUR, OK_COLOUR
@@ -269,7 +269,7 @@ def _add_secret_header(window: MainWindow, header_value: str, variable: Variable
 def test_a_secret_escalation_value_typed_in_the_tab_is_masked_and_not_stored(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    from uptrends_studio.core.model import VariableMode
+    from uptrends_studio.core.document.model import VariableMode
 
     tab = window.test_tab
     point_at_port(window, free_port())

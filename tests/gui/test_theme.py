@@ -7,8 +7,8 @@ from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.diagnostics import Diagnostic, Severity
-from uptrends_studio.core.lexer import Kind
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.language.lexer import Kind
 from uptrends_studio.gui.find_bar import FindBar
 from uptrends_studio.gui.template_editor import TemplateEditor
 from uptrends_studio.gui.theme import DARK, LIGHT, Colours, colours, dark_palette

@@ -23,8 +23,8 @@ from tests.uptrends_standin import (
     StandIn,
     serve,
 )
+from uptrends_studio.core.account.uptrends_api import KEYRING_PASSWORD, KEYRING_USERNAME
 from uptrends_studio.core.secret_store import MemoryStore
-from uptrends_studio.core.uptrends_api import KEYRING_PASSWORD, KEYRING_USERNAME
 from uptrends_studio.gui.main_window import MainWindow
 from uptrends_studio.gui.uptrends_dialog import UptrendsDialog, VaultItemPicker
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.model import Variable
+from uptrends_studio.core.document.model import Variable
 from uptrends_studio.gui.main_window import MainWindow
 
 SECRET = "sk-live-9f8e7d6c5b4a"

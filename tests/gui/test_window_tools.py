@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from uptrends_studio.core.model import AlertType
+from uptrends_studio.core.document.model import AlertType
 from uptrends_studio.gui.checklist_view import ChecklistDialog
 from uptrends_studio.gui.gallery_dialog import GalleryDialog
 from uptrends_studio.gui.import_dialog import ImportRequestDialog
@@ -73,7 +73,7 @@ def test_copy_to_uptrends_opens_one_checklist(qtbot: QtBot, window: MainWindow) 
 def test_target_rules_show_in_the_message_types_tab(qtbot: QtBot, window: MainWindow) -> None:
     from dataclasses import replace
 
-    from uptrends_studio.core.gallery import gallery_entries, load_template
+    from uptrends_studio.core.document.gallery import gallery_entries, load_template
 
     entry = next(e for e in gallery_entries() if e.target == "pagerduty")
     integration = load_template(entry)

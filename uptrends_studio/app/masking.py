@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from uptrends_studio.core.history import (
+from uptrends_studio.core.delivery.history import (
     ExchangeRecord,
     RunRecord,
     exchange_masker,
     exchange_record,
     run_record,
 )
-from uptrends_studio.core.messages import RenderedRequest
-from uptrends_studio.core.model import Integration
-from uptrends_studio.core.runs import AlertRun, StepRun
-from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.delivery.runs import AlertRun, StepRun
+from uptrends_studio.core.document.model import Integration
+from uptrends_studio.core.document.samples import SampleSet
+from uptrends_studio.core.rendering.messages import RenderedRequest
 from uptrends_studio.core.secrets import Masker, masked_request, masker_for
 
 

@@ -2,7 +2,7 @@
 
 A :class:`ProxyChoice` is "none", "system" or an explicit URL. The window keeps the URL in its
 settings *without* the password; the password lives in the secret store (the OS keyring) under
-:func:`proxy_ref`. How a choice reaches the network is :func:`uptrends_studio.core.sending.
+:func:`proxy_ref`. How a choice reaches the network is :func:`uptrends_studio.core.delivery.sending.
 proxies_for` (the one place of the proxy policy).
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from uptrends_studio.core.delivery.sending import ProxyMode, SendOptions
 from uptrends_studio.core.errors import UsageError
 from uptrends_studio.core.secret_store import SecretStore
-from uptrends_studio.core.sending import ProxyMode, SendOptions
 
 PROXY_OWNER = "proxy"
 """Store owner of proxy passwords: ``proxy/<proxy URL without password>``."""

@@ -18,11 +18,8 @@ from urllib.parse import urlsplit
 
 from uptrends_studio.app.masking import RunMasking
 from uptrends_studio.app.workspace import Workspace
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.history import ExchangeRecord, History, RunRecord
-from uptrends_studio.core.messages import RenderedRequest, Renderer
-from uptrends_studio.core.model import AlertType, Integration
-from uptrends_studio.core.runs import (
+from uptrends_studio.core.delivery.history import ExchangeRecord, History, RunRecord
+from uptrends_studio.core.delivery.runs import (
     AlertRun,
     KeyCheck,
     LifecycleRun,
@@ -31,8 +28,11 @@ from uptrends_studio.core.runs import (
     run_lifecycle,
     with_escalation_values,
 )
-from uptrends_studio.core.samples import SampleSet, alert_data
-from uptrends_studio.core.sending import SendOptions
+from uptrends_studio.core.delivery.sending import SendOptions
+from uptrends_studio.core.document.model import AlertType, Integration
+from uptrends_studio.core.document.samples import SampleSet, alert_data
+from uptrends_studio.core.language.catalogue import Catalogue
+from uptrends_studio.core.rendering.messages import RenderedRequest, Renderer
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 SINGLE_LABEL = "Send test alert"

@@ -13,23 +13,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.errors import SampleError, StudioError
-from uptrends_studio.core.history import History
-from uptrends_studio.core.messages import RenderedRequest, Renderer
-from uptrends_studio.core.model import ALERT_TYPES, Integration
-from uptrends_studio.core.sample_files import (
+from uptrends_studio.core.delivery.history import History
+from uptrends_studio.core.document.model import ALERT_TYPES, Integration
+from uptrends_studio.core.document.sample_files import (
     LoadedSample,
     find_sample_with_secrets,
     load_sample_with_secrets,
 )
-from uptrends_studio.core.samples import (
+from uptrends_studio.core.document.samples import (
     EDGE_CASES_SAMPLE,
     SUFFIX,
     SampleSet,
     builtin_sample_paths,
     load_sample,
 )
+from uptrends_studio.core.errors import SampleError, StudioError
+from uptrends_studio.core.language.catalogue import Catalogue
+from uptrends_studio.core.rendering.messages import RenderedRequest, Renderer
 from uptrends_studio.core.secret_store import SecretStore
 from uptrends_studio.core.secrets import Masker, masker_for
 

@@ -15,8 +15,9 @@ Loading looks for each value, in this order:
    (``<id>/variables/ApiKey``, ``<id>/steps/1/password``) or, for a sample, from its path.
 
 A value found nowhere loads as ``""`` and is reported in a :class:`SecretNote`. This module holds
-the pieces; :mod:`uptrends_studio.core.integration_file` uses them to load and save integrations,
-and :mod:`uptrends_studio.core.sample_files` does the same for ``*.sample.json`` files.
+the pieces; :mod:`uptrends_studio.core.document.integration_file` uses them to load and save
+integrations,
+and :mod:`uptrends_studio.core.document.sample_files` does the same for ``*.sample.json`` files.
 """
 
 from __future__ import annotations
@@ -33,15 +34,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from dotenv.parser import parse_stream
 
-from uptrends_studio.core.errors import FileFormatError, StudioError
-from uptrends_studio.core.jsonfile import pointer
-from uptrends_studio.core.model import (
+from uptrends_studio.core.document.jsonfile import pointer
+from uptrends_studio.core.document.model import (
     AuthType,
     Integration,
     JwtFunction,
     VariableMode,
     VaultField,
 )
+from uptrends_studio.core.errors import FileFormatError, StudioError
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend

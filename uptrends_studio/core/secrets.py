@@ -7,7 +7,7 @@ from one (encoders, user-defined functions, HMAC signatures, nested tokens). Two
 mechanisms hide them, and every output uses one or both:
 
 - **Secret spans.** The evaluator marks each segment of rendered output that derives from a
-  secret (:attr:`~uptrends_studio.core.evaluator.Segment.secret`).
+  secret (:attr:`~uptrends_studio.core.language.evaluator.Segment.secret`).
   :func:`masked_request` replaces exactly those spans of a rendered request with :data:`MASK`,
   whatever encoding the template applied (``{{@Base64Encode(user:{{Password}})}}`` included).
 - **A** :class:`Masker` for text that comes from outside the evaluator: responses, echoes of
@@ -36,11 +36,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote, quote_plus
 
-from uptrends_studio.core.functions import json_encode
-from uptrends_studio.core.messages import RenderedRequest
-from uptrends_studio.core.model import AuthType, Integration, JwtFunction, VariableMode
-from uptrends_studio.core.parser import Text, parse
-from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.document.model import AuthType, Integration, JwtFunction, VariableMode
+from uptrends_studio.core.document.samples import SampleSet
+from uptrends_studio.core.language.functions import json_encode
+from uptrends_studio.core.language.parser import Text, parse
+from uptrends_studio.core.rendering.messages import RenderedRequest
 
 MASK = "••••••"
 MIN_SECRET_LENGTH = 3

@@ -16,13 +16,14 @@ from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from uptrends_studio import __version__
-from uptrends_studio.core import integration_file, userdirs
-from uptrends_studio.core.catalogue import load_catalogue
+from uptrends_studio.core import userdirs
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import Integration
+from uptrends_studio.core.document.sample_files import find_sample_with_secrets
+from uptrends_studio.core.document.samples import DEFAULT_SAMPLE, find_sample
 from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.language.catalogue import load_catalogue
 from uptrends_studio.core.logs import register_secrets, setup_logging
-from uptrends_studio.core.model import Integration
-from uptrends_studio.core.sample_files import find_sample_with_secrets
-from uptrends_studio.core.samples import DEFAULT_SAMPLE, find_sample
 from uptrends_studio.core.secret_store import LazyStore
 from uptrends_studio.core.secrets import plausible_usernames, secret_values
 from uptrends_studio.gui.autosave import (

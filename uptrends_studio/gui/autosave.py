@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core import integration_file, jsonfile
+from uptrends_studio.core.document import integration_file, jsonfile
+from uptrends_studio.core.document.jsonfile import Reader
+from uptrends_studio.core.document.model import Integration
 from uptrends_studio.core.errors import FileFormatError
-from uptrends_studio.core.jsonfile import Reader
-from uptrends_studio.core.model import Integration
 from uptrends_studio.gui.document import IntegrationDocument
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Tools → Copy to Uptrends: every field to type into the Uptrends screens, with Copy buttons.
 
 Uptrends cannot import a custom integration, so the user recreates it by hand.
-:class:`ChecklistView` lists :func:`~uptrends_studio.core.checklist.checklist` section by
+:class:`ChecklistView` lists :func:`~uptrends_studio.core.exports.checklist.checklist` section by
 section; each Copy button puts its value on the clipboard and stays ticked ("Copied ✓") so the
 user sees what is done. Secret values are shown masked and cannot be copied: the Studio never
 hands out a secret through the clipboard.
@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.checklist import (
+from uptrends_studio.core.document.model import Integration
+from uptrends_studio.core.exports.checklist import (
     ChecklistItem,
     ChecklistSection,
     checklist,
     checklist_text,
 )
-from uptrends_studio.core.model import Integration
 from uptrends_studio.core.secrets import secret_values
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.sample_state import SampleState

@@ -58,7 +58,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.content_type import BodyKind, body_kind
+from uptrends_studio.core.checks.content_type import BodyKind, body_kind
 from uptrends_studio.gui.theme import colours, colours_for
 from uptrends_studio.gui.theme import is_dark as is_dark  # re-exported for older callers
 

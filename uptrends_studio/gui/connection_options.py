@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from uptrends_studio.app.proxy import ProxyChoice, recall_proxy, remember_proxy
+from uptrends_studio.core.delivery.sending import ProxyMode, SendOptions
 from uptrends_studio.core.secret_store import SecretStore, SecretStoreError
-from uptrends_studio.core.sending import ProxyMode, SendOptions
 from uptrends_studio.gui.settings import Settings
 
 PROXY_MODES: tuple[tuple[str, ProxyMode], ...] = (

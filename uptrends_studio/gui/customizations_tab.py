@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.content_type import body_kind
-from uptrends_studio.core.diagnostics import Diagnostic
-from uptrends_studio.core.model import (
+from uptrends_studio.core.checks.content_type import body_kind
+from uptrends_studio.core.checks.diagnostics import Diagnostic
+from uptrends_studio.core.document.model import (
     ALERT_TYPES,
     HASH_ALGORITHMS,
     HTTP_METHODS,
@@ -50,7 +50,7 @@ from uptrends_studio.core.model import (
     Step,
     UserFunction,
 )
-from uptrends_studio.core.refactor import count_references, rename_references
+from uptrends_studio.core.document.refactor import count_references, rename_references
 from uptrends_studio.gui.document import IntegrationDocument
 
 if TYPE_CHECKING:
@@ -485,7 +485,7 @@ class FunctionEditor(QWidget):
         )
 
     def _update_try(self) -> None:
-        from uptrends_studio.core.functions import FunctionError, apply_user_function
+        from uptrends_studio.core.language.functions import FunctionError, apply_user_function
 
         try:
             result = apply_user_function(

@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from uptrends_studio.core.integration_file import ensure_id
-from uptrends_studio.core.model import Integration
+from uptrends_studio.core.document.integration_file import ensure_id
+from uptrends_studio.core.document.model import Integration
 
 _MERGE_ID = 4242
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.errors import StudioError
-from uptrends_studio.core.messages import Renderer
-from uptrends_studio.core.model import (
+from uptrends_studio.core.document.model import (
     AlertType,
     HashFunction,
     JwtFunction,
     MappingFunction,
     VariableMode,
 )
-from uptrends_studio.core.samples import alert_data
+from uptrends_studio.core.document.samples import alert_data
+from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.language.catalogue import Catalogue
+from uptrends_studio.core.rendering.messages import Renderer
 from uptrends_studio.core.secrets import MASK, masker_for
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.editor.context import CompletionItem

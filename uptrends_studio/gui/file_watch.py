@@ -23,9 +23,9 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from uptrends_studio.core import integration_file
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.model import Integration
 from uptrends_studio.core.errors import StudioError
-from uptrends_studio.core.model import Integration
 from uptrends_studio.gui.document import IntegrationDocument
 
 log = logging.getLogger(__name__)

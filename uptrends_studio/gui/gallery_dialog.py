@@ -36,14 +36,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.errors import StudioError
-from uptrends_studio.core.gallery import (
+from uptrends_studio.core.document.gallery import (
     GalleryEntry,
     load_template,
     read_gallery,
     search,
 )
-from uptrends_studio.core.model import ALERT_TYPES, Integration
+from uptrends_studio.core.document.model import ALERT_TYPES, Integration
+from uptrends_studio.core.errors import StudioError
 from uptrends_studio.gui.theme import banner_style, colours
 
 TICK = "✓"

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from uptrends_studio.core.catalogue import Catalogue, load_catalogue
-from uptrends_studio.core.lexer import Kind, highlight_spans
+from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
+from uptrends_studio.core.language.lexer import Kind, highlight_spans
 from uptrends_studio.gui.theme import Style, colours_for
 
 WHOLE_DOCUMENT_LIMIT = 100_000

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.history import History, RunRecord
+from uptrends_studio.core.delivery.history import History, RunRecord
 from uptrends_studio.gui.run_view import RunView
 
 

@@ -1,7 +1,7 @@
 """Import from cURL / HTTP: turn a request pasted from a target's API docs into a step.
 
 The pasted text is parsed as it is typed (debounced) by
-:func:`~uptrends_studio.core.request_import.parse_request_text`, which never runs or reads
+:func:`~uptrends_studio.core.delivery.request_import.parse_request_text`, which never runs or reads
 anything. Below the text a green summary says what will be imported (with the notes about
 what was left out), or a red banner says what cannot be read, and the offending part of the
 text is underlined when the message locates it unambiguously.
@@ -30,10 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.content_type import BodyKind, body_kind, content_type_of
+from uptrends_studio.core.checks.content_type import BodyKind, body_kind, content_type_of
+from uptrends_studio.core.delivery.request_import import (
+    ImportedRequest,
+    parse_request_text,
+    to_step,
+)
+from uptrends_studio.core.document.model import AuthType, Step
 from uptrends_studio.core.errors import RequestImportError
-from uptrends_studio.core.model import AuthType, Step
-from uptrends_studio.core.request_import import ImportedRequest, parse_request_text, to_step
 from uptrends_studio.gui.theme import banner_style, colours
 
 PARSE_DEBOUNCE_MS = 250

@@ -36,17 +36,17 @@ from PySide6.QtWidgets import (
 )
 
 from uptrends_studio.app.workspace import SampleSets, Workspace
-from uptrends_studio.core import integration_file
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.delivery.history import default_history_dir
+from uptrends_studio.core.document import integration_file
+from uptrends_studio.core.document.integration_file import LoadedIntegration
+from uptrends_studio.core.document.jsonfile import write_text_atomic
+from uptrends_studio.core.document.model import AlertType, Header, Integration, Step, Variable
+from uptrends_studio.core.document.sample_files import load_sample_with_secrets
+from uptrends_studio.core.document.samples import SUFFIX as SAMPLE_SUFFIX
 from uptrends_studio.core.errors import StudioError
-from uptrends_studio.core.history import default_history_dir
-from uptrends_studio.core.integration_file import LoadedIntegration
-from uptrends_studio.core.jsonfile import write_text_atomic
-from uptrends_studio.core.model import AlertType, Header, Integration, Step, Variable
-from uptrends_studio.core.preview import Preview
-from uptrends_studio.core.sample_files import load_sample_with_secrets
-from uptrends_studio.core.samples import SUFFIX as SAMPLE_SUFFIX
+from uptrends_studio.core.language.catalogue import Catalogue
+from uptrends_studio.core.rendering.preview import Preview
 from uptrends_studio.core.secret_store import (
     FALLBACK_MESSAGE,
     LazyStore,
@@ -487,7 +487,7 @@ class MainWindow(QMainWindow):
         """
         if markdown and path.suffix.lower() != ".md":
             path = path.with_suffix(".md")
-        from uptrends_studio.core.handover import handover  # on first use (start-up)
+        from uptrends_studio.core.exports.handover import handover  # on first use (start-up)
 
         try:
             text = handover(

@@ -3,7 +3,7 @@
 The top half is a matrix of steps by alert type (the message step, the helper steps that run
 before it, and types ticked twice) with the coverage problems in plain words. The bottom half
 shows the Error, Reminder and Ok requests side by side with what differs between them
-highlighted (:func:`uptrends_studio.core.request_diff.diff_segments`).
+highlighted (:func:`uptrends_studio.core.rendering.request_diff.diff_segments`).
 """
 
 from __future__ import annotations
@@ -34,14 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.diagnostics import Diagnostic, Severity
-from uptrends_studio.core.messages import RenderedRequest, coverage, select_steps
-from uptrends_studio.core.model import ALERT_TYPES, AlertType, Integration
-from uptrends_studio.core.preview import Preview
-from uptrends_studio.core.request_diff import diff_segments
-from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.checks.targets import is_target_code
+from uptrends_studio.core.document.model import ALERT_TYPES, AlertType, Integration
+from uptrends_studio.core.document.samples import SampleSet
+from uptrends_studio.core.rendering.messages import RenderedRequest, coverage, select_steps
+from uptrends_studio.core.rendering.preview import Preview
+from uptrends_studio.core.rendering.request_diff import diff_segments
 from uptrends_studio.core.secrets import Masker, masked_request, masker_for
-from uptrends_studio.core.targets import is_target_code
 from uptrends_studio.gui.code_view import CodeView
 from uptrends_studio.gui.preview_pane import (
     masked,

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QGuiApplication, QPalette
 
-from uptrends_studio.core.diagnostics import Diagnostic
-from uptrends_studio.core.model import Variable, VariableMode
+from uptrends_studio.core.checks.diagnostics import Diagnostic
+from uptrends_studio.core.document.model import Variable, VariableMode
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.gui.theme import colours
 

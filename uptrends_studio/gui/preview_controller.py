@@ -6,11 +6,11 @@ from functools import partial
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.content_type import BodyKind
-from uptrends_studio.core.model import Integration
-from uptrends_studio.core.preview import Preview, compute_preview
-from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.checks.content_type import BodyKind
+from uptrends_studio.core.document.model import Integration
+from uptrends_studio.core.document.samples import SampleSet
+from uptrends_studio.core.language.catalogue import Catalogue
+from uptrends_studio.core.rendering.preview import Preview, compute_preview
 from uptrends_studio.gui.code_view import pretty_json
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.sample_state import SampleState

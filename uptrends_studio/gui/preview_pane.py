@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.content_type import BodyKind
-from uptrends_studio.core.diagnostics import Diagnostic
-from uptrends_studio.core.messages import RenderedRequest
-from uptrends_studio.core.model import ALERT_TYPES, AlertType, AuthType, Integration
-from uptrends_studio.core.preview import Preview
-from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.checks.content_type import BodyKind
+from uptrends_studio.core.checks.diagnostics import Diagnostic
+from uptrends_studio.core.document.model import ALERT_TYPES, AlertType, AuthType, Integration
+from uptrends_studio.core.document.samples import SampleSet
+from uptrends_studio.core.rendering.messages import RenderedRequest
+from uptrends_studio.core.rendering.preview import Preview
 from uptrends_studio.core.secrets import MASK, Masker, masked_request, masker_for
 from uptrends_studio.gui.code_view import CodeView, body_language, pretty_json
 from uptrends_studio.gui.theme import Colours, banner_style, colours

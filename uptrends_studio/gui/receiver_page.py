@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.receiver import (
+from uptrends_studio.core.delivery.receiver import (
     CapturedRequest,
     Receiver,
     ReceiverError,

@@ -3,7 +3,8 @@
 One :class:`ExchangeSection` per sent step: a header line (status pill, step, request line,
 time) that expands into collapsible sections for the request headers and body, the response
 headers and body (pretty/raw), timings, response variables and errors. Everything shown comes
-from :class:`~uptrends_studio.core.history.RunRecord`s, which already have the secrets masked
+from :class:`~uptrends_studio.core.delivery.history.RunRecord`s, which already have the secrets
+masked
 (or not, when the user revealed them).
 """
 
@@ -28,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.history import ExchangeRecord, RunRecord
-from uptrends_studio.core.runs import KeyCheck
+from uptrends_studio.core.delivery.history import ExchangeRecord, RunRecord
+from uptrends_studio.core.delivery.runs import KeyCheck
 from uptrends_studio.gui.code_view import CodeView, is_dark, pretty_json
 from uptrends_studio.gui.section import FoldingSection
 

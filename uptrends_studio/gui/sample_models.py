@@ -2,7 +2,8 @@
 
 Each model shows one part of a :class:`SampleSet` (system-variable values, escalation-level
 values, custom fields, the mock vault). An edit made through a model replaces the model's sample
-with a new one (built by :mod:`uptrends_studio.core.sample_edit`) and emits ``edited`` with it;
+with a new one (built by :mod:`uptrends_studio.core.document.sample_edit`) and emits ``edited``
+with it;
 the owner passes it on to the :class:`SampleState` and later hands the same sample back through
 ``set_sample``, which is then a no-op. An edit the core refuses emits ``refused`` with the reason
 and changes nothing.
@@ -29,10 +30,16 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
-from uptrends_studio.core import sample_edit as se
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.model import ALERT_TYPES, AlertType, Integration, VariableMode, VaultField
-from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.document import sample_edit as se
+from uptrends_studio.core.document.model import (
+    ALERT_TYPES,
+    AlertType,
+    Integration,
+    VariableMode,
+    VaultField,
+)
+from uptrends_studio.core.document.samples import SampleSet
+from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.secrets import MASK
 
 PREVIEW_CHARS = 200

@@ -5,7 +5,8 @@ all alert types or one type), collapsible sections for time zone and culture, es
 values, custom fields and the mock vault, and the "Edge cases" switch with what breaks.
 
 Every edit builds a new :class:`SampleSet` (through the table models and
-:mod:`uptrends_studio.core.sample_edit`) and hands it to the :class:`SampleState` as edited.
+:mod:`uptrends_studio.core.document.sample_edit`) and hands it to the :class:`SampleState` as
+edited.
 """
 
 from __future__ import annotations
@@ -56,18 +57,18 @@ from PySide6.QtWidgets import (
 )
 
 from uptrends_studio.app.workspace import SampleSets
-from uptrends_studio.core import sample_edit as se
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.diagnostics import Diagnostic, Severity
-from uptrends_studio.core.dotnet_format import KNOWN_CULTURES
-from uptrends_studio.core.errors import StudioError
-from uptrends_studio.core.model import ALERT_TYPES, Integration
-from uptrends_studio.core.preview import Preview
-from uptrends_studio.core.sample_files import save_sample_with_secrets
-from uptrends_studio.core.samples import (
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.document import sample_edit as se
+from uptrends_studio.core.document.model import ALERT_TYPES, Integration
+from uptrends_studio.core.document.sample_files import save_sample_with_secrets
+from uptrends_studio.core.document.samples import (
     EDGE_CASES_SAMPLE,
     SampleSet,
 )
+from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.language.catalogue import Catalogue
+from uptrends_studio.core.language.dotnet_format import KNOWN_CULTURES
+from uptrends_studio.core.rendering.preview import Preview
 from uptrends_studio.core.secret_store import LazyStore, SecretStore
 from uptrends_studio.gui.sample_models import (
     CustomFieldsModel,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from uptrends_studio.core.samples import SampleSet
+from uptrends_studio.core.document.samples import SampleSet
 
 
 class SampleState(QObject):

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from uptrends_studio.app.workspace import SampleSets
-from uptrends_studio.core.model import ALERT_TYPES, AlertType, Integration, VariableMode
+from uptrends_studio.core.document.model import ALERT_TYPES, AlertType, Integration, VariableMode
 from uptrends_studio.gui.run_view import set_bold
 from uptrends_studio.gui.sample_state import SampleState
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from uptrends_studio.app.proxy import ProxyChoice
-from uptrends_studio.core.receiver import DEFAULT_PORT, ReceiverResponse
-from uptrends_studio.core.sending import ProxyMode, SendOptions
+from uptrends_studio.core.delivery.receiver import DEFAULT_PORT, ReceiverResponse
+from uptrends_studio.core.delivery.sending import ProxyMode, SendOptions
 
 MAX_RECENT = 10
 

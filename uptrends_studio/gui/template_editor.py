@@ -33,9 +33,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
-from uptrends_studio.core.catalogue import Catalogue
-from uptrends_studio.core.diagnostics import Diagnostic, Fix, Severity
-from uptrends_studio.core.json_format import format_edit
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, Severity
+from uptrends_studio.core.document.json_format import format_edit
+from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.gui.editor.completer import TemplateCompleter
 from uptrends_studio.gui.editor.context import EditorContext
 from uptrends_studio.gui.editor.diagnostics import DiagnosticsOverlay

@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
 
 from uptrends_studio.app.test_run import RunPlan, RunState, TestRun, message_request
 from uptrends_studio.app.workspace import Workspace
+from uptrends_studio.core.delivery.history import History, RunRecord
+from uptrends_studio.core.delivery.receiver import CapturedRequest
+from uptrends_studio.core.delivery.runs import AlertRun, LifecycleRun, StepRun
+from uptrends_studio.core.delivery.sending import SendOptions
+from uptrends_studio.core.document.model import AlertType
 from uptrends_studio.core.errors import StudioError
-from uptrends_studio.core.history import History, RunRecord
-from uptrends_studio.core.messages import RenderedRequest
-from uptrends_studio.core.model import AlertType
-from uptrends_studio.core.receiver import CapturedRequest
-from uptrends_studio.core.runs import AlertRun, LifecycleRun, StepRun
+from uptrends_studio.core.rendering.messages import RenderedRequest
 from uptrends_studio.core.secret_store import MemoryStore
-from uptrends_studio.core.sending import SendOptions
 from uptrends_studio.gui.connection_options import ConnectionOptions
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.history_page import HistoryPage
@@ -285,7 +285,7 @@ class TestTab(QWidget):
     # -- copy as ------------------------------------------------------------------------------
 
     def _copy(self, request: RenderedRequest, key: str) -> None:
-        from uptrends_studio.core.snippets import SnippetFormat, export_request
+        from uptrends_studio.core.exports.snippets import SnippetFormat, export_request
 
         QGuiApplication.clipboard().setText(export_request(request, SnippetFormat(key)))
         label = dict(COPY_FORMATS)[key]

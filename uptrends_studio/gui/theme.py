@@ -24,8 +24,8 @@ from pygments.token import (
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from uptrends_studio.core.diagnostics import Severity
-from uptrends_studio.core.lexer import Kind
+from uptrends_studio.core.checks.diagnostics import Severity
+from uptrends_studio.core.language.lexer import Kind
 
 THEMES = ("system", "light", "dark")
 
@@ -88,7 +88,7 @@ class Colours:
     badge_text: str
     """Text on a badge."""
     template_syntax: Mapping[str, Style]
-    """Template editor colours per :class:`~uptrends_studio.core.lexer.Kind`."""
+    """Template editor colours per :class:`~uptrends_studio.core.language.lexer.Kind`."""
     code_syntax: Mapping[_TokenType, Style]
     """Request viewer colours per Pygments token type."""
 

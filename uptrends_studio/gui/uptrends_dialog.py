@@ -47,13 +47,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.alert_samples import fetch_sample
-from uptrends_studio.core.errors import StudioError
-from uptrends_studio.core.model import ALERT_TYPES
-from uptrends_studio.core.sample_files import save_sample_with_secrets
-from uptrends_studio.core.samples import SUFFIX, SampleSet
-from uptrends_studio.core.secret_store import SecretStore, SecretStoreError
-from uptrends_studio.core.uptrends_api import (
+from uptrends_studio.core.account.alert_samples import fetch_sample
+from uptrends_studio.core.account.uptrends_api import (
     KEYRING_PASSWORD,
     KEYRING_USERNAME,
     PASSWORD_ENV,
@@ -66,6 +61,11 @@ from uptrends_studio.core.uptrends_api import (
     base_url_from,
     credentials_from,
 )
+from uptrends_studio.core.document.model import ALERT_TYPES
+from uptrends_studio.core.document.sample_files import save_sample_with_secrets
+from uptrends_studio.core.document.samples import SUFFIX, SampleSet
+from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.secret_store import SecretStore, SecretStoreError
 from uptrends_studio.gui.theme import banner_style, colours
 from uptrends_studio.gui.workers import TaskRunner
 

@@ -26,8 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.model import Integration, Variable, VariableMode, VaultField, VaultRef
-from uptrends_studio.core.refactor import count_references, rename_references
+from uptrends_studio.core.document.model import (
+    Integration,
+    Variable,
+    VariableMode,
+    VaultField,
+    VaultRef,
+)
+from uptrends_studio.core.document.refactor import count_references, rename_references
 from uptrends_studio.core.secret_store import LazyStore, SecretStore, variable_env_name
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.models import MODE_LABELS, VariablesModel

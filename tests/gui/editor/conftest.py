@@ -6,7 +6,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.gui.editor.helpers import SmallContext
-from uptrends_studio.core.catalogue import Catalogue
+from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.gui.template_editor import TemplateEditor
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from tests.gui.editor.helpers import key_clicks
-from uptrends_studio.core.diagnostics import Diagnostic, Fix, Severity
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, Severity
 from uptrends_studio.gui.template_editor import TemplateEditor
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 
-from uptrends_studio.core.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
 from uptrends_studio.gui.template_editor import TemplateEditor
 from uptrends_studio.gui.theme import LIGHT
 

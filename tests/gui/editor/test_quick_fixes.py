@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from tests.gui.editor.helpers import CTRL, key_click
-from uptrends_studio.core.diagnostics import Diagnostic, Fix, Severity
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, Severity
 from uptrends_studio.gui.editor.quick_fixes import NO_FIXES
 from uptrends_studio.gui.template_editor import TemplateEditor
 

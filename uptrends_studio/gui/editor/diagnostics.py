@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
-from uptrends_studio.core.diagnostics import Diagnostic, Fix, Severity
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, Severity
 from uptrends_studio.gui.editor.offsets import TextOffsets
 from uptrends_studio.gui.theme import colours_for
 

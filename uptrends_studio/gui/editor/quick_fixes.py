@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
-from uptrends_studio.core.diagnostics import Fix
+from uptrends_studio.core.checks.diagnostics import Fix
 from uptrends_studio.gui.editor.diagnostics import DiagnosticsOverlay
 from uptrends_studio.gui.editor.offsets import TextOffsets
 

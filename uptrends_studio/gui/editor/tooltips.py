@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
-from uptrends_studio.core.parser import Token, iter_tokens, parse
+from uptrends_studio.core.language.parser import Token, iter_tokens, parse
 from uptrends_studio.gui.editor.context import EditorContext
 from uptrends_studio.gui.editor.diagnostics import DiagnosticsOverlay
 from uptrends_studio.gui.editor.offsets import TextOffsets

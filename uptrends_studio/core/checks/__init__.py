@@ -1,0 +1,1 @@
+"""Checks: diagnostics, the full check of an integration, body validity, target rules."""

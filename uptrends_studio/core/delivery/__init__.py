@@ -1,0 +1,1 @@
+"""Delivery: sending for real, test runs, the local receiver, history, request import."""

@@ -1,0 +1,1 @@
+"""The integration document and its files: model, file formats, samples, edits, refactors."""

@@ -1,0 +1,1 @@
+"""Exports: request snippets, the handover sheet and the Uptrends checklist."""

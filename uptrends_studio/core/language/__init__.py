@@ -1,0 +1,1 @@
+"""The template language: lexer, parser, evaluator, functions, .NET date formats, catalogue."""

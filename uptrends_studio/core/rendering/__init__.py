@@ -1,0 +1,1 @@
+"""Rendered messages: the requests each alert type sends, the live preview, diffs."""

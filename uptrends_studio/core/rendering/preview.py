@@ -1,0 +1,46 @@
+"""One call that computes everything a live preview shows: requests per type and diagnostics.
+
+The GUI runs :func:`compute_preview` off the UI thread after each (debounced) edit; the CLI's
+``check`` uses the same checks, so the window and the command line never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.checks.integration import check_and_render
+from uptrends_studio.core.document.model import AlertType, Integration
+from uptrends_studio.core.document.samples import SampleSet
+from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.language.catalogue import Catalogue
+from uptrends_studio.core.rendering.messages import RenderedRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """The rendered requests of every alert type, and all diagnostics.
+
+    Attributes:
+        requests: Per alert type, the requests in the order they are sent (empty: not sent).
+        diagnostics: Everything :func:`check_integration` reports.
+        error: A problem that stopped rendering (e.g. an unusable sample time), else ``""``.
+    """
+
+    requests: Mapping[AlertType, tuple[RenderedRequest, ...]] = field(default_factory=dict)
+    diagnostics: tuple[Diagnostic, ...] = ()
+    error: str = ""
+
+    def count(self, severity: Severity) -> int:
+        """How many diagnostics have ``severity``."""
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+
+def compute_preview(integration: Integration, sample: SampleSet, catalogue: Catalogue) -> Preview:
+    """Render all three alert types and run every check. Never raises for user input."""
+    try:
+        requests, diagnostics = check_and_render(integration, sample, catalogue)
+    except StudioError as exc:
+        return Preview(error=str(exc))
+    return Preview(requests=requests, diagnostics=tuple(diagnostics))
