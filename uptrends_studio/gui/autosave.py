@@ -1,9 +1,11 @@
 """Autosave of unsaved work, and the offer to restore it after a crash.
 
 While the document has unsaved changes, :class:`Autosaver` writes it a few seconds after the
-last change (:data:`AUTOSAVE_DELAY_MS`) to the autosave folder (``<user data dir>/autosave``):
-the integration as :func:`integration_file.dumps` writes it, plus a small sidecar naming the
-original file, the time and the process. Both writes are atomic (temporary file, fsync, rename).
+last change (:data:`AUTOSAVE_DELAY_MS`), and at the latest :data:`AUTOSAVE_MAX_WAIT_MS` after
+the first change not yet autosaved (typing without a pause is saved too), to the autosave
+folder (``<user data dir>/autosave``): the integration as :func:`integration_file.dumps`
+writes it, plus a small sidecar naming the original file, the time and the process. Both
+writes are atomic (temporary file, fsync, rename) and private to the user (0600).
 The slot is deleted once the document is saved, reloaded or closed without saving.
 
 On the next start :func:`find_restorable` lists the autosaves whose process is gone, and
@@ -47,6 +49,10 @@ log = logging.getLogger(__name__)
 
 AUTOSAVE_DELAY_MS = 3000
 """Quiet time after the last change before the autosave is written."""
+AUTOSAVE_MAX_WAIT_MS = 5000
+"""Longest wait from the first unsaved change to the autosave, even while typing goes on
+(each change restarts the quiet-time timer, this one is never restarted): a crash loses at most
+the last 5 seconds of work."""
 FORMAT = "uptrends-studio.autosave"
 VERSION = 1
 CONTENT_SUFFIX = ".autosave.integration.json"
@@ -116,8 +122,18 @@ class AutosaveEntry:
     name: str
 
     def text(self) -> str:
-        """The autosaved integration file text."""
-        return self.content_path.read_text(encoding="utf-8")
+        """The autosaved integration file text.
+
+        Raises:
+            FileFormatError: The autosave cannot be read or is not a regular file.
+        """
+        raw = jsonfile.read_file_bytes(self.content_path)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FileFormatError(
+                str(self.content_path), "", f"cannot read the autosave: {exc}"
+            ) from None
 
     def integration(self) -> Integration:
         """The autosaved integration.
@@ -125,24 +141,17 @@ class AutosaveEntry:
         Raises:
             FileFormatError: The autosave is unreadable (it names the autosave file).
         """
-        try:
-            text = self.text()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise FileFormatError(
-                str(self.content_path), "", f"cannot read the autosave: {exc}"
-            ) from None
-        return integration_file.loads(text, str(self.content_path))
+        return integration_file.loads(self.text(), str(self.content_path))
 
     def disk_text(self) -> str | None:
         """The original file's current text, or ``None`` when never saved or gone."""
         if self.original is None:
             return None
         try:
-            if self.original.stat().st_size > jsonfile.MAX_FILE_BYTES:
-                return None
-            return self.original.read_bytes().decode("utf-8", errors="replace")
-        except OSError:
+            raw = jsonfile.read_file_bytes(self.original)
+        except FileFormatError:  # gone, too big, or not a regular file
             return None
+        return raw.decode("utf-8", errors="replace")
 
     def diff(self) -> str:
         """Unified diff from the file on disk (or nothing) to the autosave."""
@@ -246,6 +255,7 @@ class Autosaver(QObject):
         parent: QObject | None = None,
         *,
         run_id: str = RUN_ID,
+        max_wait_ms: int = AUTOSAVE_MAX_WAIT_MS,
     ) -> None:
         super().__init__(parent)
         self._document = document
@@ -256,6 +266,10 @@ class Autosaver(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self.save_now)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.setInterval(max(max_wait_ms, 0))
+        self._deadline.timeout.connect(self.save_now)
         document.changed.connect(self._on_document_touched)
         document.dirty_changed.connect(self._on_document_touched)
         document.path_changed.connect(self._on_document_touched)
@@ -277,13 +291,16 @@ class Autosaver(QObject):
 
     def _on_document_touched(self, *_args: object) -> None:
         if self._document.is_dirty():
-            self._timer.start()
+            self._timer.start()  # restarted by every change: waits for a pause in typing
+            if not self._deadline.isActive():
+                self._deadline.start()  # not restarted: the longest wait while typing on
         else:
             self.discard()
 
     def save_now(self) -> Path | None:
         """Write the autosave now (when there are unsaved changes); return its path."""
         self._timer.stop()
+        self._deadline.stop()
         if not self._document.is_dirty():
             self.discard()
             return None
@@ -300,8 +317,9 @@ class Autosaver(QObject):
         }
         try:
             self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            jsonfile.write_text_atomic(content, integration_file.dumps(self._document.integration))
-            jsonfile.write_text_atomic(sidecar, jsonfile.dumps(meta))
+            text = integration_file.dumps(self._document.integration)
+            jsonfile.write_text_atomic(content, text, mode=0o600)
+            jsonfile.write_text_atomic(sidecar, jsonfile.dumps(meta), mode=0o600)
         except OSError as exc:
             message = f"Autosave to {self._folder} failed: {exc.strerror or exc}"
             log.warning("%s", message)
@@ -315,8 +333,9 @@ class Autosaver(QObject):
         return content
 
     def discard(self) -> None:
-        """Stop the timer and delete this document's autosave (saved, or closed unsaved)."""
+        """Stop the timers and delete this document's autosave (saved, or closed unsaved)."""
         self._timer.stop()
+        self._deadline.stop()
         if self._written is not None:
             self._remove(self._written)
             self._written = None
@@ -374,7 +393,7 @@ class RestoreDialog(QDialog):
         self.diff_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         try:
             diff = entry.diff()
-        except (OSError, UnicodeDecodeError) as exc:
+        except FileFormatError as exc:
             diff = f"(cannot compare: {exc})"
         self.diff_view.setPlainText(diff or "(the autosave is the same as the file on disk)")
         caption = (
