@@ -349,6 +349,9 @@ class History:
         kind = record.alert_type.value.lower()
         while True:
             stem = f"{moment:%Y%m%dT%H%M%S%f}-{kind}"
+            if (self.folder / f"{stem}.json").exists():  # cheap skip; the create decides
+                moment += timedelta(microseconds=1)
+                continue
             capped = replace(
                 record, exchanges=tuple(_cap(e) for e in record.exchanges), run_id=stem
             )
