@@ -8,6 +8,8 @@ earlier than the maximum wait before the kill.
 
 from __future__ import annotations
 
+import json
+import stat
 import string
 import subprocess
 import sys
@@ -20,6 +22,8 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.test_crash_restore import demo_copy, studio_env
 from uptrends_studio.core import integration_file
+from uptrends_studio.core.catalogue import load_catalogue
+from uptrends_studio.core.samples import find_sample
 from uptrends_studio.gui.app import build_window, restore_autosaves
 from uptrends_studio.gui.autosave import (
     AUTOSAVE_DELAY_MS,
@@ -27,9 +31,14 @@ from uptrends_studio.gui.autosave import (
     AutosaveEntry,
     Autosaver,
     RestoreChoice,
+    RestoreDialog,
 )
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.main_window import DEMO_PATH
+from uptrends_studio.gui.sample_state import SampleState
+
+OTHER_RUN = "0" * 32
+"""The run id of an earlier Studio (its autosaves are offered, unlike this run's)."""
 
 BASE = "Demo: Uptrends integration"
 LETTERS = string.ascii_letters
@@ -183,7 +192,7 @@ def test_thirty_edits_of_steady_typing_lose_only_the_last_max_wait(
 
 def test_steady_edits_are_autosaved_by_the_maximum_wait(qtbot: QtBot, tmp_path: Path) -> None:
     document = IntegrationDocument(integration_file.load(DEMO_PATH))
-    saver = Autosaver(document, tmp_path, delay_ms=300, max_wait_ms=600)
+    saver = Autosaver(document, tmp_path / "autosave", delay_ms=300, max_wait_ms=600)
     names: list[str] = []
 
     def edit() -> None:  # every 50 ms: the 300 ms quiet time never comes
@@ -204,3 +213,66 @@ def test_steady_edits_are_autosaved_by_the_maximum_wait(qtbot: QtBot, tmp_path: 
     assert 0.5 <= elapsed < 3, elapsed
     saved = integration_file.load(written.args[0]).name
     assert saved in names
+    content, sidecar = saver.slot_paths()
+    modes = [stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "autosave", content, sidecar)]
+    assert modes == [0o700, 0o600, 0o600]  # private to the user, whatever the umask
+
+
+def test_sample_set_edits_are_autosaved_on_the_same_timers_and_restored(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    catalogue = load_catalogue()
+    start = find_sample("https", catalogue)
+    password = start.vault[next(iter(start.vault))]["Password"]
+    assert password  # the built-in set has a mock-vault password: it must stay off the disk
+    document = IntegrationDocument(integration_file.load(DEMO_PATH))
+    samples = SampleState(start, "https")
+    folder = tmp_path / "data" / "autosave"
+    saver = Autosaver(
+        document, folder, delay_ms=300, max_wait_ms=600, run_id=OTHER_RUN, samples=samples
+    )
+    names: list[str] = []
+
+    def edit() -> None:  # every 50 ms, the integration untouched
+        names.append(f"HTTPS, edited {len(names)}")
+        samples.set_sample(replace(samples.sample, name=names[-1]), edited=True)
+
+    ticker = QTimer()
+    ticker.setInterval(50)
+    ticker.timeout.connect(edit)
+    with qtbot.waitSignal(saver.autosaved, timeout=5000):
+        started = time.monotonic()
+        edit()
+        ticker.start()
+    elapsed = time.monotonic() - started
+    ticker.stop()
+    assert 0.5 <= elapsed < 3, elapsed
+    written = saver.sample_path()
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    text = written.read_text(encoding="utf-8")
+    assert password not in text
+    autosaved_name = json.loads(text)["name"]
+    assert autosaved_name in names
+
+    # The next start (this process stands in for the killed one: another run id).
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window, _problems = build_window([], settings, data_dir=tmp_path / "data")
+    qtbot.addWidget(
+        window,
+        before_close_func=lambda _w: window.document.load(window.document.integration, None),
+    )
+    offered: list[AutosaveEntry] = []
+
+    def restore(entry: AutosaveEntry) -> RestoreChoice:
+        offered.append(entry)
+        return RestoreChoice.RESTORE
+
+    assert restore_autosaves(window, tmp_path / "data", chooser=restore) is not None
+    assert offered[0].sample_name == autosaved_name
+    dialog = RestoreDialog(offered[0])
+    qtbot.addWidget(dialog)
+    assert f"“{autosaved_name}” had unsaved changes too" in dialog.summary.text()
+    assert window.samples.sample.name == autosaved_name
+    assert window.samples.edited
+    assert window.samples.key == "https"
+    assert not written.exists()  # restored: this run autosaves it again

@@ -24,6 +24,7 @@ from uptrends_studio.core.model import Integration
 from uptrends_studio.core.samples import DEFAULT_SAMPLE, find_sample
 from uptrends_studio.core.secret_store import LazyStore
 from uptrends_studio.core.secret_store import find_sample as find_sample_with_secrets
+from uptrends_studio.core.secret_store import load_sample as load_sample_with_secrets
 from uptrends_studio.core.secrets import secret_values
 from uptrends_studio.gui.autosave import (
     AUTOSAVE_DELAY_MS,
@@ -142,6 +143,7 @@ def _attach_reliability(
             autosave_ms,
             parent=window,
             max_wait_ms=autosave_max_wait_ms,
+            samples=window.samples,
         )
     watcher = FileWatcher(document, parent=window)
     handler = ExternalChangeHandler(
@@ -231,12 +233,25 @@ def restore_autosaves(
             env=os.environ,
         ).integration
 
+    def restore_sample(entry: AutosaveEntry) -> None:
+        if entry.sample_path is None:
+            return
+        try:
+            sample = load_sample_with_secrets(
+                entry.sample_path, window.catalogue, store=window.secret_store, env=os.environ
+            ).sample
+        except StudioError as exc:
+            log.warning("cannot restore the autosaved sample set: %s", exc)
+            return
+        window.samples.set_sample(sample, key=entry.sample_key, edited=True)
+
     entry = offer_restore(
         window.document,
         data_dir / "autosave",
         chooser=chooser,
         parent=window,
         loader=with_secrets,
+        on_restored=restore_sample,
     )
     if entry is not None:
         when = entry.saved_at.astimezone().strftime("%H:%M:%S")
