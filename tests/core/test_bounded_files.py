@@ -28,6 +28,7 @@ from uptrends_studio.core.history import History, RunRecord
 from uptrends_studio.core.logs import LOG_FILE_NAME, setup_logging, shutdown_logging
 from uptrends_studio.core.model import AlertType
 from uptrends_studio.core.samples import load_sample
+from uptrends_studio.core.secret_store import DOTENV_NAME, read_dotenv
 from uptrends_studio.paths import resource_path
 
 DEMO = resource_path("demo.integration.json")
@@ -213,3 +214,21 @@ def test_history_and_logs_are_private_to_the_user(tmp_path: Path) -> None:
         shutdown_logging(logger)
     assert path == logs / LOG_FILE_NAME
     assert (_mode(logs), _mode(path)) == (0o700, 0o600)
+
+
+@pytest.mark.parametrize("case", list(SPECIAL))
+def test_a_special_dotenv_file_is_not_read(case: str, tmp_path: Path) -> None:
+    make, _expected = SPECIAL[case]
+    make(tmp_path / DOTENV_NAME)
+    started = time.monotonic()
+    assert read_dotenv(tmp_path) == {}
+    assert time.monotonic() - started < 1
+
+
+def test_a_fifo_in_the_history_folder_is_skipped_at_once(tmp_path: Path) -> None:
+    history = History(tmp_path / "history", "x.integration.json")
+    stored = history.add(RECORD)
+    os.mkfifo(history.folder / "99999999T000000000000-error.json")  # sorts first
+    started = time.monotonic()
+    assert [r.run_id for r in history.records()] == [stored.run_id]
+    assert time.monotonic() - started < 1
