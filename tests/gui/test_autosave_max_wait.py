@@ -257,10 +257,12 @@ def test_sample_set_edits_are_autosaved_on_the_same_timers_and_restored(
     # The next start (this process stands in for the killed one: another run id).
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window, _problems = build_window([], settings, data_dir=tmp_path / "data")
-    qtbot.addWidget(
-        window,
-        before_close_func=lambda _w: window.document.load(window.document.integration, None),
-    )
+
+    def forget_unsaved_work(_window: object) -> None:  # no autosave timer outlives the test
+        window.document.load(window.document.integration, None)
+        window.samples.set_sample(window.samples.sample)
+
+    qtbot.addWidget(window, before_close_func=forget_unsaved_work)
     offered: list[AutosaveEntry] = []
 
     def restore(entry: AutosaveEntry) -> RestoreChoice:
@@ -276,3 +278,6 @@ def test_sample_set_edits_are_autosaved_on_the_same_timers_and_restored(
     assert window.samples.edited
     assert window.samples.key == "https"
     assert not written.exists()  # restored: this run autosaves it again
+    autosaver = window.findChild(Autosaver)
+    assert autosaver is not None
+    assert autosaver.is_pending()
