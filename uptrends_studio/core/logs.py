@@ -14,8 +14,11 @@ independent set-ups (one per test) can coexist by passing their own ``logger``.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import logging.handlers
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -92,6 +95,20 @@ class SecretFilter(logging.Filter):
         return True
 
 
+class _PrivateFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files only the user can read (0600).
+
+    A log names files and hosts and may hold fragments of values typed before they were
+    registered as secrets.
+    """
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with contextlib.suppress(OSError):
+            os.chmod(self.baseFilename, 0o600)  # also a file an older Studio created
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
 def _installed(logger: logging.Logger) -> list[logging.Handler]:
     return [h for h in logger.handlers if getattr(h, "_uptrends_studio", False)]
 
@@ -118,9 +135,11 @@ def setup_logging(
         OSError: The folder cannot be created or the file cannot be opened.
     """
     target = logging.getLogger() if logger is None else logger
-    log_dir.mkdir(parents=True, exist_ok=True)
+    log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # private also when an older Studio created it
+        log_dir.chmod(0o700)
     path = log_dir / LOG_FILE_NAME
-    file_handler = logging.handlers.RotatingFileHandler(
+    file_handler = _PrivateFileHandler(
         path, maxBytes=MAX_LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
     )
     previous = _installed(target)

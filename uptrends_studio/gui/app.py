@@ -19,7 +19,10 @@ from uptrends_studio import __version__
 from uptrends_studio.core import userdirs
 from uptrends_studio.core.document import integration_file
 from uptrends_studio.core.document.model import Integration
-from uptrends_studio.core.document.sample_files import find_sample_with_secrets
+from uptrends_studio.core.document.sample_files import (
+    find_sample_with_secrets,
+    load_sample_with_secrets,
+)
 from uptrends_studio.core.document.samples import DEFAULT_SAMPLE, find_sample
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.language.catalogue import load_catalogue
@@ -28,6 +31,7 @@ from uptrends_studio.core.secret_store import LazyStore
 from uptrends_studio.core.secrets import plausible_usernames, secret_values
 from uptrends_studio.gui.autosave import (
     AUTOSAVE_DELAY_MS,
+    AUTOSAVE_MAX_WAIT_MS,
     AutosaveEntry,
     Autosaver,
     RestoreChoice,
@@ -131,14 +135,23 @@ def start_logging(log_dir: Path | None = None) -> Path | None:
     return path
 
 
-def _attach_reliability(window: MainWindow, data_dir: Path | None, autosave_ms: int) -> None:
+def _attach_reliability(
+    window: MainWindow, data_dir: Path | None, autosave_ms: int, autosave_max_wait_ms: int
+) -> None:
     """Autosave (when ``data_dir`` is given), outside-change detection and log masking.
 
     The helpers are children of the window: ``window.findChild(Autosaver)`` finds them.
     """
     document = window.document
     if data_dir is not None:
-        Autosaver(document, data_dir / "autosave", autosave_ms, parent=window)
+        Autosaver(
+            document,
+            data_dir / "autosave",
+            autosave_ms,
+            parent=window,
+            max_wait_ms=autosave_max_wait_ms,
+            samples=window.samples,
+        )
     watcher = FileWatcher(document, parent=window)
     handler = ExternalChangeHandler(
         document,
@@ -167,6 +180,7 @@ def build_window(
     *,
     data_dir: Path | None = None,
     autosave_ms: int = AUTOSAVE_DELAY_MS,
+    autosave_max_wait_ms: int = AUTOSAVE_MAX_WAIT_MS,
 ) -> tuple[MainWindow, list[str]]:
     """Create the collaborators and the main window; returns it with any start-up problems.
 
@@ -176,6 +190,7 @@ def build_window(
         data_dir: The user data directory; autosaves go to ``<data_dir>/autosave``. ``None``
             (tests) turns autosave off.
         autosave_ms: Quiet time after a change before the autosave is written.
+        autosave_max_wait_ms: Longest wait after the first unsaved change, even while typing.
     """
     problems: list[str] = []
     catalogue = load_catalogue()
@@ -208,7 +223,7 @@ def build_window(
     samples.setParent(window)
     if path is not None:
         prefs.add_recent_file(path)
-    _attach_reliability(window, data_dir, autosave_ms)
+    _attach_reliability(window, data_dir, autosave_ms, autosave_max_wait_ms)
     return window, problems
 
 
@@ -229,12 +244,25 @@ def restore_autosaves(
             env=os.environ,
         ).integration
 
+    def restore_sample(entry: AutosaveEntry) -> None:
+        if entry.sample_path is None:
+            return
+        try:
+            sample = load_sample_with_secrets(
+                entry.sample_path, window.catalogue, store=window.secret_store, env=os.environ
+            ).sample
+        except StudioError as exc:
+            log.warning("cannot restore the autosaved sample set: %s", exc)
+            return
+        window.samples.set_sample(sample, key=entry.sample_key, edited=True)
+
     entry = offer_restore(
         window.document,
         data_dir / "autosave",
         chooser=chooser,
         parent=window,
         loader=with_secrets,
+        on_restored=restore_sample,
     )
     if entry is not None:
         when = entry.saved_at.astimezone().strftime("%H:%M:%S")
@@ -242,7 +270,12 @@ def restore_autosaves(
     return entry
 
 
-def start(argv: Sequence[str]) -> tuple[QApplication, MainWindow]:
+def start(
+    argv: Sequence[str],
+    *,
+    autosave_ms: int = AUTOSAVE_DELAY_MS,
+    autosave_max_wait_ms: int = AUTOSAVE_MAX_WAIT_MS,
+) -> tuple[QApplication, MainWindow]:
     """Everything :func:`run` does before the event loop; returns the app and the shown window.
 
     Sets up the application, the log file, the exception hooks and the window (with autosave
@@ -265,7 +298,12 @@ def start(argv: Sequence[str]) -> tuple[QApplication, MainWindow]:
     threading.excepthook = _log_thread_exception
     guard_none_refcount()
     data_dir = userdirs.data_dir()
-    window, problems = build_window(args, data_dir=data_dir)
+    window, problems = build_window(
+        args,
+        data_dir=data_dir,
+        autosave_ms=autosave_ms,
+        autosave_max_wait_ms=autosave_max_wait_ms,
+    )
     autosaver = window.findChild(Autosaver)
     if autosaver is not None:
         # Reached only when the window closed without saving (Discard) or quit was asked:

@@ -1,9 +1,11 @@
 """Autosave of unsaved work, and the offer to restore it after a crash.
 
 While the document has unsaved changes, :class:`Autosaver` writes it a few seconds after the
-last change (:data:`AUTOSAVE_DELAY_MS`) to the autosave folder (``<user data dir>/autosave``):
-the integration as :func:`integration_file.dumps` writes it, plus a small sidecar naming the
-original file, the time and the process. Both writes are atomic (temporary file, fsync, rename).
+last change (:data:`AUTOSAVE_DELAY_MS`), and at the latest :data:`AUTOSAVE_MAX_WAIT_MS` after
+the first change not yet autosaved (typing without a pause is saved too), to the autosave
+folder (``<user data dir>/autosave``): the integration as :func:`integration_file.dumps`
+writes it, plus a small sidecar naming the original file, the time and the process. Both
+writes are atomic (temporary file, fsync, rename) and private to the user (0600).
 The slot is deleted once the document is saved, reloaded or closed without saving.
 
 On the next start :func:`find_restorable` lists the autosaves whose process is gone, and
@@ -19,7 +21,7 @@ import logging
 import os
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -40,16 +42,23 @@ from PySide6.QtWidgets import (
 from uptrends_studio.core.document import integration_file, jsonfile
 from uptrends_studio.core.document.jsonfile import Reader
 from uptrends_studio.core.document.model import Integration
+from uptrends_studio.core.document.sample_files import dumps_sample
 from uptrends_studio.core.errors import FileFormatError
 from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.sample_state import SampleState
 
 log = logging.getLogger(__name__)
 
 AUTOSAVE_DELAY_MS = 3000
 """Quiet time after the last change before the autosave is written."""
+AUTOSAVE_MAX_WAIT_MS = 5000
+"""Longest wait from the first unsaved change to the autosave, even while typing goes on
+(each change restarts the quiet-time timer, this one is never restarted): a crash loses at most
+the last 5 seconds of work."""
 FORMAT = "uptrends-studio.autosave"
 VERSION = 1
 CONTENT_SUFFIX = ".autosave.integration.json"
+SAMPLE_SUFFIX = ".autosave.sample.json"
 SIDECAR_SUFFIX = ".autosave.meta.json"
 MAX_DIFF_LINES = 5000
 """Longer diffs are cut in the restore dialog (the whole autosave is still restored)."""
@@ -57,7 +66,17 @@ MAX_DIFF_LINES = 5000
 RUN_ID = uuid.uuid4().hex
 """Identifies this run of the Studio; a process id alone may be reused after a reboot."""
 
-_SIDECAR_FIELDS = ("format", "version", "original", "savedAt", "pid", "run", "name")
+_SIDECAR_FIELDS = (
+    "format",
+    "version",
+    "original",
+    "savedAt",
+    "pid",
+    "run",
+    "name",
+    "sampleKey",
+    "sampleName",
+)
 
 
 def slot_name(path: Path | None, pid: int) -> str:
@@ -114,10 +133,32 @@ class AutosaveEntry:
     pid: int
     run: str
     name: str
+    sample_key: str | None = None
+    """Where the edited sample set came from (built-in name or file), when it was autosaved."""
+    sample_name: str = ""
+
+    @property
+    def sample_path(self) -> Path | None:
+        """The autosaved sample set (edited, unsaved), or ``None`` when it had no changes."""
+        if self.sample_key is None:
+            return None
+        return self.content_path.with_name(
+            self.content_path.name.removesuffix(CONTENT_SUFFIX) + SAMPLE_SUFFIX
+        )
 
     def text(self) -> str:
-        """The autosaved integration file text."""
-        return self.content_path.read_text(encoding="utf-8")
+        """The autosaved integration file text.
+
+        Raises:
+            FileFormatError: The autosave cannot be read or is not a regular file.
+        """
+        raw = jsonfile.read_file_bytes(self.content_path)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FileFormatError(
+                str(self.content_path), "", f"cannot read the autosave: {exc}"
+            ) from None
 
     def integration(self) -> Integration:
         """The autosaved integration.
@@ -125,24 +166,17 @@ class AutosaveEntry:
         Raises:
             FileFormatError: The autosave is unreadable (it names the autosave file).
         """
-        try:
-            text = self.text()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise FileFormatError(
-                str(self.content_path), "", f"cannot read the autosave: {exc}"
-            ) from None
-        return integration_file.loads(text, str(self.content_path))
+        return integration_file.loads(self.text(), str(self.content_path))
 
     def disk_text(self) -> str | None:
         """The original file's current text, or ``None`` when never saved or gone."""
         if self.original is None:
             return None
         try:
-            if self.original.stat().st_size > jsonfile.MAX_FILE_BYTES:
-                return None
-            return self.original.read_bytes().decode("utf-8", errors="replace")
-        except OSError:
+            raw = jsonfile.read_file_bytes(self.original)
+        except FileFormatError:  # gone, too big, or not a regular file
             return None
+        return raw.decode("utf-8", errors="replace")
 
     def diff(self) -> str:
         """Unified diff from the file on disk (or nothing) to the autosave."""
@@ -164,6 +198,8 @@ class AutosaveEntry:
     def discard(self) -> None:
         """Delete the autosave (content first, so a half-deleted slot is never offered)."""
         self.content_path.unlink(missing_ok=True)
+        if self.sample_path is not None:
+            self.sample_path.unlink(missing_ok=True)
         self.sidecar_path.unlink(missing_ok=True)
 
 
@@ -193,7 +229,14 @@ def read_entry(sidecar: Path) -> AutosaveEntry:
         pid=reader.integer(reader.require(data, "pid", ""), "/pid"),
         run=reader.string(reader.require(data, "run", ""), "/run"),
         name=reader.get(data, "name", "", reader.string, ""),
+        sample_key=_optional_string(reader, data, "sampleKey"),
+        sample_name=reader.get(data, "sampleName", "", reader.string, ""),
     )
+
+
+def _optional_string(reader: Reader, data: Mapping[str, object], key: str) -> str | None:
+    value = data.get(key)
+    return None if value is None else reader.string(value, f"/{key}")
 
 
 def find_restorable(
@@ -230,6 +273,9 @@ def find_restorable(
 class Autosaver(QObject):
     """Writes the document to its autosave slot a few seconds after each change.
 
+    With ``samples``, an edited sample set is autosaved into the same slot too (without its
+    mock-vault passwords, like a saved sample file), on the same timers.
+
     Signals:
         autosaved(Path): the autosave was written (the integration file's path).
         failed(str): writing the autosave failed (disk full, no permission); the message.
@@ -246,19 +292,28 @@ class Autosaver(QObject):
         parent: QObject | None = None,
         *,
         run_id: str = RUN_ID,
+        max_wait_ms: int = AUTOSAVE_MAX_WAIT_MS,
+        samples: SampleState | None = None,
     ) -> None:
         super().__init__(parent)
         self._document = document
+        self._samples = samples
         self._folder = folder
         self._run_id = run_id
-        self._written: tuple[Path, Path] | None = None
+        self._written: tuple[Path, ...] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self.save_now)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.setInterval(max(max_wait_ms, 0))
+        self._deadline.timeout.connect(self.save_now)
         document.changed.connect(self._on_document_touched)
         document.dirty_changed.connect(self._on_document_touched)
         document.path_changed.connect(self._on_document_touched)
+        if samples is not None:
+            samples.changed.connect(self._on_document_touched)
         self._on_document_touched()
 
     @property
@@ -271,25 +326,39 @@ class Autosaver(QObject):
         stem = slot_name(self._document.path, os.getpid())
         return self._folder / (stem + CONTENT_SUFFIX), self._folder / (stem + SIDECAR_SUFFIX)
 
+    def sample_path(self) -> Path:
+        """Where an edited sample set is autosaved, next to the slot's integration file."""
+        stem = slot_name(self._document.path, os.getpid())
+        return self._folder / (stem + SAMPLE_SUFFIX)
+
+    def _has_unsaved_work(self) -> bool:
+        edited = self._samples is not None and self._samples.edited
+        return edited or self._document.is_dirty()
+
     def is_pending(self) -> bool:
         """True while a change waits for the autosave timer."""
         return self._timer.isActive()
 
     def _on_document_touched(self, *_args: object) -> None:
-        if self._document.is_dirty():
-            self._timer.start()
+        if self._has_unsaved_work():
+            self._timer.start()  # restarted by every change: waits for a pause in typing
+            if not self._deadline.isActive():
+                self._deadline.start()  # not restarted: the longest wait while typing on
         else:
             self.discard()
 
     def save_now(self) -> Path | None:
         """Write the autosave now (when there are unsaved changes); return its path."""
         self._timer.stop()
-        if not self._document.is_dirty():
+        self._deadline.stop()
+        if not self._has_unsaved_work():
             self.discard()
             return None
         content, sidecar = self.slot_paths()
+        sample_file = self.sample_path()
+        samples = self._samples if self._samples is not None and self._samples.edited else None
         path = self._document.path
-        meta = {
+        meta: dict[str, object] = {
             "format": FORMAT,
             "version": VERSION,
             "original": str(path.absolute()) if path is not None else None,
@@ -298,31 +367,41 @@ class Autosaver(QObject):
             "run": self._run_id,
             "name": self._document.integration.name,
         }
+        if samples is not None:
+            meta["sampleKey"] = samples.key
+            meta["sampleName"] = samples.sample.name
         try:
             self._folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            jsonfile.write_text_atomic(content, integration_file.dumps(self._document.integration))
-            jsonfile.write_text_atomic(sidecar, jsonfile.dumps(meta))
+            text = integration_file.dumps(self._document.integration)
+            jsonfile.write_text_atomic(content, text, mode=0o600)
+            if samples is not None:  # no passwords: like a saved sample file
+                jsonfile.write_text_atomic(sample_file, dumps_sample(samples.sample), mode=0o600)
+            else:
+                sample_file.unlink(missing_ok=True)
+            jsonfile.write_text_atomic(sidecar, jsonfile.dumps(meta), mode=0o600)
         except OSError as exc:
             message = f"Autosave to {self._folder} failed: {exc.strerror or exc}"
             log.warning("%s", message)
             self.failed.emit(message)
             return None
-        if self._written is not None and self._written != (content, sidecar):
+        written = (content, sample_file, sidecar)
+        if self._written is not None and self._written != written:
             self._remove(self._written)  # the document moved (save as, open)
-        self._written = (content, sidecar)
+        self._written = written
         log.info("autosaved %s to %s", self._document.display_name(), content)
         self.autosaved.emit(content)
         return content
 
     def discard(self) -> None:
-        """Stop the timer and delete this document's autosave (saved, or closed unsaved)."""
+        """Stop the timers and delete this document's autosave (saved, or closed unsaved)."""
         self._timer.stop()
+        self._deadline.stop()
         if self._written is not None:
             self._remove(self._written)
             self._written = None
 
     @staticmethod
-    def _remove(paths: tuple[Path, Path]) -> None:
+    def _remove(paths: tuple[Path, ...]) -> None:
         for item in paths:
             try:
                 item.unlink(missing_ok=True)
@@ -363,6 +442,9 @@ class RestoreDialog(QDialog):
             f"Uptrends Studio stopped unexpectedly while “{name}” had unsaved changes.\n"
             f"Autosaved: {when}\n{where}"
         )
+        if entry.sample_path is not None:
+            sample = entry.sample_name or "the sample set"
+            summary += f"\nThe sample set “{sample}” had unsaved changes too; they come back."
         if self.problem:
             summary += f"\n\nThis autosave cannot be restored: {self.problem}"
         self.summary = QLabel(summary)
@@ -374,7 +456,7 @@ class RestoreDialog(QDialog):
         self.diff_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         try:
             diff = entry.diff()
-        except (OSError, UnicodeDecodeError) as exc:
+        except FileFormatError as exc:
             diff = f"(cannot compare: {exc})"
         self.diff_view.setPlainText(diff or "(the autosave is the same as the file on disk)")
         caption = (
@@ -424,6 +506,7 @@ def offer_restore(
     run_id: str = RUN_ID,
     alive: Callable[[int], bool] = pid_alive,
     loader: Callable[[AutosaveEntry], Integration] = AutosaveEntry.integration,
+    on_restored: Callable[[AutosaveEntry], None] | None = None,
 ) -> AutosaveEntry | None:
     """Offer each restorable autosave in ``folder``; return the one restored, if any.
 
@@ -440,6 +523,8 @@ def offer_restore(
         alive: Tells whether a process id is still running.
         loader: Reads the autosaved integration (the app may pass one that also looks up the
             secret values the autosave leaves out, as opening the original file does).
+        on_restored: Called with the restored entry before its files are deleted (the app
+            restores the autosaved sample set, :attr:`AutosaveEntry.sample_path`, here).
     """
     ask = chooser or (lambda entry: ask_restore(entry, parent))
     for entry in find_restorable(folder, run_id=run_id, alive=alive):
@@ -454,6 +539,8 @@ def offer_restore(
                 log.warning("cannot restore %s: %s", entry.content_path, exc)
                 continue
             document.load(integration, entry.original, dirty=True)
+            if on_restored is not None:
+                on_restored(entry)
             entry.discard()
             log.info("restored the autosave %s", entry.content_path)
             return entry

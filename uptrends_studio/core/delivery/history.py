@@ -13,6 +13,7 @@ The history lives in the user data directory (``platformdirs``), one folder per 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -28,6 +29,7 @@ from uptrends_studio.core.delivery.runs import AlertRun
 from uptrends_studio.core.delivery.sending import Exchange
 from uptrends_studio.core.document import jsonfile
 from uptrends_studio.core.document.model import AlertType, AuthType
+from uptrends_studio.core.errors import FileFormatError
 from uptrends_studio.core.secrets import MASK, MIN_SECRET_LENGTH, Masker, secret_texts
 
 log = logging.getLogger(__name__)
@@ -358,18 +360,30 @@ class History:
         Raises:
             OSError: the history folder cannot be written.
         """
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        with contextlib.suppress(OSError):  # private also when an older Studio created it
+            self.folder.chmod(0o700)
         moment = datetime.fromisoformat(record.started_at)
         kind = record.alert_type.value.lower()
-        stem = f"{moment:%Y%m%dT%H%M%S%f}-{kind}"
-        while (self.folder / f"{stem}.json").exists():
-            # Same microsecond: the next one, so names keep sorting in time order.
-            moment += timedelta(microseconds=1)
+        while True:
             stem = f"{moment:%Y%m%dT%H%M%S%f}-{kind}"
-        capped = replace(record, exchanges=tuple(_cap(e) for e in record.exchanges), run_id=stem)
-        jsonfile.write_text_atomic(
-            self.folder / f"{stem}.json", jsonfile.dumps(_record_document(capped))
-        )
+            if (self.folder / f"{stem}.json").exists():  # cheap skip; the create decides
+                moment += timedelta(microseconds=1)
+                continue
+            capped = replace(
+                record, exchanges=tuple(_cap(e) for e in record.exchanges), run_id=stem
+            )
+            try:
+                # Exclusive create: a run stored at the same microsecond (another thread or
+                # Studio) is never overwritten; this one takes the next microsecond, so names
+                # keep sorting in time order.
+                jsonfile.write_text_new(
+                    self.folder / f"{stem}.json", jsonfile.dumps(_record_document(capped))
+                )
+                break
+            except FileExistsError:
+                moment += timedelta(microseconds=1)
         for old in self._files()[self.keep :]:
             old.unlink(missing_ok=True)
         return capped
@@ -384,9 +398,10 @@ class History:
         found: list[RunRecord] = []
         for path in self._files():
             try:
-                document = json.loads(path.read_text(encoding="utf-8"))
+                raw = jsonfile.read_file_bytes(path)
+                document = json.loads(raw.decode("utf-8"))
                 found.append(_record_from(document, path.stem))
-            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            except (FileFormatError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 log.warning("skipping unreadable history file %s: %s", path, exc)
         return found
 

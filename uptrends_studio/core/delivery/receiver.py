@@ -12,6 +12,7 @@ with clients are logged through :mod:`logging`.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import json
 import logging
@@ -19,10 +20,11 @@ import os
 import re
 import socket
 import socketserver
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -45,9 +47,21 @@ IDLE_TIMEOUT = 10.0
 MAX_DELAY = 300.0
 """Longest response delay, in seconds."""
 
+MAX_BODY = 10 * 1024 * 1024
+"""Bodies longer than this are cut (and flagged); the rest is read and thrown away."""
+
+MAX_KEPT_BODIES = 64 * 1024 * 1024
+"""Bytes of bodies kept in memory across all captures; older bodies are dropped beyond it
+(their captures stay, marked as dropped with their size)."""
+
+LISTEN_BACKLOG = 1024
+"""Connections the kernel queues before the receiver accepts them (capped by the system, e.g.
+``net.core.somaxconn``); a burst of hundreds of simultaneous requests is answered, not reset."""
+
 _MAX_LINE = 65536
 _MAX_TRAILERS = 100
 _DISCARD_BLOCK = 64 * 1024
+_TRIM_AFTER = 1024 * 1024  # freeing this much body memory hands it back to the system
 _POLL_INTERVAL = 0.05
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _HEX = frozenset(b"0123456789abcdefABCDEF")
@@ -72,8 +86,11 @@ class CapturedRequest:
         target: The raw request target, query included (``/alerts?x=1``).
         http_version: ``HTTP/1.1`` or ``HTTP/1.0``.
         headers: The request headers in wire order, with the sender's spelling.
-        body: The body, de-chunked; at most the receiver's ``max_body`` bytes.
+        body: The body, de-chunked; at most the receiver's ``max_body`` bytes; empty once
+            dropped.
         truncated: True when the body was longer than ``max_body`` and was cut.
+        dropped_bytes: How many body bytes were dropped from memory after the capture, to keep
+            all captures within the receiver's ``max_kept_bodies`` (0: the body is all here).
     """
 
     number: int
@@ -85,6 +102,17 @@ class CapturedRequest:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     truncated: bool = False
+    dropped_bytes: int = 0
+
+    @property
+    def dropped(self) -> bool:
+        """True when the body was dropped from memory (older captures, memory bound)."""
+        return self.dropped_bytes > 0
+
+    @property
+    def body_size(self) -> int:
+        """Bytes of body captured, whether still kept or dropped."""
+        return len(self.body) + self.dropped_bytes
 
     @property
     def path(self) -> str:
@@ -277,9 +305,13 @@ class _Handler(BaseHTTPRequestHandler):
         text = lengths.pop()
         if not text.isdigit() or not text.isascii():
             raise _RejectedError(f"bad Content-Length {text!r}")
-        buffer = bytearray()
-        truncated = self._read_into(buffer, int(text), cap)
-        return bytes(buffer), truncated
+        size = int(text)
+        keep = min(size, cap)
+        data = self.rfile.read(keep) if keep else b""  # one allocation of the kept size
+        if len(data) < keep:
+            raise _IncompleteError(f"body ended after {len(data)} of {size} bytes")
+        self._discard(size - keep)
+        return data, size > keep
 
     def _read_chunked(self, cap: int) -> tuple[bytes, bool]:
         buffer = bytearray()
@@ -316,13 +348,16 @@ class _Handler(BaseHTTPRequestHandler):
             if len(data) < keep:
                 raise _IncompleteError(f"body ended after {len(data)} of {size} bytes")
             buffer += data
-        left = size - keep
+        self._discard(size - keep)
+        return size > keep
+
+    def _discard(self, left: int) -> None:
+        """Read and forget ``left`` bytes of body."""
         while left:
             block = self.rfile.read(min(left, _DISCARD_BLOCK))
             if not block:
                 raise _IncompleteError("body ended early")
             left -= len(block)
-        return size > keep
 
     def _respond(self, response: ReceiverResponse) -> None:
         status = response.status
@@ -347,6 +382,7 @@ class _Server(ThreadingHTTPServer):
     # On POSIX, SO_REUSEADDR only allows rebinding over TIME_WAIT; on Windows it would let two
     # programs share a port, so there the socket is made exclusive instead.
     allow_reuse_address = os.name != "nt"
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, receiver: Receiver, port: int) -> None:
         self.receiver = receiver
@@ -394,8 +430,42 @@ class _State:
 @dataclass(slots=True)
 class _Captures:
     items: deque[CapturedRequest]
+    keep: int
+    max_bytes: int
     count: int = 0
+    kept_bytes: int = 0
+    first_with_body: int = 0  # items before this index have no body left
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, capture: CapturedRequest) -> bool:
+        """Append ``capture`` (call with the lock held); True when much memory was freed.
+
+        The oldest capture beyond ``keep`` is forgotten; beyond ``max_bytes`` of bodies, the
+        oldest bodies are dropped (their captures stay, with ``dropped_bytes`` set).
+        """
+        freed = 0
+        if len(self.items) >= self.keep:
+            oldest = self.items.popleft()
+            self.kept_bytes -= len(oldest.body)
+            freed += len(oldest.body)
+            self.first_with_body = max(self.first_with_body - 1, 0)
+        self.items.append(capture)
+        self.kept_bytes += len(capture.body)
+        while self.kept_bytes > self.max_bytes and self.first_with_body < len(self.items):
+            index = self.first_with_body
+            item = self.items[index]
+            if item.body:
+                self.items[index] = replace(item, body=b"", dropped_bytes=len(item.body))
+                self.kept_bytes -= len(item.body)
+                freed += len(item.body)
+            self.first_with_body += 1
+        return freed >= _TRIM_AFTER
+
+    def clear(self) -> None:
+        """Forget every capture (call with the lock held)."""
+        self.items.clear()
+        self.kept_bytes = 0
+        self.first_with_body = 0
 
 
 class Receiver:
@@ -410,6 +480,9 @@ class Receiver:
             rest is read and discarded, never kept in memory.
         keep: How many of the latest requests :meth:`captures` returns.
         idle_timeout: Seconds a silent connection is kept open.
+        max_kept_bodies: Bytes of bodies kept across all captures; beyond it the oldest bodies
+            are dropped (the capture stays with ``dropped_bytes`` set), so memory stays
+            bounded however many large requests arrive.
 
     Raises:
         ReceiverError: An argument is out of range.
@@ -420,10 +493,11 @@ class Receiver:
         port: int = 0,
         response: ReceiverResponse = DEFAULT_RESPONSE,
         on_capture: Callable[[CapturedRequest], None] | None = None,
-        max_body: int = 10 * 1024 * 1024,
+        max_body: int = MAX_BODY,
         keep: int = 500,
         *,
         idle_timeout: float = IDLE_TIMEOUT,
+        max_kept_bodies: int = MAX_KEPT_BODIES,
     ) -> None:
         if not 0 <= port <= 65535:
             raise ReceiverError(f"port {port} is not between 0 and 65535")
@@ -433,12 +507,14 @@ class Receiver:
             raise ReceiverError(f"keep {keep} must be at least 1")
         if not idle_timeout > 0:
             raise ReceiverError(f"idle_timeout {idle_timeout} must be positive")
+        if max_kept_bodies < 0:
+            raise ReceiverError(f"max_kept_bodies {max_kept_bodies} must not be negative")
         self._port = port
         self._response = response
         self.on_capture = on_capture
         self.max_body = max_body
         self.idle_timeout = idle_timeout
-        self._captures = _Captures(deque(maxlen=keep))
+        self._captures = _Captures(deque(), keep, max_kept_bodies)
         self._lock = threading.Lock()
         self._state: _State | None = None
 
@@ -535,16 +611,29 @@ class Receiver:
         with self._captures.lock:
             return list(self._captures.items)
 
+    def capture(self, number: int) -> CapturedRequest | None:
+        """Captured request ``number`` as kept now (its body may have been dropped since)."""
+        with self._captures.lock:
+            return next((c for c in self._captures.items if c.number == number), None)
+
+    @property
+    def kept_bytes(self) -> int:
+        """Bytes of bodies currently kept in memory (at most ``max_kept_bodies``)."""
+        with self._captures.lock:
+            return self._captures.kept_bytes
+
     def clear(self) -> None:
         """Forget the captured requests; numbering continues."""
         with self._captures.lock:
-            self._captures.items.clear()
+            self._captures.clear()
 
     def _record(self, build: Callable[[int], CapturedRequest]) -> CapturedRequest:
         with self._captures.lock:
             self._captures.count += 1
             capture = build(self._captures.count)
-            self._captures.items.append(capture)
+            freed = self._captures.add(capture)
+        if freed:
+            _release_freed_memory()
         callback = self.on_capture
         if callback is not None:
             try:
@@ -552,6 +641,32 @@ class Receiver:
             except Exception:
                 _log.exception("the on_capture callback failed for request #%d", capture.number)
         return capture
+
+
+def _load_malloc_trim() -> Callable[[int], int] | None:
+    """The ``malloc_trim`` of glibc, or ``None`` on other C libraries and platforms."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None)
+        trim: Callable[[int], int] = libc.malloc_trim
+    except (OSError, AttributeError):  # musl and others have no malloc_trim
+        return None
+    return trim
+
+
+_MALLOC_TRIM = _load_malloc_trim()
+
+
+def _release_freed_memory() -> None:
+    """Hand freed body memory back to the system.
+
+    Bodies are allocated by the handler threads; glibc keeps what they free in per-thread
+    arenas, so without this the process would keep the memory of dropped bodies (about twice
+    the bound after 100 large requests).
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def _bind_error(port: int, exc: OSError) -> ReceiverError:
@@ -585,10 +700,12 @@ def format_capture(capture: CapturedRequest) -> str:
     a blank line and the body: pretty-printed when it is JSON, otherwise as text. Control
     characters are shown as ``\\xNN`` escapes. There is no trailing newline.
     """
-    size = len(capture.body)
+    size = capture.body_size
     size_text = f"{size} byte{'s' if size != 1 else ''}"
     if capture.truncated:
         size_text += ", truncated"
+    if capture.dropped:
+        size_text += ", body dropped"
     lines = [
         f"#{capture.number}  {capture.received_at.astimezone():%H:%M:%S}  "
         f"{_printable(capture.method)} {_printable(capture.target)}  "
@@ -597,12 +714,17 @@ def format_capture(capture: CapturedRequest) -> str:
     lines.extend(f"{_printable(name)}: {_printable(value)}" for name, value in capture.headers)
     lines.append("")
     body = capture.text
-    if not capture.body:
+    if capture.dropped:
+        body = (
+            f"(body of {capture.dropped_bytes} bytes dropped from memory: the receiver keeps "
+            "only the newest bodies, so that many large requests cannot exhaust the memory)"
+        )
+    elif not capture.body:
         body = "(no body)"
     elif _is_json(capture.header("Content-Type")) and not capture.truncated:
         with contextlib.suppress(ValueError):
             body = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
     lines.append(_printable(body).rstrip("\n"))
-    if capture.truncated:
+    if capture.truncated and not capture.dropped:
         lines.append(f"[body truncated: only the first {size} bytes were kept]")
     return "\n".join(lines)

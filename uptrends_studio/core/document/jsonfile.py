@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
 import json
 import os
+import re
 import shutil
+import stat
 import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +26,8 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 """Files larger than this are refused before reading (a 1 MB response body is the largest
 realistic value; 64 MB leaves room for many)."""
 
+_READ_BLOCK = 1024 * 1024
+
 MAX_NESTING = 64
 """JSON nested deeper than this is refused (the formats need at most 5 levels)."""
 
@@ -30,22 +36,85 @@ E = TypeVar("E", bound=FileFormatError)
 
 
 def read_json(path: Path, error: type[E] = FileFormatError) -> object:  # type: ignore[assignment]
-    """Read a UTF-8 JSON file, refusing files that are too big, not UTF-8 or not JSON."""
+    """Read a UTF-8 JSON file, refusing files that are too big, not UTF-8 or not JSON.
+
+    Only a regular file is read (see :func:`read_file_bytes`): a FIFO, device or socket is
+    refused with a message instead of hanging or reading without end.
+    """
+    return parse_json_bytes(read_file_bytes(path, error=error), str(path), error)
+
+
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is, in words (``None`` for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a regular file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a regular file"
+    return "is not a regular file"
+
+
+def _too_big(size: int | None, limit: int) -> str:
+    limit_text = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit:,} bytes"
+    if size is None:
+        return f"file is larger than {limit_text}; the limit is {limit_text}"
+    size_text = f"{size / 1e6:.0f} MB" if limit >= 2**20 else f"{size:,} bytes"
+    return f"file is {size_text}; the limit is {limit_text}"
+
+
+def read_file_bytes(
+    path: Path,
+    limit: int = MAX_FILE_BYTES,
+    error: type[E] = FileFormatError,  # type: ignore[assignment]
+) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them.
+
+    A FIFO, device, socket or folder is refused before anything is read, and opening never
+    waits for a writer (``O_NONBLOCK``). The limit is enforced while reading, not only by the
+    size ``stat`` reports (``/proc`` files and growing files report less than they hold).
+
+    Raises:
+        E: naming the file and the problem ("file not found", "is a named pipe (FIFO), not a
+            regular file", "file is 105 MB; the limit is 64 MB", the OS reason).
+    """
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise error(
-                name, "", f"file is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB"
-            )
-        raw = path.read_bytes()
+        kind = _kind(os.stat(path).st_mode)
+        if kind is not None:
+            raise error(name, "", kind)
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb", buffering=0) as handle:
+            info = os.fstat(fd)
+            kind = _kind(info.st_mode)  # swapped for something else since the stat above
+            if kind is not None:
+                raise error(name, "", kind)
+            if info.st_size > limit:
+                raise error(name, "", _too_big(info.st_size, limit))
+            chunks: list[bytes] = []
+            total = 0
+            while True:
+                chunk = handle.read(min(_READ_BLOCK, limit + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > limit:
+                    raise error(name, "", _too_big(None, limit))
+            return b"".join(chunks)
     except FileNotFoundError:
         raise error(name, "", "file not found") from None
     except IsADirectoryError:
         raise error(name, "", "is a folder, not a file") from None
     except OSError as exc:
+        if exc.errno == errno.ENXIO:  # opening a socket
+            raise error(name, "", "is a socket, not a regular file") from None
         raise error(name, "", f"cannot read the file: {exc.strerror or exc}") from None
-    return parse_json_bytes(raw, name, error)
 
 
 def parse_json_bytes(raw: bytes, name: str, error: type[E] = FileFormatError) -> object:  # type: ignore[assignment]
@@ -65,8 +134,22 @@ def parse_json_text(text: str, name: str, error: type[E] = FileFormatError) -> o
     """Parse JSON text; syntax errors and excessive nesting name the place."""
     if not text.strip():
         raise error(name, "", "the file is empty (expected a JSON object)")
+    duplicates: list[bool] = []
+
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) == len(pairs):
+            return result
+        duplicates.append(True)
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                return _Duplicated(result, key)
+            seen.add(key)
+        return result  # not reached: fewer keys than pairs means a repeat
+
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=build)
     except json.JSONDecodeError as exc:
         raise error(
             name, "", f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
@@ -80,7 +163,37 @@ def parse_json_text(text: str, name: str, error: type[E] = FileFormatError) -> o
     depth = _depth(value)
     if depth > MAX_NESTING:
         raise error(name, "", f"JSON nested {depth} levels deep; at most {MAX_NESTING} allowed")
+    if duplicates:
+        where, key = _first_duplicate(value)
+        raise error(
+            name,
+            pointer(where, key),
+            f"the key {key!r} appears more than once in the same object; only one is allowed "
+            "(which value did you mean?)",
+        )
     return value
+
+
+class _Duplicated(dict[str, Any]):
+    """A decoded JSON object in which ``key`` appeared more than once."""
+
+    def __init__(self, items: dict[str, Any], key: str) -> None:
+        super().__init__(items)
+        self.key = key
+
+
+def _first_duplicate(value: object) -> tuple[str, str]:
+    """The JSON pointer of the first object (document order) with a repeated key, and the key."""
+    stack: list[tuple[object, str]] = [(value, "")]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, _Duplicated):
+            return where, item.key
+        if isinstance(item, dict):
+            stack.extend((child, pointer(where, k)) for k, child in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((child, pointer(where, i)) for i, child in reversed(list(enumerate(item))))
+    return "", ""
 
 
 def _depth(value: object) -> int:
@@ -238,20 +351,122 @@ def dumps(document: object) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 via a temporary file in the same folder and an atomic rename."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+_TEMP_NAME = re.compile(r"\..+\.tmp-(\d+)-(\d+)")
+"""Temporary files of :func:`write_text_atomic`: ``.NAME.tmp-PID-THREAD``."""
+_STALE_TEMP_SECONDS = 24 * 3600
+"""Where a process cannot be asked whether it runs (Windows), temp files this old are stale."""
+
+
+def _process_gone(pid: int) -> bool:
+    if os.name != "posix":
+        return False
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, another user's
+        return False
+    return False
+
+
+def remove_stale_temp_files(folder: Path) -> int:
+    """Delete what interrupted saves (``kill -9``, power cut) left in ``folder``; return how many.
+
+    A temporary file counts as left behind when the process that wrote it is gone (or, where
+    that cannot be asked, when it is a day old). Temporary files of running saves are kept.
+    """
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    now = time.time()
+    for name in names:
+        match = _TEMP_NAME.fullmatch(name)
+        if match is None:
+            continue
+        item = folder / name
+        pid = int(match.group(1))
+        try:
+            stale = pid != os.getpid() and (
+                _process_gone(pid) or now - item.lstat().st_mtime > _STALE_TEMP_SECONDS
+            )
+            if stale and item.is_file():
+                item.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _write_temp(path: Path, text: str, mode: int | None) -> Path:
+    """Write ``text`` to a fresh temporary file next to ``path``, synced; return its path."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o666 if mode is None else mode)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            if mode is not None:
+                os.chmod(tmp, mode)  # also when an older temp file had other bits
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_text_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
+    """Write ``text`` as UTF-8 via a temporary file in the same folder and an atomic rename.
+
+    A symbolic link is followed: its target is written and the link stays. Temporary files
+    that interrupted saves left in the folder are deleted first. An existing file keeps its
+    permissions; ``mode`` (e.g. ``0o600``) sets them instead.
+    """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    remove_stale_temp_files(path.parent)
+    tmp = _write_temp(path, text, mode)
+    try:
+        if mode is None and path.exists():
             shutil.copymode(path, tmp)  # a save keeps the file's permissions
         os.replace(tmp, path)
         _fsync_folder(path.parent)
     finally:
         with contextlib.suppress(OSError):  # never hide the error that got us here
+            tmp.unlink(missing_ok=True)
+
+
+def write_text_new(path: Path, text: str, *, mode: int = 0o600) -> None:
+    """Write ``text`` to ``path`` complete or not at all, only if ``path`` does not exist yet.
+
+    Two writers racing for the same name never overwrite each other: the loser gets
+    :class:`FileExistsError` (a hard link is created exclusively, then the temporary name is
+    removed; where links are not supported, the file is created with ``O_EXCL``).
+
+    Raises:
+        FileExistsError: ``path`` exists.
+        OSError: the file cannot be written.
+    """
+    remove_stale_temp_files(path.parent)
+    tmp = _write_temp(path, text, mode)
+    try:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links here (FAT, some network shares)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            fd = os.open(path, flags, mode)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        _fsync_folder(path.parent)
+    finally:
+        with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
 
 
