@@ -525,3 +525,30 @@ def test_this_proxy_is_used_and_its_password_kept_in_the_secret_store(
     assert again.proxy_choice() == ProxyChoice(
         ProxyMode.EXPLICIT, typed.url.replace("//", "//squid:pr0xy-pass@")
     )
+
+
+def test_captures_stay_readable_after_stop_and_go_with_a_restart(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The list keeps only where a capture is: bodies live in the receiver, within its bound."""
+    page = window.test_tab.receiver_page
+    point_at_port(window, free_port())
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    qtbot.waitUntil(lambda: page.captured_list.count() == 1)
+    page.captured_list.setCurrentRow(0)
+    assert "POST /alerts  from 127.0.0.1" in page.capture_view.toPlainText()
+    page.toggle_receiver()  # stop: what it captured can still be read
+    assert not page.receiver.running
+    assert len(page.captures()) == 1
+    page.captured_list.setCurrentRow(-1)
+    page.captured_list.setCurrentRow(0)
+    assert "POST /alerts  from 127.0.0.1" in page.capture_view.toPlainText()
+    page.toggle_receiver()  # a new receiver: the old one's bodies are let go
+    assert page.receiver.running
+    page.captured_list.setCurrentRow(-1)
+    page.captured_list.setCurrentRow(0)
+    assert page.capture_view.toPlainText() == (
+        "Request #1 is no longer kept: the receiver was restarted or cleared."
+    )
+    assert page.captures() == []

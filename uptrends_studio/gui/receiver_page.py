@@ -52,6 +52,9 @@ class ReceiverController(QObject):
         super().__init__(parent)
         self.response = response
         self.receiver: Receiver | None = None
+        """The receiver running now, or the last one (stopped, its captures still readable)."""
+        self.generation = 0
+        """Counts starts: a listed capture of an earlier receiver is no longer kept."""
 
     @property
     def running(self) -> bool:
@@ -73,15 +76,23 @@ class ReceiverController(QObject):
         # Called from a server thread; the signal is queued to the UI thread.
         receiver = Receiver(port, self.response, on_capture=self.captured.emit)
         receiver.start()
+        # The captures of the previous receiver go with it: memory stays within one
+        # receiver's bound (Receiver.max_kept_bodies), however often it is restarted.
         self.receiver = receiver
+        self.generation += 1
         self.running_changed.emit(True)
 
     def stop(self) -> None:
         """Stop listening (pending delayed answers are cut off)."""
-        if self.receiver is not None:
-            self.receiver.stop()
-            self.receiver = None
+        if self.receiver is not None and self.receiver.running:
+            self.receiver.stop()  # kept: what it captured can still be looked at
             self.running_changed.emit(False)
+
+    def capture(self, generation: int, number: int) -> CapturedRequest | None:
+        """Capture ``number`` of start ``generation``, as kept now (``None`` if no longer)."""
+        if generation != self.generation or self.receiver is None:
+            return None
+        return self.receiver.capture(number)
 
     def set_response(self, response: ReceiverResponse) -> None:
         """Answer future requests with ``response``."""
@@ -240,9 +251,10 @@ class ReceiverPage(QWidget):
         target = self._masker().mask(capture.target)
         item = QListWidgetItem(
             f"#{capture.number}  {local:%H:%M:%S}  {capture.method} {target}  "
-            f"({len(capture.body):,} bytes)"
+            f"({capture.body_size:,} bytes)"
         )
-        item.setData(Qt.ItemDataRole.UserRole, capture)
+        # Only where to find it: the receiver holds the bodies, within its memory bound.
+        item.setData(Qt.ItemDataRole.UserRole, (self.receiver.generation, capture.number))
         self.captured_list.insertItem(0, item)
         while self.captured_list.count() > MAX_CAPTURES_SHOWN:
             self.captured_list.takeItem(self.captured_list.count() - 1)
@@ -253,14 +265,20 @@ class ReceiverPage(QWidget):
 
     def _on_captured_list_current_row_changed(self, row: int) -> None:
         item = self.captured_list.item(row)
-        capture = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-        if isinstance(capture, CapturedRequest):
+        if item is None:
+            self.capture_view.set_code("")
+            return
+        generation, number = item.data(Qt.ItemDataRole.UserRole)
+        capture = self.receiver.capture(generation, number)
+        if capture is None:
+            self.capture_view.set_code(
+                f"Request #{number} is no longer kept: the receiver was restarted or cleared."
+            )
+        else:
             text = format_capture(capture)
             if not self.capture_reveal.isChecked():
                 text = self._masker().mask(text)
             self.capture_view.set_code(text, "http")
-        else:
-            self.capture_view.set_code("")
 
     def _on_capture_reveal_toggled(self, _checked: bool) -> None:
         self._on_captured_list_current_row_changed(self.captured_list.currentRow())
@@ -274,14 +292,9 @@ class ReceiverPage(QWidget):
         self.captures_changed.emit(0)
 
     def captures(self) -> list[CapturedRequest]:
-        """The captured requests shown, newest first."""
-        found = []
-        for row in range(self.captured_list.count()):
-            item = self.captured_list.item(row)
-            capture = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-            if isinstance(capture, CapturedRequest):
-                found.append(capture)
-        return found
+        """The captured requests the receiver keeps (the current or last one), newest first."""
+        receiver = self.receiver.receiver
+        return list(reversed(receiver.captures())) if receiver is not None else []
 
     def _on_answer_changed(self) -> None:
         headers: list[tuple[str, str]] = []
