@@ -757,3 +757,15 @@ def test_a_jwt_signing_key_typed_as_text_is_kept_out_of_the_file(
     function = from_env.integration.functions[0]
     assert isinstance(function, JwtFunction)
     assert function.key == "from-env"
+
+
+def test_a_dotenv_larger_than_its_limit_is_refused_while_reading(tmp_path: Path) -> None:
+    from uptrends_studio.core.errors import FileFormatError
+    from uptrends_studio.core.secret_store import MAX_DOTENV_BYTES, read_dotenv
+
+    (tmp_path / ".env").write_text("A=" + "x" * MAX_DOTENV_BYTES + "\n", encoding="utf-8")
+    with pytest.raises(FileFormatError) as caught:
+        read_dotenv(tmp_path)
+    message = str(caught.value)
+    assert message.startswith(str(tmp_path / ".env"))
+    assert "limit" in message

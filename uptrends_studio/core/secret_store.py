@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from dotenv.parser import parse_stream
 
-from uptrends_studio.core.document.jsonfile import pointer
+from uptrends_studio.core.document.jsonfile import pointer, read_file_bytes
 from uptrends_studio.core.document.model import (
     AuthType,
     Integration,
@@ -473,15 +473,14 @@ def read_dotenv(folder: Path) -> dict[str, str]:
     """
     path = folder / DOTENV_NAME
     try:
-        if not path.is_file():
+        if not path.is_file():  # none, or a FIFO/device/socket: never read
             return {}
-        if path.stat().st_size > MAX_DOTENV_BYTES:
-            raise FileFormatError(str(path), "", f"larger than {MAX_DOTENV_BYTES // 1024} KB")
-        raw = path.read_bytes()
     except OSError as exc:
         raise FileFormatError(
             str(path), "", f"cannot read the file: {exc.strerror or exc}"
         ) from None
+    # Bounded while reading (a file can grow, or report a wrong size), regular files only.
+    raw = read_file_bytes(path, MAX_DOTENV_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
