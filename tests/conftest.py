@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.uptrends_standin import StandIn, serve
 
 # Before anything imports Qt (house style, section 5): tests need no display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,3 +22,11 @@ _base = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", _base, max_examples=2000, print_blob=True)
 settings.register_profile("dev", _base, max_examples=100)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    """The loopback stand-in of the Uptrends API v4; every answer it gave matched the Swagger."""
+    with serve() as server:
+        yield server
+        assert server.account.violations == [], "the stand-in answered outside the Swagger"

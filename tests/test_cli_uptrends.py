@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,15 +22,7 @@ from tests.uptrends_standin import (
     RESPONSE_BODY,
     USER,
     StandIn,
-    serve,
 )
-
-
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    with serve() as server:
-        yield server
-        assert server.account.violations == []
 
 
 def env_for(standin: StandIn, password: str = PASSWORD) -> dict[str, str]:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QPalette, QTextCharFormat
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.gui.editor.helpers import key_click, key_clicks
 from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, Severity
 from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.language.lexer import Kind
@@ -22,21 +23,6 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support (raise|grab
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-
-
-def key_clicks(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    clicks: Callable[[QWidget, str], None] = qtbot.keyClicks  # pytest-qt is not typed
-    clicks(widget, text)
-
-
-def key_click(
-    qtbot: QtBot,
-    widget: QWidget,
-    key: Qt.Key,
-    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
-) -> None:
-    click: Callable[[QWidget, Qt.Key, Qt.KeyboardModifier], None] = qtbot.keyClick
-    click(widget, key, modifier)
 
 
 def mouse_click(qtbot: QtBot, widget: QWidget, button: Qt.MouseButton) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,19 +20,11 @@ from tests.uptrends_standin import (
     VAULT_GUID,
     VAULT_SECRET,
     StandIn,
-    serve,
 )
 from uptrends_studio.core.account.uptrends_api import KEYRING_PASSWORD, KEYRING_USERNAME
 from uptrends_studio.core.secret_store import MemoryStore
 from uptrends_studio.gui.main_window import MainWindow
 from uptrends_studio.gui.uptrends_dialog import UptrendsDialog, VaultItemPicker
-
-
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    with serve() as server:
-        yield server
-        assert server.account.violations == []
 
 
 def make_dialog(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import ssl
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,13 +47,6 @@ from uptrends_studio.core.document.samples import load_sample
 from uptrends_studio.core.errors import UsageError
 from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.rendering.messages import Renderer
-
-
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    with serve() as server:
-        yield server
-        assert server.account.violations == [], "the stand-in answered outside the Swagger"
 
 
 @pytest.fixture(scope="module")
