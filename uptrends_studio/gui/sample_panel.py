@@ -102,11 +102,7 @@ def error_color(palette: QPalette) -> str:
 
 def describe_diagnostic(diagnostic: Diagnostic) -> str:
     """Two lines for the edge-cases list: severity and place, then the message."""
-    where = (
-        f"{diagnostic.field}:{diagnostic.line}:{diagnostic.column}"
-        if diagnostic.field
-        else "integration"
-    )
+    where = diagnostic.location or "integration"
     types = f" · for {', '.join(diagnostic.alert_types)}" if diagnostic.alert_types else ""
     return f"{diagnostic.severity.value} · {where}{types}\n{diagnostic.message}"
 
