@@ -80,6 +80,7 @@ from uptrends_studio.gui.sample_models import (
 )
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.section import FoldingSection
+from uptrends_studio.gui.theme import colours
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +94,6 @@ SECTION_ROWS = (2, 5)
 WIDE_TABLE = 560
 """Viewport width from which the values table shows its Description column."""
 _EDGE_LIST_HEIGHT = 150
-
-
-def error_color(palette: QPalette) -> str:
-    """A red that reads well on ``palette``'s window colour (light or dark)."""
-    return "#ff7b72" if palette.color(QPalette.ColorRole.Window).lightness() < 128 else "#c62828"
 
 
 def describe_diagnostic(diagnostic: Diagnostic) -> str:
@@ -1080,7 +1076,7 @@ class SamplePanel(QWidget):
         super().changeEvent(event)
 
     def _apply_error_colours(self) -> None:
-        red = error_color(self.palette())
+        red = colours(self.palette()).error
         for label in (self.value_error, self.timezone_error):
             label.setStyleSheet(f"color: {red};")
         dim = dim_color().name()
