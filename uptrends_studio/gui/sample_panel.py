@@ -18,23 +18,19 @@ from zoneinfo import available_timezones
 
 from PySide6.QtCore import (
     QEvent,
-    QModelIndex,
     QObject,
     QPersistentModelIndex,
     QPoint,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QFont, QFontDatabase, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -45,12 +41,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -79,6 +72,12 @@ from uptrends_studio.gui.sample_models import (
     dim_color,
 )
 from uptrends_studio.gui.sample_state import SampleState
+from uptrends_studio.gui.samples.value_editing import (
+    ValueDelegate,
+    compact_rows,
+    small_table,
+)
+from uptrends_studio.gui.samples.value_editing import ValueEditDialog as ValueEditDialog
 from uptrends_studio.gui.section import FoldingSection
 from uptrends_studio.gui.theme import colours
 
@@ -89,8 +88,6 @@ _OPEN_FILE = "\x00open"
 
 _FILE_FILTER = "Sample files (*.sample.json);;JSON files (*.json);;All files (*)"
 _DIAGNOSTIC_ROLE = Qt.ItemDataRole.UserRole + 1
-SECTION_ROWS = (2, 5)
-"""Fewest and most rows the tables of the folding sections show without scrolling."""
 WIDE_TABLE = 560
 """Viewport width from which the values table shows its Description column."""
 _EDGE_LIST_HEIGHT = 150
@@ -101,156 +98,6 @@ def describe_diagnostic(diagnostic: Diagnostic) -> str:
     where = diagnostic.location or "integration"
     types = f" · for {', '.join(diagnostic.alert_types)}" if diagnostic.alert_types else ""
     return f"{diagnostic.severity.value} · {where}{types}\n{diagnostic.message}"
-
-
-VISIBLE_BREAKS = {"\r": "\u21b5", "\u2028": "\u21b2", "\u2029": "\u204b"}
-"""Characters a plain-text editor would turn into line breaks, and the symbols standing for them
-in :class:`ValueEditDialog` (so a CRLF response body keeps its CRs)."""
-
-
-class ValueEditDialog(QDialog):
-    """Edits one long or multi-line value in a plain-text editor.
-
-    The editor would turn a carriage return (and U+2028/U+2029) into a plain line break; those
-    are shown as the symbols of :data:`VISIBLE_BREAKS` instead and turned back on OK, so a value
-    keeps its exact characters.
-
-    Signals:
-        text_accepted(str): OK was pressed after the text was changed.
-    """
-
-    text_accepted = Signal(str)
-
-    def __init__(self, title: str, scope: str, value: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setObjectName("valueEditDialog")
-        self._mapped = {k: v for k, v in VISIBLE_BREAKS.items() if k in value}
-        shown = value
-        for char, symbol in self._mapped.items():
-            shown = shown.replace(char, symbol)
-        self.editor = QPlainTextEdit(self)
-        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.editor.setPlainText(shown)
-        self.editor.document().setModified(False)
-        self._size = QLabel(self)
-        self._size.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.editor.textChanged.connect(self._on_editor_text_changed)
-        self._on_editor_text_changed()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(scope, self))
-        layout.addWidget(self.editor, 1)
-        if "\r" in self._mapped:
-            note = QLabel("\u21b5 marks a carriage return (CR).", self)
-            note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-            layout.addWidget(note)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self._size, 1)
-        bottom.addWidget(buttons)
-        layout.addLayout(bottom)
-        self.resize(640, 480)
-
-    def text(self) -> str:
-        """The edited value, with the symbols of :data:`VISIBLE_BREAKS` turned back."""
-        text = self.editor.toPlainText()
-        for char, symbol in self._mapped.items():
-            text = text.replace(symbol, char)
-        return text
-
-    def accept(self) -> None:
-        if self.editor.document().isModified():
-            self.text_accepted.emit(self.text())
-        super().accept()
-
-    def _on_editor_text_changed(self) -> None:
-        document = self.editor.document()
-        characters = max(document.characterCount() - 1, 0)
-        lines = document.blockCount()
-        self._size.setText(f"{characters:,} characters, {lines:,} lines")
-
-
-class _ValueDelegate(QStyledItemDelegate):
-    """Edits short values in the cell; asks for a dialog for long ones; hides passwords.
-
-    Signals:
-        long_edit_requested(QPersistentModelIndex): a long value should be edited in a dialog.
-    """
-
-    long_edit_requested = Signal(QPersistentModelIndex)
-
-    def initStyleOption(  # noqa: N802 - Qt override
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        super().initStyleOption(option, index)
-        if index.column() == 0:  # names and GUIDs: their ends tell them apart
-            option.textElideMode = Qt.TextElideMode.ElideMiddle
-        elif not option.text and index.data(SampleTableModel.FULL_VALUE_ROLE) == "":
-            # An empty value says so (the model's DisplayRole stays the real, empty, value).
-            option.text = "(empty)"
-            font = QFont(option.font)
-            font.setItalic(True)
-            option.font = font
-            palette = QPalette(option.palette)
-            palette.setColor(QPalette.ColorRole.Text, dim_color())
-            option.palette = palette
-
-    def createEditor(  # noqa: N802 - Qt override
-        self,
-        parent: QWidget,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> QWidget:
-        if index.data(SampleTableModel.LONG_ROLE):
-            target = QPersistentModelIndex(index)
-            QTimer.singleShot(0, lambda: self.long_edit_requested.emit(target))
-            return None  # type: ignore[return-value]  # no in-cell editor: the view stays put
-        editor = super().createEditor(parent, option, index)
-        if isinstance(editor, QLineEdit) and index.data(SampleTableModel.MASKED_ROLE):
-            editor.setEchoMode(QLineEdit.EchoMode.Password)
-        return editor
-
-
-def _small_table(model: SampleTableModel, delegate: _ValueDelegate, parent: QWidget) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setItemDelegate(delegate)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setHighlightSections(False)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setWordWrap(False)
-    view.setTextElideMode(Qt.TextElideMode.ElideRight)
-    view.setEditTriggers(
-        QAbstractItemView.EditTrigger.DoubleClicked
-        | QAbstractItemView.EditTrigger.EditKeyPressed
-        | QAbstractItemView.EditTrigger.AnyKeyPressed
-    )
-    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    _compact_rows(view)
-
-    def fit() -> None:
-        rows = min(max(model.rowCount(), SECTION_ROWS[0]), SECTION_ROWS[1])
-        header = view.horizontalHeader().sizeHint().height()
-        rows_height = rows * view.verticalHeader().defaultSectionSize()
-        view.setFixedHeight(header + rows_height + 2 * view.frameWidth())
-
-    model.modelReset.connect(fit)
-    model.rowsInserted.connect(fit)
-    model.rowsRemoved.connect(fit)
-    fit()
-    return view
-
-
-def _compact_rows(view: QTableView) -> None:
-    height = view.fontMetrics().height() + 6
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(height)
 
 
 class SamplePanel(QWidget):
@@ -352,9 +199,9 @@ class SamplePanel(QWidget):
 
     # -- building ------------------------------------------------------------------------------
 
-    def _new_delegate(self) -> _ValueDelegate:
+    def _new_delegate(self) -> ValueDelegate:
         # One per view: a delegate shared by views would commit its editors to all of them.
-        delegate = _ValueDelegate(self)
+        delegate = ValueDelegate(self)
         delegate.long_edit_requested.connect(self._on_delegate_long_edit_requested)
         return delegate
 
@@ -456,7 +303,7 @@ class SamplePanel(QWidget):
         view.setColumnWidth(SampleValuesModel.VARIABLE, 180)
         view.setColumnWidth(SampleValuesModel.VALUE, 200)
         view.viewport().installEventFilter(self)
-        _compact_rows(view)
+        compact_rows(view)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._on_values_view_context_menu_requested)
         self.values_view = view
@@ -516,7 +363,7 @@ class SamplePanel(QWidget):
 
     def _build_escalation_section(self) -> FoldingSection:
         body = QWidget(self)
-        self.escalation_view = _small_table(self.escalation_model, self._new_delegate(), body)
+        self.escalation_view = small_table(self.escalation_model, self._new_delegate(), body)
         self.escalation_view.setColumnWidth(EscalationValuesModel.VARIABLE, 140)
         self.escalation_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.escalation_view.customContextMenuRequested.connect(
@@ -538,7 +385,7 @@ class SamplePanel(QWidget):
 
     def _build_custom_fields_section(self) -> FoldingSection:
         body = QWidget(self)
-        self.custom_fields_view = _small_table(self.custom_fields_model, self._new_delegate(), body)
+        self.custom_fields_view = small_table(self.custom_fields_model, self._new_delegate(), body)
         self.custom_fields_view.setColumnWidth(CustomFieldsModel.NAME, 120)
         self.add_field_button = QPushButton("Add", body)
         self.add_field_button.setToolTip("Add a custom field for {{@CustomField(Name)}}")
@@ -558,7 +405,7 @@ class SamplePanel(QWidget):
 
     def _build_vault_section(self) -> FoldingSection:
         body = QWidget(self)
-        self.vault_view = _small_table(self.vault_model, self._new_delegate(), body)
+        self.vault_view = small_table(self.vault_model, self._new_delegate(), body)
         self.vault_view.setColumnWidth(VaultModel.ITEM, 150)
         self.vault_view.setColumnWidth(VaultModel.USERNAME, 90)
         self.add_vault_button = QPushButton("Add", body)
