@@ -5,8 +5,8 @@ Shared by the parts of the sample panel (:mod:`uptrends_studio.gui.samples`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QPalette
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from uptrends_studio.gui.sample_models import SampleTableModel, dim_color
+from uptrends_studio.gui.theme import colours
 
 SECTION_ROWS = (2, 5)
 """Fewest and most rows the tables of the folding sections show without scrolling."""
@@ -176,3 +177,39 @@ def compact_rows(view: QTableView) -> None:
     height = view.fontMetrics().height() + 6
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.verticalHeader().setDefaultSectionSize(height)
+
+
+def selected_rows(view: QTableView) -> list[int]:
+    """The rows selected in ``view``, else the current row (sorted)."""
+    selection = view.selectionModel()
+    rows = {index.row() for index in selection.selectedIndexes()} if selection else set()
+    if not rows and view.currentIndex().isValid():
+        rows.add(view.currentIndex().row())
+    return sorted(rows)
+
+
+class ErrorLabel(QLabel):
+    """A hidden, word-wrapped message in the theme's error colour (it follows a theme switch).
+
+    The colour is the palette's text colour, not a style sheet: a style sheet would stop the
+    label from taking its parent's palette, so it would miss the switch.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.hide()
+        self._apply_colour()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_colour()
+        super().changeEvent(event)
+
+    def _apply_colour(self) -> None:
+        red = QColor(colours(self.palette()).error)
+        role = QPalette.ColorRole.WindowText
+        if self.palette().color(role) != red:  # setting it is itself a palette change
+            palette = self.palette()
+            palette.setColor(role, red)
+            self.setPalette(palette)
