@@ -124,3 +124,11 @@ def test_exact_offset_refuses_places_outside_the_text() -> None:
     assert index.exact_offset(2, 3) == 6  # end of text
     assert index.exact_offset(3, 1) is None
     assert index.exact_offset(1, 0) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "offset"),
+    [(1, 1, 0), (1, 99, 2), (2, 2, 5), (0, 3, 2), (9, 1, 4), (9, 99, 6), (2, -4, 4)],
+)
+def test_nearest_offset_clamps_into_the_text(line: int, column: int, offset: int) -> None:
+    assert LineIndex("ab\r\ncd").nearest_offset(line, column) == offset

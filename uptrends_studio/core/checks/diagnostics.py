@@ -116,6 +116,17 @@ class LineIndex:
         line = min(max(line, 1), len(self._starts))
         return self._starts[line - 1] + max(column, 0)
 
+    def line_span(self, line: int) -> tuple[int, int]:
+        """Start and end offsets of 1-based ``line`` (clamped to the text), its break excluded."""
+        line = min(max(line, 1), len(self._starts))
+        start = self._starts[line - 1]
+        if line < len(self._starts):
+            end = self._starts[line]
+            end -= 2 if self._text[end - 2 : end] == "\r\n" else 1
+        else:
+            end = len(self._text)
+        return start, end
+
     def exact_offset(self, line: int, column: int) -> int | None:
         """The offset of 1-based ``line`` and ``column``; ``None`` when that is not in the text.
 
@@ -123,13 +134,13 @@ class LineIndex:
         """
         if not 1 <= line <= len(self._starts) or column < 1:
             return None
-        start = self._starts[line - 1]
-        if line < len(self._starts):
-            end = self._starts[line]
-            end -= 2 if self._text[end - 2 : end] == "\r\n" else 1
-        else:
-            end = len(self._text)
+        start, end = self.line_span(line)
         return start + column - 1 if column - 1 <= end - start else None
+
+    def nearest_offset(self, line: int, column: int) -> int:
+        """The offset of 1-based ``line`` and ``column``, each clamped into the text."""
+        start, end = self.line_span(line)
+        return start + min(max(column - 1, 0), end - start)
 
 
 def locate(diagnostic: Diagnostic, index: LineIndex) -> Diagnostic:
