@@ -1,8 +1,11 @@
 """Where in an integration a diagnostic is: a typed path such as ``steps[0].headers[1].value``.
 
-Paths are built here, by the checks and the evaluator, and read through typed properties by the
-CLI and the window; nothing parses the text back. ``str()`` gives the text the CLI prints
-(``file:steps[0].body:3:11``), 0-based indices in brackets, names joined by dots.
+Paths are built with the constructors here, by the checks and the evaluator, and read through
+typed properties by the CLI and the window; nothing parses the text back (:meth:`FieldPath.parse`
+exists for paths written by hand, as in tests and ``render(..., "steps[0].body")``).
+
+``str()`` gives the text the CLI prints (``file:steps[0].body:3:11``): 0-based indices in
+brackets, names joined by dots.
 """
 
 from __future__ import annotations
