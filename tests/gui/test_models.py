@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 
 from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.document.model import Variable, VariableMode, VaultField, VaultRef
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.gui.models import DiagnosticsModel, VariablesModel
@@ -33,8 +34,10 @@ def test_variables_model_shows_modes_and_masks_secrets(qtmodeltester: ModelTeste
 def test_diagnostics_model_rows(qtmodeltester: ModelTester) -> None:
     model = DiagnosticsModel()
     diagnostics = [
-        Diagnostic(Severity.ERROR, "unknown-variable", "unknown x", "steps[0].body", 0, 1, 3, 11),
-        Diagnostic(Severity.NOTE, "no-ok-step", "no Ok", "", alert_types=("Ok",)),
+        Diagnostic(
+            Severity.ERROR, "unknown-variable", "unknown x", FieldPath.step_body(0), 0, 1, 3, 11
+        ),
+        Diagnostic(Severity.NOTE, "no-ok-step", "no Ok", FieldPath.WHOLE, alert_types=("Ok",)),
     ]
     model.set_diagnostics(diagnostics)
     qtmodeltester.check(model)

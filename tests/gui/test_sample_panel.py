@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -35,6 +36,7 @@ from uptrends_studio.core.secret_store import MemoryStore
 from uptrends_studio.gui.sample_models import SampleTableModel, SampleValuesModel
 from uptrends_studio.gui.sample_panel import SamplePanel, ValueEditDialog
 from uptrends_studio.gui.sample_state import SampleState
+from uptrends_studio.gui.theme import DARK, LIGHT, dark_palette
 
 BUILTINS = [p.name.removesuffix(SUFFIX) for p in builtin_sample_paths()]
 
@@ -598,3 +600,23 @@ def test_choosing_a_set_while_on_edge_cases_turns_the_toggle_off(
     assert not panel.edge_button.isChecked()
     assert samples.key == "dns"
     assert not panel.edge_list.isVisible()
+
+
+def test_refusals_are_red_in_the_theme_and_follow_a_switch(
+    qtbot: QtBot, panel: SamplePanel, samples: SampleState
+) -> None:
+    panel.zone_section.set_expanded(True)
+    edit = panel.timezone_box.lineEdit()
+    assert edit is not None
+    edit.clear()
+    _type(qtbot, edit, "Mars/Olympus_Mons")
+    _enter(qtbot, edit)
+    assert panel.timezone_error.isVisible()
+
+    def red(label: QWidget) -> str:
+        return label.palette().color(QPalette.ColorRole.WindowText).name()
+
+    assert red(panel.timezone_error) == LIGHT.error
+    panel.setPalette(dark_palette())
+    assert red(panel.timezone_error) == DARK.error
+    assert red(panel.value_error) == DARK.error

@@ -20,7 +20,7 @@ from uptrends_studio.core.delivery.sending import ProxyMode
 from uptrends_studio.core.document.model import AlertType, Variable
 from uptrends_studio.gui.connection_options import ConnectionOptions
 from uptrends_studio.gui.main_window import MainWindow
-from uptrends_studio.gui.run_view import FAIL_COLOUR, OK_COLOUR
+from uptrends_studio.gui.theme import colours
 
 
 def point_at_port(window: MainWindow, port: int) -> None:
@@ -56,7 +56,7 @@ def test_ctrl_enter_on_the_demo_sends_to_the_built_in_receiver(
     assert view.banner.text().startswith("✓ Delivered: 1 message, 1 step")
     [section] = view.exchanges
     assert section.status_pill.text() == "200 OK"
-    assert OK_COLOUR in section.status_pill.styleSheet()
+    assert colours(section.palette()).badge_ok in section.status_pill.styleSheet()
     assert tab.receiver_page.receiver.running
     assert "Listening on http://127.0.0.1:8787/" in tab.receiver_page.receiver_state.text()
     qtbot.waitUntil(lambda: len(tab.captures()) == 1)
@@ -80,7 +80,7 @@ def test_a_500_from_the_receiver_shows_red(qtbot: QtBot, window: MainWindow) -> 
     assert tab.run_view.banner.text().startswith("✗ Failed: step 1 ('Send alert'): ")
     [section] = tab.run_view.exchanges
     assert section.status_pill.text() == "500 Internal Server Error"
-    assert FAIL_COLOUR in section.status_pill.styleSheet()
+    assert colours(section.palette()).badge_error in section.status_pill.styleSheet()
     assert section.sections["response body"].is_expanded()
     assert tab.captures()[0].header("Content-Type") == "application/json"
     assert json.loads(tab.captures()[0].body)["alert"]["type"] == "Ok"

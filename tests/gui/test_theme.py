@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.delivery.history import ExchangeRecord, History, RunRecord
+from uptrends_studio.core.document.model import AlertType
 from uptrends_studio.core.language.lexer import Kind
 from uptrends_studio.gui.find_bar import FindBar
+from uptrends_studio.gui.history_page import HistoryPage
+from uptrends_studio.gui.run_view import ExchangeSection, RunView, content_language
 from uptrends_studio.gui.template_editor import TemplateEditor
 from uptrends_studio.gui.theme import DARK, LIGHT, Colours, colours, dark_palette
 
@@ -80,3 +86,79 @@ def test_a_failed_search_is_marked_in_the_theme_colour(qtbot: QtBot) -> None:
     bar.set_status("1 match")
     assert background() != QColor(DARK.error_background)
     assert plain != QColor(LIGHT.error_background)
+
+
+def exchange(status: int, error: str = "") -> ExchangeRecord:
+    return ExchangeRecord(
+        step_index=0,
+        step_name="Send alert",
+        helper=False,
+        method="POST",
+        url="http://127.0.0.1:9/alerts",
+        request_headers=(("Content-Type", "application/json"),),
+        request_body="{}",
+        status=status,
+        reason="OK" if status < 400 else "Internal Server Error",
+        response_headers=(),
+        response_body="",
+        body_size=0,
+        body_truncated=False,
+        error=error,
+        error_kind="",
+        total_ms=5.0,
+        first_byte_ms=4.0,
+        download_ms=1.0,
+    )
+
+
+def test_test_results_follow_the_theme(qtbot: QtBot) -> None:
+    view = RunView()
+    qtbot.addWidget(view)
+    view.show_message("✓ Delivered", "ok")
+    assert LIGHT.ok_banner.background in view.banner.styleSheet()
+    section = ExchangeSection(exchange(500, error="the target said no"), expanded=True)
+    qtbot.addWidget(section)
+    assert LIGHT.badge_error in section.status_pill.styleSheet()
+    assert LIGHT.error in section.error_label.styleSheet()
+    view.setPalette(dark_palette())
+    section.setPalette(dark_palette())
+    assert DARK.ok_banner.background in view.banner.styleSheet()
+    assert DARK.error in section.error_label.styleSheet()
+    view.show_message("Sending…")
+    assert DARK.neutral_banner.background in view.banner.styleSheet()
+
+
+def test_history_marks_runs_in_the_theme_colours(qtbot: QtBot, tmp_path: Path) -> None:
+    history = History(tmp_path, "demo")
+    for status in (200, 500):
+        history.add(
+            RunRecord("2026-01-01T00:00:00+00:00", AlertType.ERROR, "s", (exchange(status),))
+        )
+    page = HistoryPage()
+    qtbot.addWidget(page)
+    page.show_history(history)
+
+    def foregrounds() -> set[str]:
+        items = [page.history_list.item(row) for row in range(page.history_list.count())]
+        return {item.foreground().color().name() for item in items if item is not None}
+
+    assert foregrounds() == {LIGHT.ok, LIGHT.error}
+    page.setPalette(dark_palette())
+    assert foregrounds() == {DARK.ok, DARK.error}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "language"),
+    [
+        ("application/json; charset=utf-8", "json"),
+        ("application/problem+json", "json"),
+        ("text/xml", "xml"),
+        ("text/plain", "text"),
+        (None, "text"),
+    ],
+)
+def test_a_response_body_is_highlighted_as_its_content_type_says(
+    content_type: str | None, language: str
+) -> None:
+    headers = [("Content-Type", content_type)] if content_type else []
+    assert content_language(headers) == language

@@ -59,8 +59,7 @@ from PySide6.QtWidgets import (
 )
 
 from uptrends_studio.core.checks.content_type import BodyKind, body_kind
-from uptrends_studio.gui.theme import colours, colours_for
-from uptrends_studio.gui.theme import is_dark as is_dark  # re-exported for older callers
+from uptrends_studio.gui.theme import colours, colours_for, is_dark
 
 LANGUAGES: tuple[str, ...] = ("json", "xml", "text", "http")
 """The languages :meth:`CodeView.set_code` understands."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from uptrends_studio.core.checks.content_type import body_kind
 from uptrends_studio.core.checks.diagnostics import Diagnostic
+from uptrends_studio.core.checks.field_path import FUNCTIONS, STEPS, FieldPath
 from uptrends_studio.core.document.model import (
     ALERT_TYPES,
     HASH_ALGORITHMS,
@@ -63,7 +63,6 @@ TYPE_BOX_LABELS = {
     AlertType.OK: "OK alert",
     AlertType.REMINDER: "Reminder alert",
 }
-_FIELD_RE = re.compile(r"(steps|functions)\[(\d+)\]\.?(.*)")
 
 
 def step_label(step: Step, index: int) -> str:
@@ -186,7 +185,7 @@ class StepEditor(QWidget):
         """Template editors by field suffix (``url``, ``body``, ``headers[0].value``, ...)."""
         found = {"url": self.url, "body": self.body, "authentication.username": self.username}
         for index, row in enumerate(self.header_rows):
-            found[f"headers[{index}].value"] = row.value
+            found[FieldPath.header(index, "value")] = row.value
         return found
 
     def set_step(self, step: Step) -> None:
@@ -642,13 +641,12 @@ class CustomizationsTab(QWidget):
         """Index of the step shown in the editor, or -1."""
         return self.steps.currentRow()
 
-    def editor_for(self, field: str) -> TemplateEditor | None:
+    def editor_for(self, field: FieldPath) -> TemplateEditor | None:
         """Select the step or function of ``field`` and return its editor (``None``: no editor)."""
-        match = _FIELD_RE.match(field)
-        if match is None:
+        index, rest = field.item_index, str(field.rest)
+        if index is None or field.section not in (STEPS, FUNCTIONS):
             return None
-        kind, index, rest = match.group(1), int(match.group(2)), match.group(3)
-        if kind == "steps":
+        if field.section == STEPS:
             self.sections.setCurrentIndex(0)
             self.steps.setCurrentRow(index)
             return self.step_editor.editors().get(rest)
@@ -661,16 +659,15 @@ class CustomizationsTab(QWidget):
     def show_diagnostics(self, diagnostics: Sequence[Diagnostic]) -> None:
         """Underline each diagnostic in the editor of its field (current step and function)."""
         step = self.steps.currentRow()
-        by_field: dict[str, list[Diagnostic]] = {}
+        by_place: dict[tuple[FieldPath, str], list[Diagnostic]] = {}
         for diagnostic in diagnostics:
-            by_field.setdefault(diagnostic.field, []).append(diagnostic)
+            place = (diagnostic.field.item, str(diagnostic.field.rest))
+            by_place.setdefault(place, []).append(diagnostic)
         for suffix, editor in self.step_editor.editors().items():
-            editor.set_diagnostics(by_field.get(f"steps[{step}].{suffix}", []))
-        function = self.functions.currentRow()
-        self.function_editor.key.set_diagnostics(by_field.get(f"functions[{function}].key", []))
-        self.function_editor.jwt_header.set_diagnostics(
-            by_field.get(f"functions[{function}].header", [])
-        )
+            editor.set_diagnostics(by_place.get((FieldPath.step(step), suffix), []))
+        function = FieldPath.function(self.functions.currentRow())
+        self.function_editor.key.set_diagnostics(by_place.get((function, "key"), []))
+        self.function_editor.jwt_header.set_diagnostics(by_place.get((function, "header"), []))
 
     # -- widgets -> document ------------------------------------------------------------------
 

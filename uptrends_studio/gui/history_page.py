@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from uptrends_studio.core.delivery.history import History, RunRecord
 from uptrends_studio.gui.run_view import RunView
+from uptrends_studio.gui.theme import colours
 
 
 class HistoryPage(QWidget):
@@ -84,16 +86,26 @@ class HistoryPage(QWidget):
                 f"{status}  {when:%Y-%m-%d %H:%M:%S}  {record.alert_type.value:<8}  "
                 f"{answer}  ·  {record.label or 'test'}  ·  sample {record.sample_name}"
             )
-            item.setForeground(
-                Qt.GlobalColor.darkGreen if record.success else Qt.GlobalColor.darkRed
-            )
             self.history_list.addItem(item)
+        self._apply_colours()
         count = len(self._records)
         self.history_label.setText(f"{count} run{'s' if count != 1 else ''}, newest first")
         self.resend_button.setEnabled(False)
         self.clear_history_button.setEnabled(count > 0)
         self.history_view.show_message("Select a run to see it.")
         self.count_changed.emit(count)
+
+    def _apply_colours(self) -> None:
+        named = colours(self.palette())
+        for row, record in enumerate(self._records):
+            item = self.history_list.item(row)
+            if item is not None:
+                item.setForeground(QColor(named.ok if record.success else named.error))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # theme switched: the colours follow
+            self._apply_colours()
 
     def set_can_send(self, can_send: bool) -> None:
         """Whether "Send again" may be offered (not while a test runs)."""

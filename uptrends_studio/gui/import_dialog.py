@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from uptrends_studio.core.checks.content_type import BodyKind, body_kind, content_type_of
+from uptrends_studio.core.checks.diagnostics import LineIndex
 from uptrends_studio.core.delivery.request_import import (
     ImportedRequest,
     parse_request_text,
@@ -94,10 +95,7 @@ _PROMPT = re.compile(r"\s*(\$|PS>|>)[ \t]+(?=curl)")
 
 
 def _offset(text: str, line: int, column: int) -> int | None:
-    lines = text.split("\n")
-    if not 1 <= line <= len(lines) or not 1 <= column <= len(lines[line - 1]) + 1:
-        return None
-    return sum(len(previous) + 1 for previous in lines[: line - 1]) + column - 1
+    return LineIndex(text).exact_offset(line, column)
 
 
 def _continuation_end(text: str, start: int) -> int:

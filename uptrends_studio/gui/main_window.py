@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from uptrends_studio.app.workspace import SampleSets, Workspace
 from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.checks.field_path import FUNCTIONS, STEPS, VARIABLES, FieldPath
 from uptrends_studio.core.delivery.history import default_history_dir
 from uptrends_studio.core.document import integration_file
 from uptrends_studio.core.document.integration_file import LoadedIntegration
@@ -557,14 +558,14 @@ class MainWindow(QMainWindow):
         """Show the place a diagnostic is about: tab, step and editor position."""
         assert isinstance(diagnostic, Diagnostic)
         field = diagnostic.field
-        if field.startswith(("steps", "functions")):
+        if field.section in (STEPS, FUNCTIONS):
             self.tabs.setCurrentWidget(self.customizations_tab)
             editor = self.customizations_tab.editor_for(field)
-            if field.endswith("alertTypes") or field == "steps":
+            if field.leaf == "alertTypes" or field == FieldPath.STEPS:
                 self.tabs.setCurrentWidget(self.message_types_tab)
             elif editor is not None:
                 editor.goto(diagnostic.line, diagnostic.column)
-        elif field.startswith(("variables", "name")):
+        elif field.section in (VARIABLES, FieldPath.NAME.section):
             self.tabs.setCurrentWidget(self.variables_tab)
         self._show_status(diagnostic.message)
 

@@ -137,7 +137,7 @@ class DiagnosticsModel(_ListTableModel):
             if column == self.SEVERITY:
                 return diag.severity.value
             if column == self.WHERE:
-                return f"{diag.field}:{diag.line}:{diag.column}" if diag.field else "integration"
+                return diag.location or "integration"
             types = f" (for {', '.join(diag.alert_types)})" if diag.alert_types else ""
             return f"{diag.message}{types} [{diag.code}]"
         if role == Qt.ItemDataRole.ForegroundRole and column == self.SEVERITY:

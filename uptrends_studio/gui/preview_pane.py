@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from uptrends_studio.core.checks.content_type import BodyKind
 from uptrends_studio.core.checks.diagnostics import Diagnostic
+from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.document.model import ALERT_TYPES, AlertType, AuthType, Integration
 from uptrends_studio.core.document.samples import SampleSet
 from uptrends_studio.core.rendering.messages import RenderedRequest
@@ -65,7 +66,7 @@ def pretty_body(request: RenderedRequest) -> str:
 
 def syntax_error(request: RenderedRequest) -> Diagnostic | None:
     """The invalid-JSON/invalid-XML diagnostic of the request's body, if any."""
-    field = f"steps[{request.step_index}].body"
+    field = FieldPath.step_body(request.step_index)
     for diagnostic in request.diagnostics:
         if diagnostic.field == field and diagnostic.code in ("invalid-json", "invalid-xml"):
             return diagnostic

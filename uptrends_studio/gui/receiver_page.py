@@ -29,10 +29,11 @@ from uptrends_studio.core.delivery.receiver import (
     format_capture,
 )
 from uptrends_studio.core.secrets import Masker
-from uptrends_studio.gui.code_view import CodeView, is_dark
-from uptrends_studio.gui.run_view import FAIL_COLOUR, OK_COLOUR, set_bold
+from uptrends_studio.gui.code_view import CodeView
+from uptrends_studio.gui.run_view import set_bold
 from uptrends_studio.gui.section import FoldingSection
 from uptrends_studio.gui.settings import Settings
+from uptrends_studio.gui.theme import colours
 
 MAX_CAPTURES_SHOWN = 500
 
@@ -202,7 +203,7 @@ class ReceiverPage(QWidget):
         self.answer_body.setFixedHeight(56)
         answer_form.addRow("Body", self.answer_body)
         self.answer_error = QLabel()
-        self.answer_error.setStyleSheet(f"color: {FAIL_COLOUR};")
+        self.answer_error.setStyleSheet(f"color: {colours(self.palette()).error};")
         self.answer_error.setWordWrap(True)
         self.answer_error.hide()
         answer_form.addRow(self.answer_error)
@@ -223,7 +224,7 @@ class ReceiverPage(QWidget):
             self.receiver.start(port)
         except ReceiverError as exc:
             self.receiver_state.setText(str(exc))
-            self.receiver_state.setStyleSheet(f"color: {FAIL_COLOUR};")
+            self.receiver_state.setStyleSheet(f"color: {colours(self.palette()).error};")
             self.status_message.emit(str(exc))
             return
         self.settings.set_receiver_port(port)
@@ -236,8 +237,7 @@ class ReceiverPage(QWidget):
             self.receiver_state.setText(
                 f"● Listening on http://127.0.0.1:{self.receiver.port}/ (this computer only)"
             )
-            green = "#3fb950" if is_dark(self.palette()) else OK_COLOUR  # readable on dark
-            self.receiver_state.setStyleSheet(f"color: {green};")
+            self.receiver_state.setStyleSheet(f"color: {colours(self.palette()).ok};")
         else:
             self.receiver_state.setText(
                 "Stopped. It starts by itself when a test goes to its port."
@@ -326,7 +326,8 @@ class ReceiverPage(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:  # theme switched: the green follows
+        if event.type() == QEvent.Type.PaletteChange:  # theme switched: the colours follow
+            self.answer_error.setStyleSheet(f"color: {colours(self.palette()).error};")
             self._on_receiver_running_changed(self.receiver.running)
 
     def shutdown(self) -> None:

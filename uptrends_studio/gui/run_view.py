@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,14 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uptrends_studio.core.checks.content_type import headers_body_kind
 from uptrends_studio.core.delivery.history import ExchangeRecord, RunRecord
 from uptrends_studio.core.delivery.runs import KeyCheck
-from uptrends_studio.gui.code_view import CodeView, is_dark, pretty_json
+from uptrends_studio.gui.code_view import CodeView, body_language, pretty_json
 from uptrends_studio.gui.section import FoldingSection
+from uptrends_studio.gui.theme import colours
 
-OK_COLOUR = "#1a7f37"
-FAIL_COLOUR = "#cf222e"
-NEUTRAL_COLOUR = "#6e7781"
 BODY_VIEW_LINES = 18
 """Height of a response body view, in lines, before it scrolls."""
 
@@ -79,12 +78,7 @@ def status_text(record: ExchangeRecord) -> str:
 
 def content_language(headers: Sequence[tuple[str, str]]) -> str:
     """The :class:`CodeView` language for a body with these headers."""
-    content_type = next((v for n, v in headers if n.lower() == "content-type"), "").lower()
-    if "json" in content_type:
-        return "json"
-    if "xml" in content_type or "html" in content_type:
-        return "xml"
-    return "text"
+    return body_language(headers_body_kind(headers))
 
 
 def head_text(first_line: str, headers: Sequence[tuple[str, str]]) -> str:
@@ -129,8 +123,6 @@ class ExchangeSection(QFrame):
         self.tone = "ok" if record.success else "fail"
         if record.error_kind == "cancelled":
             self.tone = "neutral"
-        colour = {"ok": OK_COLOUR, "fail": FAIL_COLOUR, "neutral": NEUTRAL_COLOUR}[self.tone]
-        self.status_pill.setStyleSheet(pill_style(colour))
         self.status_pill.setToolTip(
             "Delivered: the status is below 400"
             if record.success
@@ -183,8 +175,8 @@ class ExchangeSection(QFrame):
             self.error_label.setWordWrap(True)
             self.error_label.setObjectName("exchangeError")
             self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.error_label.setStyleSheet(f"color: {FAIL_COLOUR}; font-weight: 600;")
             details.addWidget(self.error_label)
+        self._apply_colours()
         self._add(
             details,
             "request headers",
@@ -283,6 +275,17 @@ class ExchangeSection(QFrame):
         )
         return tabs
 
+    def _apply_colours(self) -> None:
+        named = colours(self.palette())
+        self.status_pill.setStyleSheet(pill_style(named.tone_badge(self.tone)))
+        if self.record.error:
+            self.error_label.setStyleSheet(f"color: {named.error}; font-weight: 600;")
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # theme switched: the colours follow
+            self._apply_colours()
+
     def set_expanded(self, expanded: bool) -> None:
         """Show or hide the details."""
         self.expand_button.setArrowType(
@@ -338,18 +341,20 @@ class RunView(QScrollArea):
 
     def _set_banner(self, text: str, tone: str) -> None:
         self.tone = tone
-        dark = is_dark(self.palette())
-        colours = {
-            "ok": ("#dafbe1", "#0f5323", "#1f4d2c", "#aff5b4"),
-            "fail": ("#ffebe9", "#82071e", "#4c1d1d", "#ffd7d5"),
-            "neutral": ("#eaeef2", "#24292f", "#32363b", "#dfe1e5"),
-        }[tone]
-        background, foreground = (colours[2], colours[3]) if dark else (colours[0], colours[1])
-        self.banner.setStyleSheet(
-            f"QLabel {{ background: {background}; color: {foreground}; border-radius: 4px;"
-            " padding: 8px 10px; }"
-        )
         self.banner.setText(text)
+        self._apply_colours()
+
+    def _apply_colours(self) -> None:
+        banner = colours(self.palette()).tone_banner(self.tone)
+        self.banner.setStyleSheet(
+            f"QLabel {{ background: {banner.background}; color: {banner.text};"
+            " border-radius: 4px; padding: 8px 10px; }"
+        )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # theme switched: the banner follows
+            self._apply_colours()
 
     def _clear(self) -> None:
         while self._body.count():

@@ -33,7 +33,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
-from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, Severity
+from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, LineIndex, Severity
 from uptrends_studio.core.document.json_format import format_edit
 from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.gui.editor.completer import TemplateCompleter
@@ -187,10 +187,7 @@ class TemplateEditor(QPlainTextEdit):
 
     def goto(self, line: int, column: int) -> None:
         """Put the cursor at 1-based ``line`` and ``column`` (as diagnostics give them)."""
-        lines = self.toPlainText().split("\n")
-        line = min(max(line, 1), len(lines))
-        offset = sum(len(text) + 1 for text in lines[: line - 1])
-        self.goto_offset(offset + min(max(column - 1, 0), len(lines[line - 1])))
+        self.goto_offset(LineIndex(self.toPlainText()).nearest_offset(line, column))
 
     # -- diagnostics, tooltips and quick fixes (delegated to the parts) ------------------------
 

@@ -81,6 +81,8 @@ class Colours:
     """Behind text that differs between messages."""
     error_banner: Banner
     ok_banner: Banner
+    neutral_banner: Banner
+    """A message that is neither good nor bad ("No test sent yet", "Sending…")."""
     badge_ok: str
     """Background of a solid badge with white text: valid JSON."""
     badge_error: str
@@ -101,6 +103,14 @@ class Colours:
         }
         return QColor(by_severity[severity])
 
+    def tone_banner(self, tone: str) -> Banner:
+        """The banner of an outcome: ``ok``, ``fail`` or (anything else) neutral."""
+        return {"ok": self.ok_banner, "fail": self.error_banner}.get(tone, self.neutral_banner)
+
+    def tone_badge(self, tone: str) -> str:
+        """The badge background of an outcome: ``ok``, ``fail`` or (anything else) neutral."""
+        return {"ok": self.badge_ok, "fail": self.badge_error}.get(tone, self.badge_neutral)
+
 
 LIGHT = Colours(
     error="#cf222e",
@@ -112,6 +122,7 @@ LIGHT = Colours(
     highlight_background="#ffe58f",
     error_banner=Banner("#ffebe9", "#82071e", "#ff8182"),
     ok_banner=Banner("#dafbe1", "#0f5323", "#4ac26b"),
+    neutral_banner=Banner("#eaeef2", "#24292f", "#d0d7de"),
     badge_ok="#1a7f37",
     badge_error="#cf222e",
     badge_neutral="#6e7781",
@@ -161,6 +172,7 @@ DARK = Colours(
     highlight_background="#6e5a12",
     error_banner=Banner("#4c1d1d", "#ffd7d5", "#8e2c2c"),
     ok_banner=Banner("#12361f", "#aff5b4", "#2ea043"),
+    neutral_banner=Banner("#32363b", "#dfe1e5", "#484f58"),
     badge_ok="#1a7f37",
     badge_error="#cf222e",
     badge_neutral="#6e7781",

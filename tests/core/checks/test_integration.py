@@ -9,6 +9,7 @@ import pytest
 
 from tests.core.helpers import sample
 from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix
+from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.checks.integration import check_integration, exit_status
 from uptrends_studio.core.document.model import (
     AlertType,
@@ -205,7 +206,9 @@ def test_exit_status_follows_severity(catalogue: Catalogue) -> None:
 def test_format_line_shape() -> None:
     from uptrends_studio.core.checks.diagnostics import Severity
 
-    diag = Diagnostic(Severity.ERROR, "unknown-variable", "unknown x", "steps[1].body", 5, 9, 3, 11)
+    diag = Diagnostic(
+        Severity.ERROR, "unknown-variable", "unknown x", FieldPath.step_body(1), 5, 9, 3, 11
+    )
     assert diag.format("a.integration.json") == (
         "a.integration.json:steps[1].body:3:11: error: unknown x [unknown-variable]"
     )

@@ -12,6 +12,7 @@ from xml.parsers import expat
 from uptrends_studio.core.checks.content_type import BodyKind as BodyKind  # re-exported
 from uptrends_studio.core.checks.content_type import body_kind as body_kind  # re-exported
 from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, LineIndex, Severity, locate
+from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.document.model import Step
 from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.language.evaluator import Rendered
@@ -33,7 +34,9 @@ def _wrap_fix(template: Template, token: Token, function: str) -> Fix:
     )
 
 
-def free_text_in_json(template: Template, field: str, catalogue: Catalogue) -> list[Diagnostic]:
+def free_text_in_json(
+    template: Template, field: FieldPath, catalogue: Catalogue
+) -> list[Diagnostic]:
     """Free-text tokens inside a JSON string of the template, not wrapped in ``@JsonEncode``."""
     found: list[Diagnostic] = []
     in_string = escaped = False
@@ -71,7 +74,7 @@ def free_text_in_json(template: Template, field: str, catalogue: Catalogue) -> l
 
 
 def free_text_unencoded(
-    template: Template, field: str, catalogue: Catalogue, function: str, where: str
+    template: Template, field: FieldPath, catalogue: Catalogue, function: str, where: str
 ) -> list[Diagnostic]:
     """Top-level free-text tokens in XML bodies or URLs, not wrapped in ``function``."""
     found: list[Diagnostic] = []
@@ -193,7 +196,7 @@ def _culprit(
 def _syntax_error(
     template: Template,
     rendered: Rendered,
-    field: str,
+    field: FieldPath,
     out_offset: int,
     what: str,
     detail: str,
@@ -243,7 +246,7 @@ def _refuse_constant(word: str) -> object:
 
 
 def validate_json(
-    template: Template, rendered: Rendered, field: str, catalogue: Catalogue
+    template: Template, rendered: Rendered, field: FieldPath, catalogue: Catalogue
 ) -> list[Diagnostic]:
     """An error at the first JSON syntax error of the rendered text (empty text is fine)."""
     text = rendered.text
@@ -285,7 +288,7 @@ def validate_json(
 
 
 def validate_xml(
-    template: Template, rendered: Rendered, field: str, catalogue: Catalogue
+    template: Template, rendered: Rendered, field: FieldPath, catalogue: Catalogue
 ) -> list[Diagnostic]:
     """An error at the first XML well-formedness error.
 
@@ -317,14 +320,14 @@ def validate_xml(
 
 def body_diagnostics(
     step: Step,
-    prefix: str,
+    prefix: FieldPath,
     kind: BodyKind,
     template: Template,
     rendered: Rendered,
     catalogue: Catalogue,
 ) -> list[Diagnostic]:
     """All body-level checks of one rendered step, located in the body template."""
-    field = f"{prefix}.body"
+    field = prefix.child("body")
     found: list[Diagnostic] = []
     if kind is BodyKind.JSON:
         found += free_text_in_json(template, field, catalogue)
@@ -353,7 +356,7 @@ def body_diagnostics(
     return [locate(d, index) for d in found]
 
 
-def url_diagnostics(template: Template, field: str, catalogue: Catalogue) -> list[Diagnostic]:
+def url_diagnostics(template: Template, field: FieldPath, catalogue: Catalogue) -> list[Diagnostic]:
     """Free-text tokens in a URL without ``@UrlEncode``, located."""
     found = free_text_unencoded(template, field, catalogue, "@UrlEncode", "a URL")
     if not found:

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from uptrends_studio.core.checks.field_path import FieldPath
+
 
 class Severity(StrEnum):
     """How bad a diagnostic is; the CLI's exit code depends on it."""
@@ -43,8 +45,8 @@ class Diagnostic:
         severity: error, warning or note.
         code: Stable short identifier (``unknown-variable``), printed in brackets.
         message: Plain-language description.
-        field: Where in the integration, e.g. ``steps[0].body`` (0-based indices); ``""`` for
-            the integration as a whole.
+        field: Where in the integration, e.g. ``steps[0].body`` (0-based indices); the empty
+            path for the integration as a whole.
         start: Offset of the first character of the span in the field's text.
         end: Offset one past the span's last character.
         line: 1-based line of ``start`` in the field's text.
@@ -56,7 +58,7 @@ class Diagnostic:
     severity: Severity
     code: str
     message: str
-    field: str = ""
+    field: FieldPath = FieldPath.WHOLE
     start: int = 0
     end: int = 0
     line: int = 1
@@ -64,9 +66,14 @@ class Diagnostic:
     alert_types: tuple[str, ...] = ()
     fixes: tuple[Fix, ...] = ()
 
+    @property
+    def location(self) -> str:
+        """``FIELD:LINE:COL`` (``steps[0].body:3:11``); ``""`` for the integration as a whole."""
+        return f"{self.field}:{self.line}:{self.column}" if self.field else ""
+
     def format(self, path: str) -> str:
         """Render as ``FILE:FIELD:LINE:COL: severity: message [code]``."""
-        where = f"{path}:{self.field}:{self.line}:{self.column}" if self.field else f"{path}:-:0:0"
+        where = f"{path}:{self.location or '-:0:0'}"
         types = ""
         if self.alert_types and len(self.alert_types) < 3:
             types = f" (for {', '.join(self.alert_types)})"
@@ -77,9 +84,13 @@ _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 
 
 class LineIndex:
-    """Maps offsets in a text to 1-based (line, column) pairs in O(log n)."""
+    """Maps offsets in a text to 1-based (line, column) pairs in O(log n).
 
-    __slots__ = ("_starts",)
+    The one place line and column numbers are computed: diagnostics, parse errors of bodies and
+    of imported requests, and the inverse for editors that jump to a reported position.
+    """
+
+    __slots__ = ("_starts", "_text")
 
     def __init__(self, text: str) -> None:
         starts = [0]
@@ -93,6 +104,7 @@ class LineIndex:
                 starts.append(pos + 1)
                 pos = find("\n", pos + 1)
         self._starts = starts
+        self._text = text
 
     def position(self, offset: int) -> tuple[int, int]:
         """Return the 1-based line and column of ``offset``."""
@@ -103,6 +115,32 @@ class LineIndex:
         """Inverse of :meth:`position` for a 1-based line and 0-based column (as expat reports)."""
         line = min(max(line, 1), len(self._starts))
         return self._starts[line - 1] + max(column, 0)
+
+    def line_span(self, line: int) -> tuple[int, int]:
+        """Start and end offsets of 1-based ``line`` (clamped to the text), its break excluded."""
+        line = min(max(line, 1), len(self._starts))
+        start = self._starts[line - 1]
+        if line < len(self._starts):
+            end = self._starts[line]
+            end -= 2 if self._text[end - 2 : end] == "\r\n" else 1
+        else:
+            end = len(self._text)
+        return start, end
+
+    def exact_offset(self, line: int, column: int) -> int | None:
+        """The offset of 1-based ``line`` and ``column``; ``None`` when that is not in the text.
+
+        A column one past the last character of the line (where its line break is) counts.
+        """
+        if not 1 <= line <= len(self._starts) or column < 1:
+            return None
+        start, end = self.line_span(line)
+        return start + column - 1 if column - 1 <= end - start else None
+
+    def nearest_offset(self, line: int, column: int) -> int:
+        """The offset of 1-based ``line`` and ``column``, each clamped into the text."""
+        start, end = self.line_span(line)
+        return start + min(max(column - 1, 0), end - start)
 
 
 def locate(diagnostic: Diagnostic, index: LineIndex) -> Diagnostic:

@@ -10,12 +10,12 @@ shows. Diagnostics found for several alert types are merged into one, listing th
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import regex
 
 from uptrends_studio.core.checks.diagnostics import Diagnostic, LineIndex, Severity, locate, merge
+from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.checks.targets import target_diagnostics
 from uptrends_studio.core.document.model import (
     ALERT_TYPES,
@@ -100,14 +100,15 @@ def _masked(diagnostic: Diagnostic, masker: Masker) -> Diagnostic:
 
 def _drop_full_types(diagnostics: list[Diagnostic], integration: Integration) -> list[Diagnostic]:
     """Drop the alert-type list of a step diagnostic found for every type the step runs for."""
-    runs: dict[str, set[str]] = {}
+    runs: dict[int, set[str]] = {}
     for alert_type in ALERT_TYPES:
         for selected in select_steps(integration, alert_type):
-            runs.setdefault(f"steps[{selected.index}]", set()).add(alert_type.value)
+            runs.setdefault(selected.index, set()).add(alert_type.value)
     result = []
     for diagnostic in diagnostics:
-        step = diagnostic.field.split(".", 1)[0]
-        if diagnostic.alert_types and set(diagnostic.alert_types) == runs.get(step):
+        step = diagnostic.field.step_index
+        types = runs.get(step) if step is not None else None
+        if diagnostic.alert_types and set(diagnostic.alert_types) == types:
             diagnostic = replace(diagnostic, alert_types=())
         result.append(diagnostic)
     return result
@@ -117,9 +118,11 @@ def definition_diagnostics(integration: Integration) -> list[Diagnostic]:
     """Problems with names and values that do not depend on rendering."""
     found: list[Diagnostic] = []
     if not integration.name.strip():
-        found.append(Diagnostic(Severity.WARNING, "no-name", "the integration has no name", "name"))
+        found.append(
+            Diagnostic(Severity.WARNING, "no-name", "the integration has no name", FieldPath.NAME)
+        )
     for index, variable in enumerate(integration.variables):
-        field = f"variables[{index}]"
+        field = FieldPath.variable(index)
         if not is_reference_name(variable.name):
             found.append(
                 Diagnostic(
@@ -127,7 +130,7 @@ def definition_diagnostics(integration: Integration) -> list[Diagnostic]:
                     "bad-variable-name",
                     f"variable name {variable.name!r} cannot be referenced as "
                     f"{{{{name}}}}: {NAME_RULE}",
-                    f"{field}.name",
+                    field.child("name"),
                     0,
                     len(variable.name),
                 )
@@ -141,7 +144,7 @@ def definition_diagnostics(integration: Integration) -> list[Diagnostic]:
                     "name-clash",
                     f"function {function.name!r} has the name of predefined variable "
                     f"{names[function.name.casefold()]!r}",
-                    f"functions[{index}].name",
+                    FieldPath.function_field(index, "name"),
                 )
             )
     return found
@@ -177,7 +180,7 @@ def function_diagnostics(
     """Problems in user-defined functions: invalid regex, duplicate mapping rows, HMAC keys."""
     found: list[Diagnostic] = []
     for index, function in enumerate(integration.functions):
-        field = f"functions[{index}]"
+        field = FieldPath.function(index)
         if isinstance(function, RegexFunction):
             try:
                 regex.compile(function.pattern)
@@ -191,7 +194,7 @@ def function_diagnostics(
                             Severity.ERROR,
                             "invalid-regex",
                             f"invalid regular expression: {getattr(exc, 'msg', exc)}",
-                            f"{field}.pattern",
+                            field.child("pattern"),
                             position,
                             position + 1,
                         ),
@@ -207,7 +210,7 @@ def function_diagnostics(
                             Severity.WARNING,
                             "duplicate-mapping",
                             f"'{entry.source}' is mapped again; row {seen[entry.source] + 1} wins",
-                            f"{field}.mapping[{row}].from",
+                            field.child("mapping").at(row).child("from"),
                         )
                     )
                 seen.setdefault(entry.source, row)
@@ -220,14 +223,14 @@ def function_diagnostics(
                         Severity.ERROR,
                         "hmac-key-missing",
                         f"{function.algorithm} needs a secret key",
-                        f"{field}.key",
+                        field.child("key"),
                     )
                 )
             else:
                 result = render(
                     renderer.template(function.key),
                     renderer.scope(data),
-                    f"{field}.key",
+                    field.child("key"),
                     active=frozenset({function.name}),
                 )
                 index_ = LineIndex(function.key)
@@ -236,7 +239,7 @@ def function_diagnostics(
 
 
 def _jwt_diagnostics(
-    function: JwtFunction, field: str, renderer: Renderer, data: AlertData
+    function: JwtFunction, field: FieldPath, renderer: Renderer, data: AlertData
 ) -> list[Diagnostic]:
     """A JWT function's key (missing, unsuitable, its tokens) and header (tokens, not JSON)."""
     if not function.key:
@@ -246,7 +249,7 @@ def _jwt_diagnostics(
                 "jwt-key-missing",
                 f"{function.algorithm} needs a signing key"
                 + ("" if function.algorithm.startswith("HS") else " (a PEM private key)"),
-                f"{field}.key",
+                field.child("key"),
             )
         ]
     found: list[Diagnostic] = []
@@ -255,7 +258,7 @@ def _jwt_diagnostics(
         result = render(
             renderer.template(text),
             renderer.scope(data),
-            f"{field}.{name}",
+            field.child(name),
             active=frozenset({function.name}),
         )
         texts[name] = result.text
@@ -270,19 +273,19 @@ def _jwt_diagnostics(
     except FunctionError as exc:
         where = "header" if "header" in str(exc) else "key"
         severity = Severity.WARNING if exc.fallback is not None else Severity.ERROR
-        found.append(Diagnostic(severity, "jwt-unusable", str(exc), f"{field}.{where}"))
+        found.append(Diagnostic(severity, "jwt-unusable", str(exc), field.child(where)))
     return found
 
 
 def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Order by field as the Uptrends screens show them, then position, then severity."""
 
-    def field_rank(field: str) -> tuple[int, int, int, str]:
-        match = re.match(r"(\w+)(?:\[(\d+)\])?\.?(.*)", field)
-        if not match:
-            return (9, 0, 0, field)
-        head, number, rest = match.group(1), int(match.group(2) or -1), match.group(3)
-        order = {"name": 0, "variables": 1, "steps": 2, "functions": 3}.get(head, 9)
+    def field_rank(field: FieldPath) -> tuple[int, int, int, str]:
+        if not field.section:
+            return (9, 0, 0, str(field))
+        number = -1 if field.item_index is None else field.item_index
+        rest = str(field.rest)
+        order = {"name": 0, "variables": 1, "steps": 2, "functions": 3}.get(field.section, 9)
         sub = ("alertTypes", "url", "headers", "body", "authentication")
         sub_rank = next((i for i, s in enumerate(sub) if rest.startswith(s)), len(sub))
         return (order, number, sub_rank, rest)

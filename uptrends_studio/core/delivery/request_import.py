@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from uptrends_studio.core.checks.diagnostics import LineIndex
 from uptrends_studio.core.document.model import (
     ALERT_TYPES,
     HTTP_METHODS,
@@ -570,8 +571,7 @@ def _strip_prompt(text: str) -> str:
 
 
 def _position(text: str, offset: int) -> str:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    line, column = LineIndex(text).position(offset)
     return f"line {line}, column {column}"
 
 

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, Severity
+from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.document.model import (
     HashFunction,
     JwtFunction,
@@ -179,7 +180,7 @@ class _Evaluator:
         self,
         template: Template,
         scope: Scope,
-        field_name: str,
+        field_name: FieldPath,
         form_encode: bool,
         report: Callable[[Diagnostic], None],
         active: frozenset[str] = frozenset(),
@@ -654,15 +655,15 @@ def _ignore(_: Diagnostic) -> None:
     return None
 
 
-def variable_field(scope: Scope, variable: Variable) -> str:
+def variable_field(scope: Scope, variable: Variable) -> FieldPath:
     """The diagnostic field of a variable's value: ``variables[2].value``.
 
     A value set per escalation level lives in the sample: ``escalationLevel.Name``.
     """
     if variable.mode is VariableMode.ESCALATION_LEVEL:
-        return f"escalationLevel.{variable.name}"
+        return FieldPath.escalation(variable.name)
     index = next((i for i, name in enumerate(scope.variables) if name == variable.name), 0)
-    return f"variables[{index}].value"
+    return FieldPath.variable_value(index)
 
 
 def variable_diagnostics(scope: Scope) -> list[Diagnostic]:
@@ -850,7 +851,7 @@ def _unspaced(evaluator: _Evaluator, token: Token) -> str:
 def render(
     template: Template,
     scope: Scope,
-    field_name: str = "",
+    field_name: FieldPath | str = FieldPath.WHOLE,
     *,
     form_encode: bool = False,
     active: frozenset[str] = frozenset(),
@@ -860,7 +861,8 @@ def render(
     Args:
         template: The parsed template.
         scope: Values and definitions the tokens refer to.
-        field_name: Used in diagnostics (``steps[0].body``) and to seed random functions.
+        field_name: Used in diagnostics (``steps[0].body``) and to seed random functions; text
+            is read with :meth:`FieldPath.parse`.
         form_encode: URL-encode each top-level token's value (form-urlencoded bodies).
         active: User functions whose HMAC key this template is (a call to one is a cycle).
 
@@ -869,6 +871,8 @@ def render(
         offsets only; :func:`uptrends_studio.core.checks.integration.locate_all` adds lines and
         columns.
     """
+    if isinstance(field_name, str):
+        field_name = FieldPath.parse(field_name)
     found: list[Diagnostic] = [
         Diagnostic(Severity.ERROR, issue.code, issue.message, field_name, issue.start, issue.end)
         for issue in template.issues

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from uptrends_studio.core.checks.bodies import body_diagnostics, url_diagnostics
 from uptrends_studio.core.checks.content_type import BodyKind, body_kind
 from uptrends_studio.core.checks.diagnostics import Diagnostic, LineIndex, Severity, locate
+from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.document.model import ALERT_TYPES, AlertType, AuthType, Integration, Step
 from uptrends_studio.core.document.samples import AlertData, SampleSet, alert_data
 from uptrends_studio.core.language.catalogue import Catalogue
@@ -66,7 +67,9 @@ def coverage(integration: Integration) -> list[Diagnostic]:
     """
     found: list[Diagnostic] = []
     if not integration.steps:
-        return [Diagnostic(Severity.ERROR, "no-steps", "the integration has no steps", "steps")]
+        return [
+            Diagnostic(Severity.ERROR, "no-steps", "the integration has no steps", FieldPath.STEPS)
+        ]
     for alert_type in ALERT_TYPES:
         ticked = [i for i, s in enumerate(integration.steps) if alert_type in s.alert_types]
         for extra in ticked[1:]:
@@ -77,7 +80,7 @@ def coverage(integration: Integration) -> list[Diagnostic]:
                     f"{alert_type.value} is ticked on step {ticked[0] + 1} "
                     f"('{integration.steps[ticked[0]].name}') and step {extra + 1} "
                     f"('{integration.steps[extra].name}'); Uptrends allows it on one step only",
-                    f"steps[{extra}].alertTypes",
+                    FieldPath.step_field(extra, "alertTypes"),
                 )
             )
         if not ticked:
@@ -87,7 +90,7 @@ def coverage(integration: Integration) -> list[Diagnostic]:
                         Severity.ERROR,
                         "no-error-step",
                         "no step has Error ticked: nothing is sent when an alert opens",
-                        "steps",
+                        FieldPath.STEPS,
                     )
                 )
             else:
@@ -97,7 +100,7 @@ def coverage(integration: Integration) -> list[Diagnostic]:
                         f"no-{alert_type.value.lower()}-step",
                         f"no step has {alert_type.value} ticked: {alert_type.value} messages "
                         "are not sent",
-                        "steps",
+                        FieldPath.STEPS,
                     )
                 )
     return found
@@ -143,9 +146,9 @@ class RenderedRequest:
         }
 
 
-def field_prefix(index: int) -> str:
+def field_prefix(index: int) -> FieldPath:
     """``steps[2]`` for step index 2 (diagnostic field names are 0-based)."""
-    return f"steps[{index}]"
+    return FieldPath.step(index)
 
 
 class Renderer:
@@ -205,32 +208,33 @@ class Renderer:
         fields: dict[str, Rendered] = {}
         diagnostics: list[Diagnostic] = []
 
-        def run(name: str, text: str, form: bool = False) -> str:
-            full = f"{prefix}.{name}"
+        def run(name: FieldPath, text: str, form: bool = False) -> str:
+            full = prefix.then(name)
             result = render(self.template(text), scope, full, form_encode=form)
-            fields[name] = result
+            fields[str(name)] = result
             if result.diagnostics:
                 index_ = LineIndex(text)
                 diagnostics.extend(locate(d, index_) for d in result.diagnostics)
             return result.text
 
-        url = run("url", step.url)
+        url = run(FieldPath.relative("url"), step.url)
         diagnostics.extend(
-            url_diagnostics(self.template(step.url), f"{prefix}.url", self.catalogue)
+            url_diagnostics(self.template(step.url), prefix.child("url"), self.catalogue)
         )
         headers: list[tuple[str, str]] = []
         content_type: str | None = None
         for header_index, header in enumerate(step.headers):
-            value = run(f"headers[{header_index}].value", header.value)
+            value_field = FieldPath.header(header_index, "value")
+            value = run(value_field, header.value)
             name = header.name.strip()
             headers.append((name, value))
             value_index = LineIndex(header.value)
             diagnostics.extend(
                 locate(d, value_index)
                 for d in header_diagnostics(
-                    f"{prefix}.headers[{header_index}]",
+                    prefix.then(FieldPath.header(header_index)),
                     name,
-                    fields[f"headers[{header_index}].value"],
+                    fields[str(value_field)],
                 )
             )
             if name.lower() == "content-type":
@@ -243,16 +247,16 @@ class Renderer:
                             "duplicate-content-type",
                             "a second Content-Type header: the first one decides how the body "
                             "is checked, and targets may read either",
-                            f"{prefix}.headers[{header_index}].name",
+                            prefix.then(FieldPath.header(header_index, "name")),
                         )
                     )
         kind = body_kind(content_type)
-        body = run("body", step.body, form=kind is BodyKind.FORM)
+        body = run(FieldPath.relative("body"), step.body, form=kind is BodyKind.FORM)
         auth = step.authentication
         username = password = ""
         if auth.type is not AuthType.NONE:
-            username = run("authentication.username", auth.username)
-            password = run("authentication.password", auth.password)
+            username = run(FieldPath.relative("authentication.username"), auth.username)
+            password = run(FieldPath.relative("authentication.password"), auth.password)
         diagnostics.extend(
             body_diagnostics(
                 step, prefix, kind, self.template(step.body), fields["body"], self.catalogue
@@ -301,7 +305,7 @@ class Renderer:
 _HEADER_NAME_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
-def header_diagnostics(field_prefix: str, name: str, value: Rendered) -> list[Diagnostic]:
+def header_diagnostics(header: FieldPath, name: str, value: Rendered) -> list[Diagnostic]:
     """An unusable header name, or a rendered value with a line break (invalid HTTP)."""
     found: list[Diagnostic] = []
     if not _HEADER_NAME_RE.match(name):
@@ -311,7 +315,7 @@ def header_diagnostics(field_prefix: str, name: str, value: Rendered) -> list[Di
                 Severity.ERROR,
                 "bad-header-name",
                 f"header name {name!r} {problem}; the request cannot be sent",
-                f"{field_prefix}.name",
+                header.child("name"),
                 0,
                 len(name),
             )
@@ -325,7 +329,7 @@ def header_diagnostics(field_prefix: str, name: str, value: Rendered) -> list[Di
                 "header-line-break",
                 "the rendered header value contains a line break: HTTP clients refuse to send it "
                 "(free text such as a description does not belong in a header)",
-                f"{field_prefix}.value",
+                header.child("value"),
                 start,
                 max(end, start + 1),
             )

@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
+from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.checks.targets import (
     discord,
     opsgenie,
@@ -108,7 +109,7 @@ def target_diagnostics(
                 "unknown-target",
                 f"unknown target {key!r}{hint}: its rules are not checked. Known targets: "
                 f"{', '.join(sorted(TARGETS))}",
-                "target",
+                FieldPath.TARGET,
                 0,
                 len(key),
             )

@@ -22,6 +22,7 @@ from typing import Final
 
 from uptrends_studio.core.checks.content_type import BodyKind
 from uptrends_studio.core.checks.diagnostics import Diagnostic, LineIndex, Severity, locate
+from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.document.json_path import Path, find, format_path, parse_path
 from uptrends_studio.core.document.model import AlertType
 from uptrends_studio.core.language.evaluator import Rendered
@@ -147,9 +148,9 @@ class Message:
         )
 
     @property
-    def field_prefix(self) -> str:
+    def field_prefix(self) -> FieldPath:
         """``steps[i]`` of the step that sent this message."""
-        return f"steps[{self.request.step_index}]"
+        return FieldPath.step(self.request.step_index)
 
     def get(self, path: Path | str) -> object:
         """The value at ``path`` (no wildcards), or :data:`MISSING`."""
@@ -187,7 +188,7 @@ class Message:
                 severity,
                 code,
                 message,
-                f"{self.field_prefix}.body",
+                self.field_prefix.child("body"),
                 start,
                 end,
                 alert_types=(self.alert_type.value,),
@@ -206,7 +207,7 @@ class Message:
                 severity,
                 code,
                 message,
-                f"{self.field_prefix}.url",
+                self.field_prefix.child("url"),
                 span[0],
                 span[1],
                 alert_types=(self.alert_type.value,),
