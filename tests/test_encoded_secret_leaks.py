@@ -8,7 +8,8 @@ function in the body, and a Basic authentication password (the HTTP client build
 echoes the request back, as httpbin does, and the local receiver runs as ``receive``.
 
 The real command line then runs ``render`` (text and JSON), ``check``, every ``export``
-format, ``send`` (its output and the history it writes) and ``receive``; the log filter is
+format, ``send`` (its output and the history it writes; once more through a 307 redirect to
+another host, which must receive none of the secrets) and ``receive``; the log filter is
 fed the echoed answer. Every output and every file under the test folder (the HOME and the
 data folder included) is searched for each form: raw, JSON-escaped (also twice), URL-encoded
 (both hex cases, ``+`` and ``%20``), HTML-escaped, and Base64 of the value and of
@@ -182,24 +183,47 @@ def test_no_encoded_form_of_a_secret_reaches_any_output_or_file(
         outputs[name] = result.stdout + result.stderr
         return result
 
-    with serve() as server:
+    with serve() as server, serve() as other:
         integration = integration_for(f"{server.url}/echo")
         path = tmp_path / "probe.integration.json"
         integration_file.save(integration, path, store=store, env={})
         common = (str(path), "--sample", str(sample_path))
+        # The same integration, answered by a 307 to another host (another port): the secrets
+        # must stay behind, and nothing of them may reach an output or the history either.
+        hop = f"{server.url}/redirect-to?url={quote(other.url + '/echo', safe='')}"
+        step = integration.steps[0]
+        redirected = replace(
+            integration,
+            variables=(replace(integration.variables[0], value=hop), *integration.variables[1:]),
+            steps=(replace(step, url="{{ApiUrl}}&key={{@UrlEncode({{ApiKey}})}}"),),
+        )
+        redirect_path = tmp_path / "redirect.integration.json"
+        integration_file.save(redirected, redirect_path, store=store, env={})
 
         for fmt in ("text", "json"):
             rendered = cli(f"render {fmt}", "render", *common, "--type", "all", "--format", fmt)
             assert rendered.returncode == 0, rendered.stderr
         check = cli("check", "check", *common)
         sent = cli("send", "send", *common, "--type", "error", "--proxy", "none")
+        moved = cli(
+            "send (redirect)",
+            "send",
+            str(redirect_path),
+            "--sample",
+            str(sample_path),
+            "--type",
+            "error",
+            "--proxy",
+            "none",
+        )
         dry = cli("send --dry-run", "send", *common, "--type", "ok", "--dry-run")
         assert dry.returncode == 0, dry.stderr
         for fmt in EXPORTS:  # after the send: the handover sheet shows the latest results
             out = tmp_path / f"export.{fmt}"
             exported = cli(f"export {fmt}", "export", *common, "--as", fmt, "--output", str(out))
             assert exported.returncode == 0, exported.stderr
-        echoed = server.recorded.requests
+        echoed = [r for r in server.recorded.requests if "/echo" in str(r.get("path", ""))]
+        elsewhere = other.recorded.requests
 
     # The secrets really were used, in every encoding (or there would be nothing to find) ...
     assert len(echoed) == 1
@@ -213,6 +237,14 @@ def test_no_encoded_form_of_a_secret_reaches_any_output_or_file(
     )
     assert json.loads(echoed[0]["body"])["key"] == SECRET_VARIABLE  # type: ignore[arg-type]
     assert sent.returncode == 0, outputs["send"]
+    # The redirect was followed to the other host, which got none of the secrets.
+    assert moved.returncode == 0, outputs["send (redirect)"]
+    assert "307" in outputs["send (redirect)"]
+    assert len(elsewhere) == 1
+    assert (
+        leaks_in(json.dumps(elsewhere[0], default=lambda b: b.decode(), ensure_ascii=False)) == []
+    )
+    assert "Authorization" not in dict(elsewhere[0]["headers"])  # type: ignore[call-overload]
     assert '\\"method\\": \\"POST\\"' in outputs["send"] or '"method": "POST"' in outputs["send"]
     # ... the outputs show them masked ...
     render_text = outputs["render text"]
