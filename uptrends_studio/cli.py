@@ -623,6 +623,40 @@ def _failure(record: RunRecord) -> str:
     return "the run failed"
 
 
+def _check_urls(
+    integration: Integration,
+    catalogue: Catalogue,
+    sample: SampleSet,
+    order: Sequence[AlertType],
+) -> None:
+    """Refuse a run whose step URL cannot be sent (``http://[::1``, ``http://a..b/``).
+
+    A URL that holds a response variable of an earlier step is known only while sending; the
+    send itself reports it then.
+
+    Raises:
+        UsageError: one line naming the step and what is wrong with its URL.
+    """
+    from uptrends_studio.core.delivery.sending import url_problem
+    from uptrends_studio.core.errors import UsageError
+    from uptrends_studio.core.rendering.messages import placeholders
+
+    pending = tuple(placeholders(integration).values())
+    renderer = Renderer(integration, catalogue)
+    for alert_type in dict.fromkeys(order):
+        requests = renderer.render_alert(alert_type, sample)
+        for request in requests:
+            if any(text in request.url for text in pending):
+                continue
+            problem = url_problem(request.url)
+            if problem is not None:
+                masker = masker_for(integration, sample, requests)  # a key in the URL
+                raise UsageError(
+                    f"step {request.step_index + 1} '{request.step_name}' "
+                    f"({alert_type.value}): {masker.mask(problem)}; nothing was sent"
+                )
+
+
 def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> int:
     """Send for real (or print with --dry-run); exit 0 when every step succeeded, else 1."""
     from uptrends_studio.app.test_run import RunPlan, TestRun
@@ -655,6 +689,7 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
                 _print_request(request if args.reveal else masked_request(request, masker), out)
         return EXIT_OK
 
+    _check_urls(integration, catalogue, sample, plan.order)
     workspace = Workspace(
         OpenFile(integration, _integration_path(args.file)),
         ChosenSample(sample),
