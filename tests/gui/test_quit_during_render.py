@@ -140,3 +140,50 @@ def test_the_exception_hook_only_shows_a_dialog_on_the_ui_thread_of_a_running_ap
     hook(RuntimeError, error, None)
     assert len(shown) == 1
     assert "Signal source has been deleted" in shown[0].text()
+
+
+# gui.app.start as `uptrends-studio FILE` runs it; types an edit and says so (before the
+# 3-second autosave timer could write it).
+EDIT_DRIVER = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtTest import QTest
+from uptrends_studio.gui import app as studio
+
+qapp, window = studio.start(sys.argv[1:])
+
+def type_edit():
+    window.variables_tab.name_edit.setFocus()
+    QTest.keyClicks(window.variables_tab.name_edit, " - typed")
+    print("EDITED", window.document.is_dirty(), flush=True)
+
+QTimer.singleShot(0, type_edit)
+sys.exit(qapp.exec())
+"""
+
+
+def test_sigterm_keeps_unsaved_work_in_the_autosave(tmp_path: Path) -> None:
+    from uptrends_studio.gui.autosave import find_restorable
+
+    path = tmp_path / "work.integration.json"
+    path.write_text(integration_file.dumps(integration("{}", ())), encoding="utf-8")
+    studio = subprocess.Popen(
+        [sys.executable, "-c", EDIT_DRIVER, str(path)],
+        env=studio_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert studio.stdout is not None
+        assert studio.stdout.readline() == "EDITED True\n"
+        wait_for_log(tmp_path, READY, studio)
+        studio.send_signal(signal.SIGTERM)
+        _out, err = studio.communicate(timeout=60)
+    finally:
+        studio.kill()
+    assert studio.returncode == 0, err
+    entries = find_restorable(tmp_path / "data" / "autosave")
+    assert len(entries) == 1
+    assert entries[0].integration().name == "t - typed"
+    assert entries[0].original == path.absolute()
