@@ -346,7 +346,7 @@ def apply_user_function(
             match = pattern.search(argument[:MAX_REGEX_INPUT], timeout=timeout)
         except TimeoutError:
             message = (
-                "the pattern was still searching this input when the render budget ran out "
+                "the pattern was still searching this input when its time ran out "
                 "(catastrophic backtracking?)"
             )
             raise OverBudgetError(message, redacted=message) from None
