@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 
 import pytest
@@ -507,3 +508,19 @@ def test_a_large_body_is_highlighted_without_crashing(editor: TemplateEditor, qt
     assert format_at(editor, last, column).foreground().color() == system
     key_clicks(qtbot, editor, "x")
     assert editor.text().startswith("x[")
+
+
+def test_a_line_of_megabytes_is_left_plain_and_shorter_lines_stay_highlighted(
+    editor: TemplateEditor,
+) -> None:
+    from uptrends_studio.gui.highlighter import LONG_LINE_LIMIT
+
+    minified = json.dumps([{"name": "{{@monitor.name}}", "i": i} for i in range(20_000)])
+    assert len(minified) > LONG_LINE_LIMIT
+    editor.set_content_kind("json")
+    started = time.monotonic()
+    editor.set_text("{{@monitor.name}}\n" + minified)
+    assert time.monotonic() - started < 10  # lexing it took seconds more, on every show
+    system = editor.highlighter.format_for(Kind.SYSTEM_VARIABLE).foreground().color()
+    assert format_at(editor, 0, 2).foreground().color() == system
+    assert editor.document().findBlockByNumber(1).layout().formats() == []

@@ -19,6 +19,10 @@ WHOLE_DOCUMENT_LIMIT = 100_000
 """Documents up to this many characters are lexed as a whole (right across lines); larger ones
 are highlighted line by line, so a keystroke never lexes megabytes on the UI thread."""
 
+LONG_LINE_LIMIT = 100_000
+"""A line longer than this (a minified body of megabytes) is left plain: lexing it takes
+seconds on the UI thread, each time it is shown or edited."""
+
 _NONE_REFERENCES = 1 << 40
 """References given to ``None`` when the binding is found to drop them (see below)."""
 
@@ -183,6 +187,9 @@ class TemplateHighlighter(QSyntaxHighlighter):
         return _KIND_INDEX.get(self._spans[index][2], len(_KIND_INDEX))
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        if len(text) > LONG_LINE_LIMIT:
+            self.setCurrentBlockState(-1)
+            return
         document = self.document()
         if document.characterCount() > WHOLE_DOCUMENT_LIMIT:
             self._highlight_alone(text)
