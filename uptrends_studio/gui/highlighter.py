@@ -26,7 +26,7 @@ seconds on the UI thread, each time it is shown or edited."""
 FIRST_HIGHLIGHT_LINES = 300
 """Lines of a large document highlighted at once when its text is set (more than a screen)."""
 
-HIGHLIGHT_CHUNK_LINES = 500
+HIGHLIGHT_CHUNK_LINES = 100
 """Lines of a large document highlighted per tick of a zero-interval timer after the first."""
 
 _LATER = -1
