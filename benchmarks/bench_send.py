@@ -1,7 +1,7 @@
 """Benchmark of a test send, side by side with a bare ``requests`` call to the same receiver.
 
-What it measures, against the built-in loopback receiver (``core/delivery/receiver.py``) answering
-200:
+What it measures, against the built-in loopback receiver (``core/delivery/receiver.py``)
+answering 200:
 
 * ``Studio send``: ``core.sending.send`` of the demo's rendered Error request (2.8 KB JSON body)
   on a shared ``requests.Session``: building the request, sending, reading the capped body and

@@ -23,6 +23,7 @@ from uptrends_studio.core.document.model import AlertType, Integration
 from uptrends_studio.core.document.sample_files import find_sample_with_secrets
 from uptrends_studio.core.document.samples import SampleSet
 from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.language.budget import DEFAULT_RENDER_SECONDS
 from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.rendering.messages import RenderedRequest, Renderer
 from uptrends_studio.core.secret_store import (
@@ -79,6 +80,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "a *.sample.json path (default: https)",
     )
     render.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    _add_budget_option(render)
     render.add_argument(
         "--reveal",
         action="store_true",
@@ -95,6 +97,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", help=f"an *.integration.json file, or '{DEMO}'")
     check.add_argument("--sample", "-s", help="sample set name or path (default: https)")
     check.add_argument("--strict", action="store_true", help="warnings also fail")
+    _add_budget_option(check)
     check.add_argument(
         "--reveal", action="store_true", help="show secret values in messages instead of ******"
     )
@@ -212,6 +215,20 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _add_uptrends_parser(sub)
     return parser
+
+
+def _add_budget_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--budget",
+        metavar="SECONDS",
+        default=str(DEFAULT_RENDER_SECONDS),
+        help="time the regex, hash and JWT functions of one alert message may take in all "
+        f"(default: {DEFAULT_RENDER_SECONDS:g}); later calls are skipped with an error",
+    )
+
+
+def _budget(args: argparse.Namespace) -> float:
+    return _number("--budget", args.budget, float, 0)
 
 
 def _add_uptrends_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -348,8 +365,12 @@ def _render(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -
         except ValueError as exc:
             sys.stderr.write(f"uptrends-studio render: {exc}\n")
             return EXIT_BAD_INPUT
-    renderer = Renderer(integration, catalogue)
+    renderer = Renderer(integration, catalogue, budget_seconds=_budget(args))
     requests = [r for t in types for r in renderer.render_alert(t, sample)]
+    for request in requests:
+        for diagnostic in request.diagnostics:
+            if diagnostic.code == "render-budget":  # the output holds a call sent as written
+                sys.stderr.write(f"uptrends-studio render: {diagnostic.format(args.file)}\n")
     if not args.reveal:
         masker = masker_for(integration, sample, requests)
         requests = [masked_request(r, masker) for r in requests]
@@ -373,7 +394,7 @@ def _render(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -
 def _check(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> int:
     path = _integration_path(args.file)
     integration = _load_integration(args.file)
-    diagnostics = check_integration(integration, sample, catalogue)
+    diagnostics = check_integration(integration, sample, catalogue, budget_seconds=_budget(args))
     shown = str(path) if args.file != DEMO else DEMO
     # The evaluator never quotes a secret-derived value; this catches a secret typed literally.
     masker = Masker() if args.reveal else masker_for(integration, sample)
@@ -602,6 +623,40 @@ def _failure(record: RunRecord) -> str:
     return "the run failed"
 
 
+def _check_urls(
+    integration: Integration,
+    catalogue: Catalogue,
+    sample: SampleSet,
+    order: Sequence[AlertType],
+) -> None:
+    """Refuse a run whose step URL cannot be sent (``http://[::1``, ``http://a..b/``).
+
+    A URL that holds a response variable of an earlier step is known only while sending; the
+    send itself reports it then.
+
+    Raises:
+        UsageError: one line naming the step and what is wrong with its URL.
+    """
+    from uptrends_studio.core.delivery.sending import url_problem
+    from uptrends_studio.core.errors import UsageError
+    from uptrends_studio.core.rendering.messages import placeholders
+
+    pending = tuple(placeholders(integration).values())
+    renderer = Renderer(integration, catalogue)
+    for alert_type in dict.fromkeys(order):
+        requests = renderer.render_alert(alert_type, sample)
+        for request in requests:
+            if any(text in request.url for text in pending):
+                continue
+            problem = url_problem(request.url)
+            if problem is not None:
+                masker = masker_for(integration, sample, requests)  # a key in the URL
+                raise UsageError(
+                    f"step {request.step_index + 1} '{request.step_name}' "
+                    f"({alert_type.value}): {masker.mask(problem)}; nothing was sent"
+                )
+
+
 def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> int:
     """Send for real (or print with --dry-run); exit 0 when every step succeeded, else 1."""
     from uptrends_studio.app.test_run import RunPlan, TestRun
@@ -634,6 +689,7 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
                 _print_request(request if args.reveal else masked_request(request, masker), out)
         return EXIT_OK
 
+    _check_urls(integration, catalogue, sample, plan.order)
     workspace = Workspace(
         OpenFile(integration, _integration_path(args.file)),
         ChosenSample(sample),

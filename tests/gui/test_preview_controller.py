@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 
 from pytestqt.qtbot import QtBot
@@ -62,3 +63,36 @@ def test_unusable_sample_shows_an_error_not_a_crash(qtbot: QtBot) -> None:
     preview = blocker.args[0]
     assert "'yesterday' is not an ISO 8601 time" in preview.error
     assert preview.requests == {}
+
+
+def test_a_newer_edit_cancels_a_slow_render_and_its_result_comes_quickly(qtbot: QtBot) -> None:
+    from uptrends_studio.core.document.model import RegexFunction
+
+    document, _samples, controller = make()
+    step = document.integration.steps[0]
+    # 300 distinct searches of 20-80 ms each: 10 s and more of work, far below the budget.
+    slow = "".join(f"{{{{evil({'a' * 22}!{i})}}}}" for i in range(300))
+    evil = RegexFunction("evil", "(a|aa)+$")
+    received: list[Preview] = []
+    controller.updated.connect(received.append)
+    document.apply(
+        replace(
+            document.integration,
+            functions=(evil,),
+            steps=(replace(step, url="{{ApiUrl}}/slow", body=slow),),
+        ),
+        "Slow edit",
+    )
+    controller.refresh_now()
+    qtbot.wait(300)  # the slow render is under way
+    started = time.monotonic()
+    document.apply(
+        replace(document.integration, functions=(), steps=(replace(step, url="{{ApiUrl}}/fast"),)),
+        "Fast edit",
+    )
+    qtbot.waitUntil(lambda: bool(received), timeout=8000)
+    assert time.monotonic() - started < 8  # not after the slow render's 10 s and more
+    assert [p.requests[AlertType.ERROR][0].url for p in received] == [
+        "http://127.0.0.1:8787/alerts/fast"
+    ]
+    qtbot.waitUntil(lambda: not controller._runner.is_busy(), timeout=8000)  # it stopped too

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette, QTextCharFormat
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -486,6 +487,7 @@ def test_a_large_body_is_highlighted_without_crashing(editor: TemplateEditor, qt
     assert len(body) > 90_000
     editor.set_content_kind("json")
     editor.set_text(body)
+    qtbot.waitUntil(editor.highlighter.is_finished)  # large: the colours follow in chunks
     lines = body.split("\n")
     last = max(n for n, line in enumerate(lines) if "@monitor.name" in line)
     column = lines[last].index("@monitor.name")
@@ -493,3 +495,45 @@ def test_a_large_body_is_highlighted_without_crashing(editor: TemplateEditor, qt
     assert format_at(editor, last, column).foreground().color() == system
     key_clicks(qtbot, editor, "x")
     assert editor.text().startswith("x[")
+
+
+def test_a_line_of_megabytes_is_left_plain_and_shorter_lines_stay_highlighted(
+    editor: TemplateEditor,
+) -> None:
+    from uptrends_studio.gui.highlighter import LONG_LINE_LIMIT
+
+    minified = json.dumps([{"name": "{{@monitor.name}}", "i": i} for i in range(20_000)])
+    assert len(minified) > LONG_LINE_LIMIT
+    editor.set_content_kind("json")
+    started = time.monotonic()
+    editor.set_text("{{@monitor.name}}\n" + minified)
+    assert time.monotonic() - started < 10  # lexing it took seconds more, on every show
+    system = editor.highlighter.format_for(Kind.SYSTEM_VARIABLE).foreground().color()
+    assert format_at(editor, 0, 2).foreground().color() == system
+    assert editor.document().findBlockByNumber(1).layout().formats() == []
+
+
+def test_ten_megabytes_over_many_lines_are_set_at_once_and_coloured_in_chunks(
+    editor: TemplateEditor, qtbot: QtBot
+) -> None:
+    line = '  {"name": "{{@monitor.name}}", "filler": "' + "x" * 1000 + '"},'
+    body = "[\n" + "\n".join([line] * 10_000) + "\n]"
+    assert len(body) > 10_000_000
+    editor.set_content_kind("json")
+    started = time.monotonic()
+    editor.set_text(body)
+    blocked = time.monotonic() - started
+    system = editor.highlighter.format_for(Kind.SYSTEM_VARIABLE).foreground().color()
+    column = line.index("@monitor.name")
+    assert format_at(editor, 1, column).foreground().color() == system  # the first screen
+    assert not editor.highlighter.is_finished()
+    # Every line coloured at once took seconds (2.3 s of a 10 MB file's opening).
+    assert blocked < 2, blocked
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(0)
+    qtbot.waitUntil(editor.highlighter.is_finished, timeout=60_000)
+    timer.stop()
+    assert len(ticks) > 5  # the event loop turned while the colours followed
+    assert format_at(editor, 10_000, column).foreground().color() == system

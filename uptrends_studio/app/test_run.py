@@ -284,8 +284,8 @@ class TestRun:
     def goes_to_local_port(self, port: int) -> bool:
         """Whether a step of the first message goes to ``127.0.0.1:port`` (the receiver)."""
         for url in Renderer(self.integration, self.catalogue).urls(self._data):
-            parts = urlsplit(url.strip())
             try:
+                parts = urlsplit(url.strip())
                 target = parts.port or (443 if parts.scheme == "https" else 80)
             except ValueError:
                 continue

@@ -16,8 +16,8 @@ Loading looks for each value, in this order:
 
 A value found nowhere loads as ``""`` and is reported in a :class:`SecretNote`. This module holds
 the pieces; :mod:`uptrends_studio.core.document.integration_file` uses them to load and save
-integrations,
-and :mod:`uptrends_studio.core.document.sample_files` does the same for ``*.sample.json`` files.
+integrations, and :mod:`uptrends_studio.core.document.sample_files` does the same for
+``*.sample.json`` files.
 """
 
 from __future__ import annotations

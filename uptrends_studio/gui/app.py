@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -69,18 +70,31 @@ def make_exception_hook(
     show: Callable[[QMessageBox], object] = QMessageBox.exec,
     log_file: Path | None = None,
     open_log_folder: Callable[[Path], object] = open_folder,
+    quitting: threading.Event | None = None,
 ) -> ExceptionHook:
     """A ``sys.excepthook`` that logs a bug and tells the user, leaving the document open.
+
+    The dialog is shown only on the UI thread of a running application: an exception raised
+    on another thread, with no ``QApplication``, while it is closing down or once ``quitting``
+    is set (``aboutToQuit``) is only logged (a widget built then would abort the process).
 
     Args:
         show: Displays the dialog (tests pass a function that records it instead).
         log_file: The log file the traceback is written to (named in the dialog, with an
             "Open log folder" button); ``None`` when logging to a file is not set up.
         open_log_folder: Opens the log folder (the button's action).
+        quitting: Set when the application is quitting.
     """
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         log.error("unexpected error", exc_info=(kind, value, tb))
+        if (
+            threading.current_thread() is not threading.main_thread()
+            or QApplication.instance() is None
+            or QCoreApplication.closingDown()
+            or (quitting is not None and quitting.is_set())
+        ):
+            return
         text = (
             f"Uptrends Studio hit an unexpected problem: {value}\n\n"
             "Your document is still open and nothing was lost; unsaved changes are also "
@@ -294,7 +308,9 @@ def start(
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
     log_file = start_logging()
-    sys.excepthook = make_exception_hook(log_file=log_file)
+    quitting = threading.Event()
+    app.aboutToQuit.connect(quitting.set)
+    sys.excepthook = make_exception_hook(log_file=log_file, quitting=quitting)
     threading.excepthook = _log_thread_exception
     guard_none_refcount()
     data_dir = userdirs.data_dir()
@@ -305,10 +321,13 @@ def start(
         autosave_max_wait_ms=autosave_max_wait_ms,
     )
     autosaver = window.findChild(Autosaver)
+    terminated = threading.Event()
     if autosaver is not None:
         # Reached only when the window closed without saving (Discard) or quit was asked:
-        # the user chose to drop the changes. A crash never gets here, so its autosave stays.
-        app.aboutToQuit.connect(autosaver.discard)
+        # the user chose to drop the changes. A crash never gets here, so its autosave stays,
+        # and neither does SIGTERM (a logout, `kill`): it writes the autosave instead.
+        app.aboutToQuit.connect(lambda: None if terminated.is_set() else autosaver.discard())
+    quit_on_sigterm(app, window, terminated)
     if window.settings.theme() != "system":
         apply_theme(app, window.settings.theme())
     if quit_after_start:
@@ -329,6 +348,37 @@ def start(
             ),
         )
     return app, window
+
+
+SIGNAL_POLL_MS = 200
+"""How often the event loop lets Python run its signal handlers (SIGTERM, SIGINT)."""
+
+
+def quit_on_sigterm(app: QApplication, window: MainWindow, terminated: threading.Event) -> None:
+    """SIGTERM and SIGINT quit at once with status 0, keeping unsaved work in the autosave.
+
+    No question is asked (nobody may be there to answer): unsaved changes are autosaved now and
+    offered at the next start. The preview's work in progress is cancelled; it runs on daemon
+    threads, so nothing waits for it.
+    """
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %d: quitting", signum)
+        terminated.set()
+        autosaver = window.findChild(Autosaver)
+        if autosaver is not None:
+            autosaver.save_now()
+        window.controller.shutdown()
+        app.exit(0)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
+    # Python runs signal handlers only between bytecodes; Qt's loop runs C++. A timer that
+    # calls into Python now and then lets a handler run within SIGNAL_POLL_MS.
+    poll = QTimer(app)
+    poll.timeout.connect(lambda: None)
+    poll.start(SIGNAL_POLL_MS)
+    log.info("SIGTERM and SIGINT now quit the Studio, keeping unsaved work in the autosave")
 
 
 def run(argv: Sequence[str]) -> int:

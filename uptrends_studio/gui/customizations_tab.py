@@ -487,8 +487,9 @@ class FunctionEditor(QWidget):
         from uptrends_studio.core.language.functions import FunctionError, apply_user_function
 
         try:
+            # On the UI thread, per keystroke: a catastrophic pattern stops within 0.2 s.
             result = apply_user_function(
-                RegexFunction("t", self.pattern.text()), self.try_input.text()
+                RegexFunction("t", self.pattern.text()), self.try_input.text(), timeout=0.2
             )
             self.try_output.setText(f"“{result}”")
         except FunctionError as exc:

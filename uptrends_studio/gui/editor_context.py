@@ -20,6 +20,9 @@ from uptrends_studio.gui.sample_state import SampleState
 
 MAX_VALUE_PREVIEW = 120
 
+UI_BUDGET_SECONDS = 0.2
+"""Render budget of a value evaluated on the UI thread (a slow function cannot freeze it)."""
+
 
 def _short(value: str) -> str:
     flat = value.replace("\r", "").replace("\n", "⏎")
@@ -63,7 +66,9 @@ class StudioEditorContext:
                 data = alert_data(sample, self.alert_type, self._catalogue)
             except StudioError:
                 return value
-            value = Renderer(integration, self._catalogue).variable_value(name, data)
+            # On the UI thread (a tooltip, a completion): a short render budget.
+            renderer = Renderer(integration, self._catalogue, budget_seconds=UI_BUDGET_SECONDS)
+            value = renderer.variable_value(name, data)
             if not self.reveal_secrets:
                 value = masker_for(integration, sample).mask(value)
         secret = variable.secret or (

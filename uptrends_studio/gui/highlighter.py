@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
@@ -18,6 +18,22 @@ from uptrends_studio.gui.theme import Style, colours_for
 WHOLE_DOCUMENT_LIMIT = 100_000
 """Documents up to this many characters are lexed as a whole (right across lines); larger ones
 are highlighted line by line, so a keystroke never lexes megabytes on the UI thread."""
+
+LONG_LINE_LIMIT = 100_000
+"""A line longer than this (a minified body of megabytes) is left plain: lexing it takes
+seconds on the UI thread, each time it is shown or edited."""
+
+FIRST_HIGHLIGHT_LINES = 300
+"""Lines of a large document highlighted at once when its text is set (more than a screen)."""
+
+HIGHLIGHT_CHUNK_LINES = 100
+"""Lines of a large document highlighted per tick of a zero-interval timer after the first."""
+
+_LATER = -1
+"""Block state of a line of a large document not highlighted yet (Qt's initial state)."""
+
+_DONE = 0
+"""Block state of a highlighted line of a large document."""
 
 _NONE_REFERENCES = 1 << 40
 """References given to ``None`` when the binding is found to drop them (see below)."""
@@ -100,6 +116,11 @@ class TemplateHighlighter(QSyntaxHighlighter):
     lines are coloured correctly. The block state records the kinds at the block's end, so Qt
     re-highlights following blocks only while that state changes.
 
+    A document larger than :data:`WHOLE_DOCUMENT_LIMIT` is highlighted line by line, lazily:
+    Qt formats every block of a new text synchronously, so only the first
+    :data:`FIRST_HIGHLIGHT_LINES` lines are coloured at once and the rest in chunks from a
+    zero-interval timer (the window stays responsive while the colours follow).
+
     Signals: none.
     """
 
@@ -123,6 +144,10 @@ class TemplateHighlighter(QSyntaxHighlighter):
         self._spans: list[tuple[int, int, str]] = []
         self._starts: list[int] = []
         self._map = Utf16Map("")
+        self._limit = FIRST_HIGHLIGHT_LINES
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._on_timer_timeout)
 
     @property
     def content(self) -> str:
@@ -161,6 +186,7 @@ class TemplateHighlighter(QSyntaxHighlighter):
 
     def _refresh(self) -> None:
         self._cache_key = None
+        self.restart_lazily()
         self.rehighlight()
 
     def _document_spans(self) -> None:
@@ -182,9 +208,47 @@ class TemplateHighlighter(QSyntaxHighlighter):
             return len(_KIND_INDEX)
         return _KIND_INDEX.get(self._spans[index][2], len(_KIND_INDEX))
 
+    def restart_lazily(self) -> None:
+        """Call before a new text is set: a large one is coloured from the top, in chunks."""
+        self._limit = FIRST_HIGHLIGHT_LINES
+        self._timer.stop()
+
+    def is_finished(self) -> bool:
+        """True when no line waits for the chunked highlighting."""
+        document = self.document()
+        return (
+            document is None
+            or document.characterCount() <= WHOLE_DOCUMENT_LIMIT
+            or self._limit >= document.blockCount()
+        )
+
+    def finish(self) -> None:
+        """Highlight all remaining lines now (tests)."""
+        while not self.is_finished():
+            self._on_timer_timeout()
+
+    def _on_timer_timeout(self) -> None:
+        document = self.document()
+        if document is None or self.is_finished():
+            self._timer.stop()
+            return
+        first = document.findBlockByNumber(self._limit)
+        self._limit += HIGHLIGHT_CHUNK_LINES
+        # Continues while the block state changes (_LATER -> _DONE): one pass per chunk.
+        self.rehighlightBlock(first)
+
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         document = self.document()
-        if document.characterCount() > WHOLE_DOCUMENT_LIMIT:
+        large = document.characterCount() > WHOLE_DOCUMENT_LIMIT
+        if large and self.currentBlock().blockNumber() >= self._limit:
+            self.setCurrentBlockState(_LATER)
+            if not self._timer.isActive():
+                self._timer.start()
+            return
+        if len(text) > LONG_LINE_LIMIT:
+            self.setCurrentBlockState(_DONE if large else -1)
+            return
+        if large:
             self._highlight_alone(text)
             return
         self._document_spans()
@@ -219,4 +283,4 @@ class TemplateHighlighter(QSyntaxHighlighter):
             if fmt is not None:
                 lo16 = utf16.to_utf16(span_start)
                 self.setFormat(lo16, utf16.to_utf16(span_end) - lo16, fmt)
-        self.setCurrentBlockState(-1)
+        self.setCurrentBlockState(_DONE)

@@ -30,7 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.core.checks.content_type import BodyKind, body_kind, content_type_of
+from uptrends_studio.core.checks.content_type import (
+    BodyKind,
+    body_kind,
+    content_type_of,
+)
 from uptrends_studio.core.checks.diagnostics import LineIndex
 from uptrends_studio.core.delivery.request_import import (
     ImportedRequest,

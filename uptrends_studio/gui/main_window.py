@@ -37,7 +37,12 @@ from PySide6.QtWidgets import (
 
 from uptrends_studio.app.workspace import SampleSets, Workspace
 from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
-from uptrends_studio.core.checks.field_path import FUNCTIONS, STEPS, VARIABLES, FieldPath
+from uptrends_studio.core.checks.field_path import (
+    FUNCTIONS,
+    STEPS,
+    VARIABLES,
+    FieldPath,
+)
 from uptrends_studio.core.delivery.history import default_history_dir
 from uptrends_studio.core.document import integration_file
 from uptrends_studio.core.document.integration_file import LoadedIntegration

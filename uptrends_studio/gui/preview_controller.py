@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from uptrends_studio.core.checks.content_type import BodyKind
 from uptrends_studio.core.document.model import Integration
 from uptrends_studio.core.document.samples import SampleSet
+from uptrends_studio.core.language.budget import RenderCancelled
 from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.rendering.preview import Preview, compute_preview
 from uptrends_studio.gui.code_view import pretty_json
@@ -21,16 +23,24 @@ DEBOUNCE_MS = 150
 
 
 def compute_and_prepare(
-    integration: Integration, sample: SampleSet, catalogue: Catalogue
+    integration: Integration,
+    sample: SampleSet,
+    catalogue: Catalogue,
+    cancel: threading.Event | None = None,
 ) -> Preview:
     """Compute the preview and pretty-print its JSON bodies, on the worker thread.
 
     ``pretty_json`` is cached, so the preview pane and the Message types tab then find the
     indented text ready instead of re-indenting a 1 MB body on the UI thread.
+
+    Raises:
+        RenderCancelled: ``cancel`` was set (a newer edit, the window closing).
     """
-    preview = compute_preview(integration, sample, catalogue)
+    preview = compute_preview(integration, sample, catalogue, cancel=cancel)
     for requests in preview.requests.values():
         for request in requests:
+            if cancel is not None and cancel.is_set():
+                raise RenderCancelled
             if request.body_kind is BodyKind.JSON:
                 pretty_json(request.body)
     return preview
@@ -38,6 +48,9 @@ def compute_and_prepare(
 
 class PreviewController(QObject):
     """Recomputes the preview when the document or the sample changes.
+
+    A change cancels the computation in progress (its result would be stale); so does
+    :meth:`shutdown` and the application quitting.
 
     Signals:
         updated(Preview): a new preview is ready.
@@ -54,7 +67,6 @@ class PreviewController(QObject):
         catalogue: Catalogue,
         *,
         debounce_ms: int = DEBOUNCE_MS,
-        pool: QThreadPool | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -66,15 +78,24 @@ class PreviewController(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self.refresh_now)
-        self._runner = LatestOnlyRunner(pool, self)
+        self._runner = LatestOnlyRunner(self)
         self._runner.finished.connect(self._on_runner_finished)
         self._runner.failed.connect(self._on_runner_failed)
         document.changed.connect(self.schedule)
         samples.changed.connect(self.schedule)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._runner.cancel)
 
     def schedule(self) -> None:
-        """Recompute after the debounce interval (restarted by every call)."""
+        """Cancel the computation in progress; recompute after the debounce interval."""
+        self._runner.cancel()
         self._timer.start()
+
+    def shutdown(self) -> None:
+        """Stop: no further computation, and the one in progress is cancelled."""
+        self._timer.stop()
+        self._runner.cancel()
 
     def refresh_now(self) -> None:
         """Start a computation now with the current document and sample."""

@@ -4,8 +4,7 @@ One :class:`ExchangeSection` per sent step: a header line (status pill, step, re
 time) that expands into collapsible sections for the request headers and body, the response
 headers and body (pretty/raw), timings, response variables and errors. Everything shown comes
 from :class:`~uptrends_studio.core.delivery.history.RunRecord`s, which already have the secrets
-masked
-(or not, when the user revealed them).
+masked (or not, when the user revealed them).
 """
 
 from __future__ import annotations

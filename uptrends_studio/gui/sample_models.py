@@ -3,10 +3,9 @@
 Each model shows one part of a :class:`SampleSet` (system-variable values, escalation-level
 values, custom fields, the mock vault). An edit made through a model replaces the model's sample
 with a new one (built by :mod:`uptrends_studio.core.document.sample_edit`) and emits ``edited``
-with it;
-the owner passes it on to the :class:`SampleState` and later hands the same sample back through
-``set_sample``, which is then a no-op. An edit the core refuses emits ``refused`` with the reason
-and changes nothing.
+with it; the owner passes it on to the :class:`SampleState` and later hands the same sample
+back through ``set_sample``, which is then a no-op. An edit the core refuses emits ``refused``
+with the reason and changes nothing.
 
 Values can be a megabyte long (a response body), so ``DisplayRole`` only ever holds a one-line
 preview of at most :data:`PREVIEW_CHARS` characters; the whole value is in ``EditRole`` and

@@ -6,8 +6,8 @@ alert types or one type), folding sections for time zone and culture, escalation
 custom fields and the mock vault, and the "Edge cases" switch with what breaks.
 
 Every edit builds a new :class:`SampleSet` (through the table models and
-:mod:`uptrends_studio.core.document.sample_edit`) and hands it to the :class:`SampleState` as
-edited.
+:mod:`uptrends_studio.core.document.sample_edit`) and hands it to the :class:`SampleState`
+as edited.
 """
 
 from __future__ import annotations

@@ -131,6 +131,7 @@ class TemplateEditor(QPlainTextEdit):
     def set_text(self, text: str) -> None:
         """Replace the text without emitting ``text_edited``; clears undo and diagnostics."""
         self._setting_text = True
+        self.highlighter.restart_lazily()
         try:
             self.setPlainText(text)
         finally:

@@ -1,13 +1,16 @@
-"""Run pure core functions on a thread pool and deliver results on the UI thread."""
+"""Run pure core functions on background threads and deliver results on the UI thread."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
+
+from uptrends_studio.core.language.budget import RenderCancelled
 
 log = logging.getLogger(__name__)
 
@@ -15,27 +18,49 @@ log = logging.getLogger(__name__)
 class _Signals(QObject):
     finished = Signal(int, object)
     failed = Signal(int, str)
+    cancelled = Signal(int)
 
 
-class _Job(QRunnable):
-    def __init__(self, job_id: int, function: Callable[[], Any], signals: _Signals) -> None:
-        super().__init__()
-        self.job_id = job_id
-        self.function = function
-        self.signals = signals
+Job = Callable[[threading.Event], Any]
+"""A job of :class:`LatestOnlyRunner`: called with its cancel event (set when not wanted)."""
 
-    def run(self) -> None:
-        try:
-            result = self.function()
-        except Exception as exc:  # a bug in the core: reported, never lost silently
-            log.exception("background job %s failed", self.job_id)
-            self.signals.failed.emit(self.job_id, f"{type(exc).__name__}: {exc}")
+
+def _emit(job_id: int, signal: Any, *args: object) -> None:
+    try:
+        signal.emit(job_id, *args)
+    except RuntimeError:  # the window (and the signals object) is gone: nobody to tell
+        log.info("job %s ended after its runner was deleted", job_id)
+
+
+def _run_job(job_id: int, job: Job, cancel: threading.Event, signals: _Signals) -> None:
+    """The body of a job thread: run, then report through queued signals (never raises)."""
+    try:
+        result = job(cancel)
+    except RenderCancelled:
+        _emit(job_id, signals.cancelled)
+    except Exception as exc:  # a bug in the core: reported, never lost silently
+        log.exception("background job %s failed", job_id)
+        _emit(job_id, signals.failed, f"{type(exc).__name__}: {exc}")
+    else:
+        if cancel.is_set():
+            _emit(job_id, signals.cancelled)
         else:
-            self.signals.finished.emit(self.job_id, result)
+            _emit(job_id, signals.finished, result)
+
+
+def _cancel_all(cancels: dict[int, threading.Event], *_args: object) -> None:
+    for cancel in cancels.values():
+        cancel.set()
 
 
 class LatestOnlyRunner(QObject):
     """Runs jobs in the background; only the newest job's result is delivered.
+
+    Each job runs on its own daemon thread with a cancel event. Submitting a newer job, calling
+    :meth:`cancel` or deleting the runner sets the events of the older ones: the core stops at
+    its next step (``RenderCancelled``) and a late result is dropped. A job that is still
+    running never keeps the application from quitting (daemon thread, no thread pool to wait
+    for), and its late signals never reach a deleted object.
 
     Signals:
         finished(object): the result of the newest job.
@@ -45,37 +70,51 @@ class LatestOnlyRunner(QObject):
     finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = pool or QThreadPool.globalInstance()
+        # Unparented: a job thread that outlives the window still holds it (no dangling emit).
         self._signals = _Signals()
         self._signals.finished.connect(self._on_job_finished)
         self._signals.failed.connect(self._on_job_failed)
+        self._signals.cancelled.connect(self._on_job_cancelled)
         self._latest = 0
-        self._running: dict[int, _Job] = {}
+        self._cancels: dict[int, threading.Event] = {}
+        self.destroyed.connect(partial(_cancel_all, self._cancels))
 
-    def submit(self, function: Callable[[], Any]) -> int:
-        """Start ``function`` on the pool; returns its job id."""
+    def submit(self, function: Job) -> int:
+        """Start ``function(cancel)`` on a new thread, cancelling older jobs; returns its id."""
+        self.cancel()
         self._latest += 1
-        job = _Job(self._latest, function, self._signals)
-        job.setAutoDelete(False)
-        self._running[self._latest] = job
-        self._pool.start(job)
+        cancel = threading.Event()
+        self._cancels[self._latest] = cancel
+        threading.Thread(
+            target=_run_job,
+            args=(self._latest, function, cancel, self._signals),
+            name=f"preview-{self._latest}",
+            daemon=True,
+        ).start()
         return self._latest
+
+    def cancel(self) -> None:
+        """Ask every running job to stop; none of their results will be delivered."""
+        _cancel_all(self._cancels)
 
     def is_busy(self) -> bool:
         """True while a job is still running."""
-        return bool(self._running)
+        return bool(self._cancels)
 
     def _on_job_finished(self, job_id: int, result: object) -> None:
-        self._running.pop(job_id, None)
-        if job_id == self._latest:
+        cancel = self._cancels.pop(job_id, None)
+        if job_id == self._latest and cancel is not None and not cancel.is_set():
             self.finished.emit(result)
 
     def _on_job_failed(self, job_id: int, message: str) -> None:
-        self._running.pop(job_id, None)
-        if job_id == self._latest:
+        cancel = self._cancels.pop(job_id, None)
+        if job_id == self._latest and cancel is not None and not cancel.is_set():
             self.failed.emit(message)
+
+    def _on_job_cancelled(self, job_id: int) -> None:
+        self._cancels.pop(job_id, None)
 
 
 class _TaskSignals(QObject):

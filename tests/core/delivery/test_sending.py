@@ -211,6 +211,10 @@ def test_unknown_host_is_a_dns_failure() -> None:
         ("http://127.0.0.1/", (("X-Emoji", "up ✓"),), "header 'X-Emoji' contains '✓'"),
         ("http://127.0.0.1/", (("X-Notes", "a\nb"),), "contains a line break"),
         ("http://127.0.0.1:99999/alerts", (), "has a port outside 1-65535"),
+        ("http://[::1", (), "the URL 'http://[::1' cannot be read (Invalid IPv6 URL)"),
+        ("http://a..b/", (), "the host 'a..b' of the URL 'http://a..b/' has an empty or too long"),
+        ("http://." + "x" * 64 + ".test/", (), "has an empty or too long part"),
+        ("https://\u00e9\u200d\u0378.test/", (), "is not a usable host name"),
         ("http://127.0.0.1/", (("X-Naïve", "1"),), "header name 'X-Naïve' may only use ASCII"),
     ],
 )

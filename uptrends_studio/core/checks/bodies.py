@@ -10,8 +10,16 @@ import json
 from xml.parsers import expat
 
 from uptrends_studio.core.checks.content_type import BodyKind as BodyKind  # re-exported
-from uptrends_studio.core.checks.content_type import body_kind as body_kind  # re-exported
-from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, LineIndex, Severity, locate
+from uptrends_studio.core.checks.content_type import (
+    body_kind as body_kind,  # re-exported
+)
+from uptrends_studio.core.checks.diagnostics import (
+    Diagnostic,
+    Fix,
+    LineIndex,
+    Severity,
+    locate,
+)
 from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.document.model import Step
 from uptrends_studio.core.language.catalogue import Catalogue

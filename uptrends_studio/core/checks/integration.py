@@ -1,8 +1,7 @@
 """The full check of an integration: coverage, every template for every alert type, functions.
 
 The rules of the integration's target (:mod:`uptrends_studio.core.checks.targets`) run on the
-rendered
-messages too.
+rendered messages too.
 
 ``check_integration`` is what ``uptrends-studio check`` prints and what the editor's problem list
 shows. Diagnostics found for several alert types are merged into one, listing the types.
@@ -10,13 +9,22 @@ shows. Diagnostics found for several alert types are merged into one, listing th
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 import regex
 
-from uptrends_studio.core.checks.diagnostics import Diagnostic, LineIndex, Severity, locate, merge
+from uptrends_studio.core.checks.diagnostics import (
+    Diagnostic,
+    LineIndex,
+    Severity,
+    locate,
+    merge,
+)
 from uptrends_studio.core.checks.field_path import FieldPath
-from uptrends_studio.core.checks.targets import target_diagnostics
+from uptrends_studio.core.checks.targets import (
+    target_diagnostics,
+)
 from uptrends_studio.core.document.model import (
     ALERT_TYPES,
     AlertType,
@@ -28,6 +36,7 @@ from uptrends_studio.core.document.model import (
     VariableMode,
 )
 from uptrends_studio.core.document.samples import AlertData, SampleSet, alert_data
+from uptrends_studio.core.language.budget import DEFAULT_RENDER_SECONDS, RenderBudget
 from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.language.evaluator import render, variable_diagnostics, variable_field
 from uptrends_studio.core.language.functions import FunctionError, jwt_encode
@@ -42,49 +51,66 @@ from uptrends_studio.core.secrets import Masker, masker_for
 
 
 def check_integration(
-    integration: Integration, sample: SampleSet, catalogue: Catalogue
+    integration: Integration,
+    sample: SampleSet,
+    catalogue: Catalogue,
+    *,
+    budget_seconds: float = DEFAULT_RENDER_SECONDS,
 ) -> list[Diagnostic]:
     """Every diagnostic for the integration rendered with ``sample``, for all alert types.
 
     Raises:
         SampleError: the sample's times or time zone cannot be used.
     """
-    return check_and_render(integration, sample, catalogue)[1]
+    return check_and_render(integration, sample, catalogue, budget_seconds=budget_seconds)[1]
 
 
 def check_and_render(
-    integration: Integration, sample: SampleSet, catalogue: Catalogue
+    integration: Integration,
+    sample: SampleSet,
+    catalogue: Catalogue,
+    *,
+    budget_seconds: float = DEFAULT_RENDER_SECONDS,
+    cancel: threading.Event | None = None,
 ) -> tuple[dict[AlertType, tuple[RenderedRequest, ...]], list[Diagnostic]]:
     """The requests sent for each alert type, and every diagnostic, in one pass.
 
+    Each alert message (its steps, its predefined-variable values, and for Error the keys of
+    the functions and the steps no type runs) is rendered within one render budget of
+    ``budget_seconds``, so the whole check takes at most about three budgets of function work.
+
     Raises:
         SampleError: the sample's times or time zone cannot be used.
+        RenderCancelled: ``cancel`` was set.
     """
-    renderer = Renderer(integration, catalogue)
+    renderer = Renderer(integration, catalogue, budget_seconds=budget_seconds, cancel=cancel)
     requests: dict[AlertType, tuple[RenderedRequest, ...]] = {}
     found: list[Diagnostic] = list(coverage(integration))
     found += definition_diagnostics(integration)
-    rendered_steps: set[int] = set()
     datas = {t: alert_data(sample, t, catalogue) for t in ALERT_TYPES}
+    sent_steps = {s.index for t in ALERT_TYPES for s in select_steps(integration, t)}
     for alert_type in ALERT_TYPES:
+        # One budget per alert message, started when its work starts: its steps, its
+        # predefined-variable values and, with Error, the steps no type sends and the keys.
+        budget = renderer.new_budget()
         sent = []
         for selected in select_steps(integration, alert_type):
-            rendered_steps.add(selected.index)
             request = renderer.render_step(
-                selected.index, datas[alert_type], helper=selected.helper
+                selected.index, datas[alert_type], helper=selected.helper, budget=budget
             )
             found += request.diagnostics
             sent.append(request)
         requests[alert_type] = tuple(sent)
+        found += value_diagnostics(integration, renderer, datas[alert_type], budget)
+        if alert_type is not AlertType.ERROR:
+            continue
+        for index in range(len(integration.steps)):
+            if index not in sent_steps:
+                # Never sent (its type is taken by an earlier step): still check its templates.
+                request = renderer.render_step(index, datas[alert_type], budget=budget)
+                found += (replace(d, alert_types=()) for d in request.diagnostics)
+        found += function_diagnostics(integration, renderer, datas[alert_type], budget)
     found += target_diagnostics(integration, requests)
-    for index in range(len(integration.steps)):
-        if index not in rendered_steps:
-            # Never sent (its type is taken by an earlier step): still check its templates.
-            request = renderer.render_step(index, datas[AlertType.ERROR])
-            found += (replace(d, alert_types=()) for d in request.diagnostics)
-    found += function_diagnostics(integration, renderer, datas[AlertType.ERROR])
-    for alert_type in ALERT_TYPES:
-        found += value_diagnostics(integration, renderer, datas[alert_type])
     # The evaluator never quotes a secret-derived value; this also covers a rule that quotes a
     # rendered value (a routing key) and a secret typed literally into a field.
     masker = masker_for(integration, sample, [r for sent in requests.values() for r in sent])
@@ -151,14 +177,17 @@ def definition_diagnostics(integration: Integration) -> list[Diagnostic]:
 
 
 def value_diagnostics(
-    integration: Integration, renderer: Renderer, data: AlertData
+    integration: Integration,
+    renderer: Renderer,
+    data: AlertData,
+    budget: RenderBudget | None = None,
 ) -> list[Diagnostic]:
     """Problems inside the predefined-variable values that hold tokens, for one alert type.
 
     The values are evaluated once per message, so their unknown names, failed functions and
     reference cycles are reported at the value.
     """
-    scope = renderer.scope(data)
+    scope = renderer.scope(data, budget=budget)
     texts = {
         variable_field(scope, v): (
             data.escalation_level.get(v.name, "")
@@ -175,10 +204,14 @@ def value_diagnostics(
 
 
 def function_diagnostics(
-    integration: Integration, renderer: Renderer, data: AlertData
+    integration: Integration,
+    renderer: Renderer,
+    data: AlertData,
+    budget: RenderBudget | None = None,
 ) -> list[Diagnostic]:
     """Problems in user-defined functions: invalid regex, duplicate mapping rows, HMAC keys."""
     found: list[Diagnostic] = []
+    budget = budget or renderer.new_budget()
     for index, function in enumerate(integration.functions):
         field = FieldPath.function(index)
         if isinstance(function, RegexFunction):
@@ -215,7 +248,7 @@ def function_diagnostics(
                     )
                 seen.setdefault(entry.source, row)
         elif isinstance(function, JwtFunction):
-            found += _jwt_diagnostics(function, field, renderer, data)
+            found += _jwt_diagnostics(function, field, renderer, data, budget)
         elif isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
             if not function.key:
                 found.append(
@@ -229,7 +262,7 @@ def function_diagnostics(
             else:
                 result = render(
                     renderer.template(function.key),
-                    renderer.scope(data),
+                    renderer.scope(data, budget=budget),
                     field.child("key"),
                     active=frozenset({function.name}),
                 )
@@ -239,7 +272,11 @@ def function_diagnostics(
 
 
 def _jwt_diagnostics(
-    function: JwtFunction, field: FieldPath, renderer: Renderer, data: AlertData
+    function: JwtFunction,
+    field: FieldPath,
+    renderer: Renderer,
+    data: AlertData,
+    budget: RenderBudget,
 ) -> list[Diagnostic]:
     """A JWT function's key (missing, unsuitable, its tokens) and header (tokens, not JSON)."""
     if not function.key:
@@ -257,7 +294,7 @@ def _jwt_diagnostics(
     for name, text in (("key", function.key), ("header", function.header)):
         result = render(
             renderer.template(text),
-            renderer.scope(data),
+            renderer.scope(data, budget=budget),
             field.child(name),
             active=frozenset({function.name}),
         )

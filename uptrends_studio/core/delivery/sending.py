@@ -260,20 +260,51 @@ def _invalid(message: str, detail: str = "") -> SendError:
 _TOKEN_RE = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
-def _check_request(request: RenderedRequest) -> SendError | None:
-    parts = urlsplit(request.url.strip())
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be sent (one sentence), or ``None`` when it can be tried.
+
+    Catches what would otherwise fail inside the HTTP stack with an exception of its own: no or
+    another scheme, no host, an unclosed IPv6 bracket, a port outside 1-65535, an empty or too
+    long part of the host name (``a..b``), a host name IDNA cannot encode.
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "Invalid IPv6 URL" and the like
+        return f"the URL {url!r} cannot be read ({exc})"
     if parts.scheme.lower() not in ("http", "https"):
         if not parts.scheme:
-            return _invalid(
-                f"the URL {request.url.strip()!r} has no http:// or https:// in front",
-            )
-        return _invalid(f"the URL scheme {parts.scheme!r} cannot be sent: use http or https")
-    if not parts.hostname:
-        return _invalid(f"the URL {request.url.strip()!r} names no host")
+            return f"the URL {url!r} has no http:// or https:// in front"
+        return f"the URL scheme {parts.scheme!r} cannot be sent: use http or https"
+    host = parts.hostname
+    if not host:
+        return f"the URL {url!r} names no host"
     try:
         parts.port  # noqa: B018 - only checks the port
     except ValueError:
-        return _invalid(f"the URL {request.url.strip()!r} has a port outside 1-65535")
+        return f"the URL {url!r} has a port outside 1-65535"
+    if ":" in host:  # an IPv6 address: urlsplit checked it
+        return None
+    labels = host.removesuffix(".").split(".")
+    if len(host) > 253 or any(not label or len(label) > 63 for label in labels):
+        return (
+            f"the host {host!r} of the URL {url!r} has an empty or too long part "
+            "(between dots, at most 63 characters)"
+        )
+    if not host.isascii():
+        import idna  # what requests encodes host names with (IDNA 2008, UTS 46)
+
+        try:
+            idna.encode(host, uts46=True)
+        except idna.IDNAError as exc:
+            return f"the host {host!r} of the URL {url!r} is not a usable host name ({exc})"
+    return None
+
+
+def _check_request(request: RenderedRequest) -> SendError | None:
+    problem = url_problem(request.url)
+    if problem is not None:
+        return _invalid(problem)
     for name, value in request.headers:
         if not _TOKEN_RE.fullmatch(name):
             return _invalid(
@@ -675,6 +706,14 @@ def _exchange(
             wire=_wire(exc.request) if isinstance(exc.request, requests.PreparedRequest) else None,
             timings=Timings(elapsed, elapsed, 0.0),
             error=classify(exc, url, options),
+        )
+    except ValueError as exc:  # a URL the HTTP stack cannot parse (urllib3's LocationValueError)
+        elapsed = time.perf_counter() - started
+        return Exchange(
+            request=request,
+            wire=None,
+            timings=Timings(elapsed, elapsed, 0.0),
+            error=_invalid(f"the URL {url!r} cannot be sent", str(exc)),
         )
     first_byte = time.perf_counter() - started
     reader = _Reader(options, cancel)

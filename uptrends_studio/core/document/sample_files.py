@@ -1,8 +1,7 @@
 """Sample files with their mock-vault passwords kept out of the file.
 
 :mod:`uptrends_studio.core.document.samples` turns a sample document into a :class:`SampleSet` and
-back
-(in memory); this module reads and writes ``*.sample.json`` files the safe way: a non-empty
+back (in memory); this module reads and writes ``*.sample.json`` files the safe way: a non-empty
 vault ``Password`` is written as a marker (``{"source": "keyring"}`` or ``"env"``) and its value
 goes to a :class:`~uptrends_studio.core.secret_store.SecretStore`; loading fills it in again from
 the environment, a ``.env`` file or the store. There is no other writer of sample files.

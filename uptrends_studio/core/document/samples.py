@@ -8,8 +8,7 @@ computed unless the sample sets them explicitly.
 
 This module reads sample files and converts between documents and :class:`SampleSet` in memory.
 It has no file writer: :func:`uptrends_studio.core.document.sample_files.save_sample_with_secrets`
-writes
-a sample file with its mock-vault passwords kept out of it.
+writes a sample file with its mock-vault passwords kept out of it.
 """
 
 from __future__ import annotations

@@ -26,11 +26,13 @@ from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.document.model import (
     HashFunction,
     JwtFunction,
+    MappingFunction,
     UserFunction,
     Variable,
     VariableMode,
 )
 from uptrends_studio.core.language import functions as fn
+from uptrends_studio.core.language.budget import RenderBudget
 from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.language.parser import Node, Template, Text, Token, parse, split_arguments
 
@@ -75,6 +77,8 @@ class Scope:
         extra: Values of other names (response variables of earlier steps), by exact name.
         resolved: Predefined-variable values already evaluated for this message, by name
             (filled on first use, so a value such as ``{{@RandomGuid}}`` is computed once).
+        budget: The render budget of this alert message, shared by every field rendered
+            with it (its deadline, cancel event and memo of function results).
     """
 
     catalogue: Catalogue
@@ -89,6 +93,7 @@ class Scope:
     salt: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
     resolved: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    budget: RenderBudget = field(default_factory=RenderBudget)
 
     def unique_guid(self) -> str:
         """The ``@UniqueGuid`` of this message: one per (seed, salt)."""
@@ -169,6 +174,14 @@ class Rendered:
             pos = seg.src_start + (out_offset - seg.out_start)
             return pos, pos + 1
         return seg.src_start, seg.src_end
+
+
+@dataclass(frozen=True, slots=True)
+class _TimedOut:
+    """A memoised call that did not finish within ``timeout`` seconds."""
+
+    error: fn.OverBudgetError
+    timeout: float
 
 
 class OutputTooLargeError(Exception):
@@ -259,6 +272,7 @@ class _Evaluator:
         return self.source[token.start : token.end]
 
     def token(self, token: Token) -> str:
+        self.scope.budget.check_cancelled()
         name = token.name
         if token.junk or not name:
             self.diag(
@@ -328,13 +342,7 @@ class _Evaluator:
             before = self.tainted
             argument = self.nodes_text(token.args or ())
             try:
-                key = header = ""
-                if isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
-                    key = self.key_text(function, function.key)
-                if isinstance(function, JwtFunction):
-                    key = self.key_text(function, function.key)
-                    header = self.key_text(function, function.header)
-                return fn.apply_user_function(function, argument, key, header)
+                return self.apply(function, argument)
             except fn.FunctionError as exc:
                 self.failed(token, name, exc, before)
                 return self.verbatim(token) if exc.fallback is None else exc.fallback
@@ -348,19 +356,75 @@ class _Evaluator:
             return self.verbatim(token)
         return self.predefined(token, variable)
 
+    def apply(self, function: UserFunction, argument: str) -> str:
+        """Call a user-defined function within the message's render budget, memoised."""
+        if isinstance(function, MappingFunction):  # a table look-up: nothing to budget
+            return fn.apply_user_function(function, argument)
+        budget = self.scope.budget
+        first = budget.spent_at is None
+        if budget.spent(function.name, self.field):
+            raise self.over_budget(first)
+        key = header = ""
+        if isinstance(function, HashFunction) and function.algorithm.startswith("HMAC"):
+            key = self.key_text(function, function.key)
+        if isinstance(function, JwtFunction):
+            key = self.key_text(function, function.key)
+            header = self.key_text(function, function.header)
+        memo_key = (function, argument, key, header)
+        result = budget.results.get(memo_key)
+        if isinstance(result, _TimedOut) and budget.remaining() > 1.25 * result.timeout:
+            result = None  # it timed out with much less time than this message has left
+        if result is None:
+            timeout = budget.remaining()
+            try:
+                result = fn.apply_user_function(function, argument, key, header, timeout=timeout)
+            except fn.OverBudgetError as exc:
+                result = _TimedOut(exc, timeout)
+            except fn.FunctionError as exc:
+                result = exc
+            budget.results[memo_key] = result
+        if isinstance(result, _TimedOut):
+            budget.mark_spent(function.name, self.field)
+            raise result.error
+        if isinstance(result, fn.FunctionError):
+            raise result
+        assert isinstance(result, str)
+        return result
+
+    def over_budget(self, first: bool) -> fn.OverBudgetError:
+        """The error of a call skipped because the render budget is spent (``first``: here)."""
+        spent_at = self.scope.budget.spent_at
+        if first or spent_at is None:
+            message = "the render budget ran out before this call"
+        else:
+            message = (
+                f"skipped: the render budget ran out earlier, at {spent_at[0]} in {spent_at[1]}"
+            )
+        return fn.OverBudgetError(message, redacted=message)
+
     def key_text(self, function: HashFunction | JwtFunction, template: str) -> str:
         # The HMAC or JWT key (and the JWT header) is itself a template (vault references
         # allowed); its problems are reported on the function's field by the checker, not here.
-        key_eval = _Evaluator(
-            parse(template),
-            self.scope,
-            self.field,
-            False,
-            _ignore,
-            self.active | {function.name},
-            self.resolving,
-        )
-        text, _ = key_eval.render()
+        # A key is rendered once per message, field and call path (memoised in the budget):
+        # keys built from other functions' results would otherwise grow exponentially.
+        budget = self.scope.budget
+        memo_key = ("key", function.name, template, self.field, self.active, self.resolving)
+        text = budget.memo.get(memo_key)
+        if not isinstance(text, str):
+            key_eval = _Evaluator(
+                parse(template),
+                self.scope,
+                self.field,
+                False,
+                _ignore,
+                self.active | {function.name},
+                self.resolving,
+            )
+            text, _ = key_eval.render()
+            if budget.spent_at is None:  # an incomplete key is not kept
+                budget.memo[memo_key] = text
+        if budget.spent_at is not None:
+            raise self.over_budget(False)
         if text:
             self.tainted += 1  # an HMAC key is secret, and so is what it signs
         return text
@@ -559,6 +623,16 @@ class _Evaluator:
 
     def failed(self, token: Token, name: str, exc: fn.FunctionError, before: int) -> None:
         """Report a failed function; a secret-derived argument is never quoted."""
+        if isinstance(exc, fn.OverBudgetError):
+            self.diag(
+                Severity.ERROR,
+                "render-budget",
+                f"{name}: {exc}; the render budget is {self.scope.budget.describe()} per alert "
+                "message, so this call is sent as written (the rest of the message is rendered)",
+                token.start,
+                token.end,
+            )
+            return
         severity = Severity.WARNING if exc.fallback is not None else Severity.ERROR
         reason = str(exc) if self.tainted == before else exc.redacted
         self.diag(severity, "function-failed", f"{name}: {reason}", token.start, token.end)

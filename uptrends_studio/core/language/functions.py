@@ -31,6 +31,7 @@ from uptrends_studio.core.document.model import (
     RegexFunction,
     UserFunction,
 )
+from uptrends_studio.core.language.budget import DEFAULT_RENDER_SECONDS
 from uptrends_studio.core.language.dotnet_format import DateFormatError, format_datetime
 
 
@@ -292,20 +293,37 @@ def random_us_medicare(rng: random.Random) -> str:
     return "".join(rng.choice(chars) for chars in layout)
 
 
-REGEX_TIMEOUT_SECONDS = 1.0
-"""A regex UDF that runs longer than this on one input is stopped (the ``regex`` engine's
-timeout), so a pathological pattern cannot hang the preview."""
-
 MAX_REGEX_INPUT = 1_000_000
 """Regex UDFs see at most this many characters of input (the largest Uptrends value is 1 MB)."""
 
 
+class OverBudgetError(FunctionError):
+    """The render budget of the message ran out during this call (or before it started).
+
+    The budget itself is :class:`uptrends_studio.core.language.budget.RenderBudget`; the
+    evaluator reports this as a ``render-budget`` error at the call.
+    """
+
+
 def apply_user_function(
-    function: UserFunction, argument: str, key: str = "", header: str = ""
+    function: UserFunction,
+    argument: str,
+    key: str = "",
+    header: str = "",
+    *,
+    timeout: float = DEFAULT_RENDER_SECONDS,
 ) -> str:
     """Apply a user-defined function; ``key`` is the rendered HMAC or JWT signing key.
 
+    Args:
+        function: The function.
+        argument: Its rendered argument.
+        key: The rendered HMAC or JWT key.
+        header: The rendered JWT header.
+        timeout: Seconds a regex search may take: what is left of the render budget.
+
     Raises:
+        OverBudgetError: a regex search did not finish within ``timeout``.
         FunctionError: no mapping row matches, the regex does not match or is invalid.
     """
     if isinstance(function, MappingFunction):
@@ -323,13 +341,15 @@ def apply_user_function(
         except regex.error as exc:
             raise FunctionError(f"invalid regular expression: {exc}") from None
         try:
-            match = pattern.search(argument[:MAX_REGEX_INPUT], timeout=REGEX_TIMEOUT_SECONDS)
+            if timeout <= 0:
+                raise TimeoutError
+            match = pattern.search(argument[:MAX_REGEX_INPUT], timeout=timeout)
         except TimeoutError:
-            raise FunctionError(
-                f"the pattern took more than {REGEX_TIMEOUT_SECONDS:g} s on this input "
-                "(catastrophic backtracking?); renders empty",
-                fallback="",
-            ) from None
+            message = (
+                "the pattern was still searching this input when its time ran out "
+                "(catastrophic backtracking?)"
+            )
+            raise OverBudgetError(message, redacted=message) from None
         if match is None:
             raise FunctionError(
                 f"the pattern does not match {_short(argument)}; renders empty",

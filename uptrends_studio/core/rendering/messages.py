@@ -9,15 +9,22 @@ the helpers do not run either).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, replace
 
 from uptrends_studio.core.checks.bodies import body_diagnostics, url_diagnostics
 from uptrends_studio.core.checks.content_type import BodyKind, body_kind
-from uptrends_studio.core.checks.diagnostics import Diagnostic, LineIndex, Severity, locate
+from uptrends_studio.core.checks.diagnostics import (
+    Diagnostic,
+    LineIndex,
+    Severity,
+    locate,
+)
 from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.document.model import ALERT_TYPES, AlertType, AuthType, Integration, Step
 from uptrends_studio.core.document.samples import AlertData, SampleSet, alert_data
+from uptrends_studio.core.language.budget import DEFAULT_RENDER_SECONDS, RenderBudget
 from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.language.evaluator import Rendered, Scope, render
 from uptrends_studio.core.language.parser import Template, parse
@@ -156,12 +163,33 @@ class Renderer:
 
     One renderer serves one integration value; build a new one when the integration changes
     (cheap: parsing is lazy and cached per template text).
+
+    Each alert message is rendered within a :class:`RenderBudget` of ``budget_seconds``
+    (:meth:`render_alert` makes one per message; :meth:`render_step` takes one, or makes its
+    own); ``cancel`` stops every render of this renderer at its next token.
     """
 
-    def __init__(self, integration: Integration, catalogue: Catalogue) -> None:
+    def __init__(
+        self,
+        integration: Integration,
+        catalogue: Catalogue,
+        *,
+        budget_seconds: float = DEFAULT_RENDER_SECONDS,
+        cancel: threading.Event | None = None,
+    ) -> None:
         self.integration = integration
         self.catalogue = catalogue
+        self.budget_seconds = budget_seconds
+        self.cancel = cancel
         self._templates: dict[str, Template] = {}
+        self._results: dict[Hashable, object] = {}
+
+    def new_budget(self) -> RenderBudget:
+        """A fresh budget for one alert message (the deadline starts now).
+
+        The budgets of one renderer share the memo of pure function results.
+        """
+        return RenderBudget(self.budget_seconds, cancel=self.cancel, results=self._results)
 
     def template(self, text: str) -> Template:
         """Parse ``text`` once."""
@@ -170,8 +198,13 @@ class Renderer:
             cached = self._templates[text] = parse(text)
         return cached
 
-    def scope(self, data: AlertData, extra: Mapping[str, str] | None = None) -> Scope:
-        """The evaluation scope for one alert message."""
+    def scope(
+        self,
+        data: AlertData,
+        extra: Mapping[str, str] | None = None,
+        budget: RenderBudget | None = None,
+    ) -> Scope:
+        """The evaluation scope for one alert message (a new budget unless one is given)."""
         integration = self.integration
         return Scope(
             catalogue=self.catalogue,
@@ -185,6 +218,7 @@ class Renderer:
             seed=data.seed,
             salt=data.alert_type.value,
             extra=extra or {},
+            budget=budget or self.new_budget(),
         )
 
     def variable_value(self, name: str, data: AlertData) -> str:
@@ -200,10 +234,15 @@ class Renderer:
         *,
         helper: bool = False,
         extra: Mapping[str, str] | None = None,
+        budget: RenderBudget | None = None,
     ) -> RenderedRequest:
-        """Render step ``index`` for the alert message described by ``data``."""
+        """Render step ``index`` for the alert message described by ``data``.
+
+        ``budget`` is the message's render budget, shared with its other steps (default: a
+        new one for this step).
+        """
         step = self.integration.steps[index]
-        scope = self.scope(data, extra)
+        scope = self.scope(data, extra, budget)
         prefix = field_prefix(index)
         fields: dict[str, Rendered] = {}
         diagnostics: list[Diagnostic] = []
@@ -296,8 +335,9 @@ class Renderer:
         """
         data = alert_data(sample, alert_type, self.catalogue)
         extra = placeholders(self.integration)
+        budget = self.new_budget()
         return tuple(
-            self.render_step(sel.index, data, helper=sel.helper, extra=extra)
+            self.render_step(sel.index, data, helper=sel.helper, extra=extra, budget=budget)
             for sel in select_steps(self.integration, alert_type)
         )
 

@@ -6,6 +6,7 @@ The GUI runs :func:`compute_preview` off the UI thread after each (debounced) ed
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from uptrends_studio.core.checks.integration import check_and_render
 from uptrends_studio.core.document.model import AlertType, Integration
 from uptrends_studio.core.document.samples import SampleSet
 from uptrends_studio.core.errors import StudioError
+from uptrends_studio.core.language.budget import DEFAULT_RENDER_SECONDS
 from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.rendering.messages import RenderedRequest
 
@@ -37,10 +39,25 @@ class Preview:
         return sum(1 for d in self.diagnostics if d.severity is severity)
 
 
-def compute_preview(integration: Integration, sample: SampleSet, catalogue: Catalogue) -> Preview:
-    """Render all three alert types and run every check. Never raises for user input."""
+def compute_preview(
+    integration: Integration,
+    sample: SampleSet,
+    catalogue: Catalogue,
+    *,
+    cancel: threading.Event | None = None,
+    budget_seconds: float = DEFAULT_RENDER_SECONDS,
+) -> Preview:
+    """Render all three alert types and run every check. Never raises for user input.
+
+    Each alert message gets a render budget of ``budget_seconds``.
+
+    Raises:
+        RenderCancelled: ``cancel`` was set (a newer edit, the window closing).
+    """
     try:
-        requests, diagnostics = check_and_render(integration, sample, catalogue)
+        requests, diagnostics = check_and_render(
+            integration, sample, catalogue, budget_seconds=budget_seconds, cancel=cancel
+        )
     except StudioError as exc:
         return Preview(error=str(exc))
     return Preview(requests=requests, diagnostics=tuple(diagnostics))

@@ -4,16 +4,15 @@ The rules that apply come only from ``Integration.target`` (set by the gallery t
 integration was made from, or by hand), never from guessing on the URL. They run on the rendered
 output: for each alert type, the body of the message step, parsed as JSON. Each finding is a
 :class:`~uptrends_studio.core.checks.diagnostics.Diagnostic` on ``steps[i].body`` (or ``.url``) at
-the
-template position of the JSON value concerned, with a code such as
+the template position of the JSON value concerned, with a code such as
 ``pagerduty-summary-too-long`` and the alert types it concerns.
 
 Adding a target:
 
-1. Create ``uptrends_studio/core/checks/targets/<name>.py`` with a module docstring naming the
-public
-   API documentation the limits come from, and a ``TARGET = Target(key=..., name=..., docs=...,
-   rules=(...), cross_rules=(...))``. Most rules are data, built with the factories of
+1. Create ``uptrends_studio/core/checks/targets/<name>.py`` with a module docstring naming
+   the public API documentation the limits come from, and a
+   ``TARGET = Target(key=..., name=..., docs=..., rules=(...), cross_rules=(...))``.
+   Most rules are data, built with the factories of
    :mod:`uptrends_studio.core.checks.targets.base` (``required``, ``max_length``, ``one_of``,
    ``any_of``, ``max_items``, ``max_body_bytes``, ``expected_for_type``,
    ``same_across_types``); a special rule is a function ``(Message) -> list[Diagnostic]``.

@@ -8,8 +8,7 @@ ones from data, so a target module is mostly a table of limits.
 
 Paths are written ``payload.summary``, ``blocks[*].text.text`` or ``attachments[0].content``,
 in the one JSON-path syntax of :mod:`uptrends_studio.core.document.json_path` (the response
-variables of
-a test run use it too).
+variables of a test run use it too).
 """
 
 from __future__ import annotations
@@ -21,7 +20,12 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from uptrends_studio.core.checks.content_type import BodyKind
-from uptrends_studio.core.checks.diagnostics import Diagnostic, LineIndex, Severity, locate
+from uptrends_studio.core.checks.diagnostics import (
+    Diagnostic,
+    LineIndex,
+    Severity,
+    locate,
+)
 from uptrends_studio.core.checks.field_path import FieldPath
 from uptrends_studio.core.document.json_path import Path, find, format_path, parse_path
 from uptrends_studio.core.document.model import AlertType
