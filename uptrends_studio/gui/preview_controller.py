@@ -19,6 +19,14 @@ from uptrends_studio.gui.workers import LatestOnlyRunner
 DEBOUNCE_MS = 150
 """Quiet time after the last keystroke before the preview is recomputed."""
 
+MAX_WAIT_MS = 300
+"""Longest time an edit waits for its preview while the user keeps typing.
+
+The debounce restarts with every keystroke; without a bound, continuous typing (a key every
+50 ms) would never show a new preview. This timer starts with the first edit of a burst and is
+not restarted by the ones after it.
+"""
+
 
 def compute_and_prepare(
     integration: Integration, sample: SampleSet, catalogue: Catalogue
@@ -54,6 +62,7 @@ class PreviewController(QObject):
         catalogue: Catalogue,
         *,
         debounce_ms: int = DEBOUNCE_MS,
+        max_wait_ms: int = MAX_WAIT_MS,
         pool: QThreadPool | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -66,6 +75,10 @@ class PreviewController(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self.refresh_now)
+        self._max_wait = QTimer(self)
+        self._max_wait.setSingleShot(True)
+        self._max_wait.setInterval(max_wait_ms)
+        self._max_wait.timeout.connect(self.refresh_now)
         self._runner = LatestOnlyRunner(pool, self)
         self._runner.finished.connect(self._on_runner_finished)
         self._runner.failed.connect(self._on_runner_failed)
@@ -73,12 +86,19 @@ class PreviewController(QObject):
         samples.changed.connect(self.schedule)
 
     def schedule(self) -> None:
-        """Recompute after the debounce interval (restarted by every call)."""
+        """Recompute after the debounce interval (restarted by every call).
+
+        However often it is called, the computation starts at the latest after the maximum
+        wait counted from the first call since the last computation.
+        """
         self._timer.start()
+        if not self._max_wait.isActive():
+            self._max_wait.start()
 
     def refresh_now(self) -> None:
         """Start a computation now with the current document and sample."""
         self._timer.stop()
+        self._max_wait.stop()
         job = partial(
             compute_and_prepare, self._document.integration, self._samples.sample, self._catalogue
         )
