@@ -10,7 +10,7 @@ from uptrends_studio.core.checks.content_type import BodyKind
 from uptrends_studio.core.document.model import Integration
 from uptrends_studio.core.document.samples import SampleSet
 from uptrends_studio.core.language.catalogue import Catalogue
-from uptrends_studio.core.rendering.preview import Preview, compute_preview
+from uptrends_studio.core.rendering.preview import Preview, compute_preview, mask_preview
 from uptrends_studio.gui.code_view import pretty_json
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.sample_state import SampleState
@@ -31,13 +31,15 @@ not restarted by the ones after it.
 def compute_and_prepare(
     integration: Integration, sample: SampleSet, catalogue: Catalogue
 ) -> Preview:
-    """Compute the preview and pretty-print its JSON bodies, on the worker thread.
+    """Compute the preview, mask it and pretty-print its JSON bodies, on the worker thread.
 
+    The masked requests travel with the preview, so the views mask nothing on the UI thread.
     ``pretty_json`` is cached, so the preview pane and the Message types tab then find the
-    indented text ready instead of re-indenting a 1 MB body on the UI thread.
+    indented text of the masked bodies ready instead of re-indenting a 1 MB body on the UI
+    thread.
     """
-    preview = compute_preview(integration, sample, catalogue)
-    for requests in preview.requests.values():
+    preview = mask_preview(compute_preview(integration, sample, catalogue), integration, sample)
+    for requests in (preview.masked or {}).values():
         for request in requests:
             if request.body_kind is BodyKind.JSON:
                 pretty_json(request.body)
