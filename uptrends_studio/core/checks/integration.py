@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-import regex
-
 from uptrends_studio.core.checks.diagnostics import Diagnostic, LineIndex, Severity, locate, merge
 from uptrends_studio.core.checks.targets import target_diagnostics
 from uptrends_studio.core.document.model import (
@@ -179,6 +177,8 @@ def function_diagnostics(
     for index, function in enumerate(integration.functions):
         field = f"functions[{index}]"
         if isinstance(function, RegexFunction):
+            import regex  # on first use: about 40 ms of import
+
             try:
                 regex.compile(function.pattern)
             except regex.error as exc:
