@@ -112,6 +112,8 @@ QUIET_GAP_S = 0.002
 """A heartbeat interval above this means the UI thread was busy."""
 QUIET_FOR_S = 0.030
 """A keystroke is over when the UI thread has been quiet this long after the paint."""
+QUIET_TIMEOUT_S = 1.0
+"""Never quiet this long after the paint (a machine loaded by other work): go on anyway."""
 PAINT_TIMEOUT_S = 2.0
 """No paint of the preview this long after ``updated``: record none and go on."""
 KEY_TIMEOUT_S = 20.0
@@ -621,7 +623,10 @@ class _Probe:
             return
         if self.painted is None and now < self.paint_wait_until:
             return
-        if gap > QUIET_GAP_S or self.quiet_since is None:
+        if self.painted is not None and now - self.start - self.painted >= QUIET_TIMEOUT_S:
+            self.quiet_since = self.quiet_since or now
+            self.loop.quit()
+        elif gap > QUIET_GAP_S or self.quiet_since is None:
             self.quiet_since = now
         elif now - self.quiet_since >= QUIET_FOR_S:
             self.loop.quit()
