@@ -172,7 +172,7 @@ class FoldedText:
         parts: list[str] = []
         self.cuts: list[tuple[int, int, int]] = []
         last = shift = 0
-        for match in re.finditer(f"[^\n]{{{limit + 1},}}", original):
+        for match in re.finditer(f"(?m)^[^\n]{{{limit + 1},}}", original):
             start, end = match.start() + limit, match.end()
             marker = f" … [{end - start:,} more characters]"
             parts += (original[last:start], marker)
