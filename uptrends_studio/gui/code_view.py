@@ -674,12 +674,15 @@ class CodeView(QPlainTextEdit):
             self._update_margins()
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=4)
 def pretty_json(text: str) -> str | None:
     """``text`` re-indented with two spaces when it parses as JSON, else ``None``.
 
     Cached: the preview pane and the Message types tab show the same bodies, and switching the
-    alert type or revealing secrets should not re-indent a large body again.
+    alert type or revealing secrets should not re-indent a large body again. Four entries hold
+    the three message bodies of the newest preview (the worker fills them) and one more; each
+    entry of a 1 MB body keeps about 6 MB (the body and its indented text), so a bigger cache
+    made typing in a large body look like a leak.
     """
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
