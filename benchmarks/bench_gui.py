@@ -62,6 +62,15 @@ What it measures:
   until it is rendered and painted (target <= 150 MB). For reference the same is printed for
   the studio on the demo and for the bare window, with the demo text and with the 1 MB text.
 
+  ``edge`` is the demo with the built-in ``edge-cases`` sample, whose 1 MB response body ends
+  up as one very long line of the pretty body (same targets as ``1MB``, judged on p95).
+* **continuous typing**: after the measured keystrokes of the ``demo`` (debounce), ``1MB`` and
+  ``edge`` cases, the child types ``typing_keys`` more letters, one every
+  ``TYPING_INTERVAL_MS`` without waiting, and reports the time between the previews delivered
+  meanwhile (target: p95 <= 300 ms, the debounce's maximum wait) and the RSS growth over all
+  its keystrokes, after a garbage collection (target: <= 20 MB).
+* **memory ratio**: peak memory of the studio on the demo against the bare window (<= 1.3).
+
 Targets are printed with PASS/MISS; the exit status is always 0: this is a benchmark, not a
 test. ``--profile`` adds ``-X importtime`` and cProfile output of a studio start, and cProfile
 output of the UI thread on the demo and 1 MB keystroke paths and of one worker job per case.
