@@ -62,6 +62,15 @@ What it measures:
   until it is rendered and painted (target <= 150 MB). For reference the same is printed for
   the studio on the demo and for the bare window, with the demo text and with the 1 MB text.
 
+  ``edge`` is the demo with the built-in ``edge-cases`` sample, whose 1 MB response body ends
+  up as one very long line of the pretty body (same targets as ``1MB``, judged on p95).
+* **continuous typing**: after the measured keystrokes of the ``demo`` (debounce), ``1MB`` and
+  ``edge`` cases, the child types ``typing_keys`` more letters, one every
+  ``TYPING_INTERVAL_MS`` without waiting, and reports the time between the previews delivered
+  meanwhile (target: p95 <= 300 ms, the debounce's maximum wait) and the RSS growth over all
+  its keystrokes, after a garbage collection (target: <= 20 MB).
+* **memory ratio**: peak memory of the studio on the demo against the bare window (<= 1.3).
+
 Targets are printed with PASS/MISS; the exit status is always 0: this is a benchmark, not a
 test. ``--profile`` adds ``-X importtime`` and cProfile output of a studio start, and cProfile
 output of the UI thread on the demo and 1 MB keystroke paths and of one worker job per case.
@@ -101,11 +110,19 @@ TARGET_KEY_P95_MS = 16.0
 TARGET_BLOCK_MS = 50.0
 TARGET_SETTLE_MS = 300.0
 TARGET_PEAK_MB = 150.0
+TARGET_MEMORY_RATIO = 1.3
+TARGET_GROWTH_MB = 20.0
+TARGET_LIVE_MS = 300.0
+
+TYPING_INTERVAL_MS = 50
+"""Continuous typing: one key this often, without waiting for the preview."""
 
 QUIET_GAP_S = 0.002
 """A heartbeat interval above this means the UI thread was busy."""
 QUIET_FOR_S = 0.030
 """A keystroke is over when the UI thread has been quiet this long after the paint."""
+QUIET_TIMEOUT_S = 1.0
+"""Never quiet this long after the paint (a machine loaded by other work): go on anyway."""
 PAINT_TIMEOUT_S = 2.0
 """No paint of the preview this long after ``updated``: record none and go on."""
 KEY_TIMEOUT_S = 20.0
@@ -122,10 +139,12 @@ class Mode(NamedTuple):
     demo_debounce_keys: int
     big_keys: int
     profile_keys: int
+    typing_keys: int
+    """Keys typed continuously (every ``TYPING_INTERVAL_MS``) after the measured ones."""
 
 
-FULL = Mode("full", 15, 3, 200, 30, 40, 10)
-QUICK = Mode("quick", 3, 1, 20, 5, 5, 3)
+FULL = Mode("full", 15, 3, 200, 30, 40, 10, 200)
+QUICK = Mode("quick", 3, 1, 20, 5, 5, 3, 20)
 
 
 def _ms(seconds: float) -> str:
@@ -274,6 +293,10 @@ def child_main(argv: Sequence[str]) -> int:
     parser.add_argument("--big", action="store_true", help="keys: the 1 MB body")
     parser.add_argument("--debounce", type=int, default=0, help="keys: debounce_ms")
     parser.add_argument("--count", type=int, default=1, help="keys: how many keystrokes")
+    parser.add_argument("--sample", help="keys: the sample set (default: the default one)")
+    parser.add_argument(
+        "--typing", type=int, default=0, help="keys: then type this many continuously"
+    )
     parser.add_argument(
         "--profile",
         type=int,
@@ -472,7 +495,8 @@ def run_memory(mode: Mode, workdir: Path, big_file: Path) -> dict[str, list[Star
     return runs
 
 
-def print_memory(runs: dict[str, list[Start]]) -> float:
+def print_memory(runs: dict[str, list[Start]]) -> tuple[float, float]:
+    """Print the peaks; return the 1 MB studio peak and the ratio studio / bare on the demo."""
     import statistics
 
     print("\n(c) Peak memory (ru_maxrss) once rendered and painted; start-up time for reference")
@@ -483,7 +507,13 @@ def print_memory(runs: dict[str, list[Start]]) -> float:
             f"  {name:<14} {starts[0].body_chars:>11,} {statistics.median(peaks):>11.1f} MB "
             f"{max(peaks):>6.1f} MB {_ms(statistics.median(s.ready for s in starts)):>10}"
         )
-    return statistics.median(_peak_mb(s.maxrss) for s in runs["studio 1MB"])
+
+    def median(name: str) -> float:
+        return statistics.median(_peak_mb(s.maxrss) for s in runs[name])
+
+    ratio = median("studio demo") / median("bare demo")
+    print(f"  ratio studio / bare on the demo (medians): {ratio:.2f}")
+    return median("studio 1MB"), ratio
 
 
 # -- (b): keystrokes in this process ----------------------------------------------------------
@@ -514,9 +544,13 @@ class KeyCase(NamedTuple):
     crashes: list[str]
     """How each child that died took its end (signal, keystrokes it had done)."""
     profile: str
+    typing: dict[str, float] | None = None
+    """Continuous typing: ``keys``, RSS before/after in MB, gaps between previews in s."""
 
 
-def _build(body: str | None, debounce_ms: int, settings_path: Path) -> MainWindow:
+def _build(
+    body: str | None, debounce_ms: int, settings_path: Path, sample: str | None = None
+) -> MainWindow:
     from bench_engine import with_body
     from PySide6.QtCore import QSettings
 
@@ -534,7 +568,7 @@ def _build(body: str | None, debounce_ms: int, settings_path: Path) -> MainWindo
         integration = with_body(integration, body)
     settings = Settings(QSettings(str(settings_path), QSettings.Format.IniFormat))
     document = IntegrationDocument(integration)
-    samples = SampleState(find_sample(None, catalogue), "https")
+    samples = SampleState(find_sample(sample, catalogue), sample or "https")
     return MainWindow(document, samples, catalogue, settings, debounce_ms=debounce_ms)
 
 
@@ -598,7 +632,10 @@ class _Probe:
             return
         if self.painted is None and now < self.paint_wait_until:
             return
-        if gap > QUIET_GAP_S or self.quiet_since is None:
+        if self.painted is not None and now - self.start - self.painted >= QUIET_TIMEOUT_S:
+            self.quiet_since = self.quiet_since or now
+            self.loop.quit()
+        elif gap > QUIET_GAP_S or self.quiet_since is None:
             self.quiet_since = now
         elif now - self.quiet_since >= QUIET_FOR_S:
             self.loop.quit()
@@ -639,7 +676,7 @@ class _Probe:
 
 
 def _open_for_typing(
-    body: str | None, debounce_ms: int, settings_path: Path
+    body: str | None, debounce_ms: int, settings_path: Path, sample: str | None = None
 ) -> tuple[MainWindow, _Probe, float]:
     """Build and show a window, wait for its first preview, focus the body editor, settle.
 
@@ -648,7 +685,7 @@ def _open_for_typing(
     from PySide6.QtCore import Qt
 
     started = time.perf_counter()
-    window = _build(body, debounce_ms, settings_path)
+    window = _build(body, debounce_ms, settings_path, sample)
     probe = _Probe(window)
     window.show()
     probe.reset(started)
@@ -683,13 +720,28 @@ def _child_keys(args: argparse.Namespace) -> int:
         from uptrends_studio.gui.main_window import DEMO_PATH
 
         body = big_body(integration_file.load(DEMO_PATH).steps[0].body)
-    window, probe, first = _open_for_typing(body, args.debounce, Path(args.settings))
+    window, probe, first = _open_for_typing(body, args.debounce, Path(args.settings), args.sample)
     editor = window.customizations_tab.step_editor.body
     chars = len(window.document.integration.steps[0].body) + args.count
     print("CASE " + json.dumps({"first_preview": first, "body_chars": chars}), flush=True)
+    rss_before = _rss_mb()
     for number in range(args.count):
         key = probe.keystroke(editor, chr(ord("a") + number % 26))
         print("KEY " + json.dumps(list(key)), flush=True)
+    if args.typing:
+        gaps = _type_continuously(window, probe, editor, args.typing)
+        print(
+            "TYPING "
+            + json.dumps(
+                {
+                    "keys": args.count + args.typing,
+                    "rss_before": rss_before,
+                    "rss_after": _rss_mb(),
+                    "gaps": gaps,
+                }
+            ),
+            flush=True,
+        )
     if args.profile:
         label = f"{args.case}, debounce {args.debounce} ms"
         profile_keys(window, probe, label, args.profile)
@@ -699,12 +751,74 @@ def _child_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rss_mb() -> float:
+    """The resident set size now, in MB, after a garbage collection (0 where unknown)."""
+    import gc
+
+    gc.collect()
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
+
+
+def _type_continuously(
+    window: MainWindow, probe: _Probe, editor: QWidget, count: int
+) -> list[float]:
+    """Type ``count`` letters, one every ``TYPING_INTERVAL_MS``, without waiting for previews.
+
+    Returns the gaps between the previews delivered while typing (the first counted from the
+    first key), then lets the window settle.
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtTest import QTest
+
+    delivered: list[float] = []
+    typed = 0
+    loop = QEventLoop()
+    started = time.perf_counter()
+
+    def on_updated(_preview: object) -> None:
+        delivered.append(time.perf_counter())
+
+    def type_one() -> None:
+        nonlocal typed
+        if typed >= count:
+            timer.stop()
+            loop.quit()
+            return
+        QTest.keyClick(editor, chr(ord("a") + typed % 26))  # type: ignore[call-overload]
+        typed += 1
+
+    window.controller.updated.connect(on_updated)
+    timer = QTimer()
+    timer.setInterval(TYPING_INTERVAL_MS)
+    timer.timeout.connect(type_one)
+    timer.start()
+    loop.exec()
+    ended = time.perf_counter()
+    window.controller.updated.disconnect(on_updated)
+    probe.settle()
+    import itertools
+
+    marks = [started, *(t for t in delivered if t <= ended), ended]
+    return [b - a for a, b in itertools.pairwise(marks)]
+
+
 MAX_KEY_CHILDREN = 10
 """A keystroke case gives up after this many children (a crash starts a new one)."""
 
 
 def run_keys(
-    mode: Mode, name: str, debounce_ms: int, count: int, workdir: Path, profile: bool
+    mode: Mode,
+    name: str,
+    debounce_ms: int,
+    count: int,
+    workdir: Path,
+    profile: bool,
+    *,
+    typing: int = 0,
 ) -> KeyCase:
     """Type ``count`` letters in child processes; a child that crashes is replaced."""
     import json
@@ -716,6 +830,7 @@ def run_keys(
     first: float | None = None
     chars = 0
     profile_text = ""
+    typing_result: dict[str, float] | None = None
     for number in range(MAX_KEY_CHILDREN):
         if len(keys) >= count:
             break
@@ -724,6 +839,10 @@ def run_keys(
         command += ["--settings", str(workdir / f"settings-keys-{name}-{debounce_ms}-{number}.ini")]
         if name == "1MB":
             command.append("--big")
+        if name == "edge":
+            command += ["--sample", "edge-cases"]
+        if typing and number == 0:
+            command += ["--typing", str(typing)]
         if profile:
             command += ["--profile", str(mode.profile_keys)]
         try:
@@ -748,13 +867,27 @@ def run_keys(
             elif line.startswith("CASE ") and first is None:
                 info = json.loads(line.removeprefix("CASE "))
                 first, chars = float(info["first_preview"]), int(info["body_chars"])
+            elif line.startswith("TYPING "):
+                info = json.loads(line.removeprefix("TYPING "))
+                gaps = sorted(info["gaps"])
+                typing_result = {
+                    "keys": info["keys"],
+                    "rss_before": info["rss_before"],
+                    "rss_after": info["rss_after"],
+                    "gap_p50": gaps[len(gaps) // 2],
+                    "gap_p95": _percentile(gaps, 0.95),
+                    "gap_max": gaps[-1],
+                    "previews": len(gaps),
+                }
             elif line.startswith("cProfile of"):
                 profile_text = "\n".join(lines[index:])
                 break
         if status != 0:
             reason = signal.Signals(-status).name if status < 0 else f"exit status {status}"
             crashes.append(f"{reason} after {typed} keystrokes")
-    return KeyCase(name, debounce_ms, chars, keys[:count], first or 0.0, crashes, profile_text)
+    return KeyCase(
+        name, debounce_ms, chars, keys[:count], first or 0.0, crashes, profile_text, typing_result
+    )
 
 
 def _percentile(values: Sequence[float], fraction: float) -> float:
@@ -768,6 +901,7 @@ def _percentile(values: Sequence[float], fraction: float) -> float:
 def print_keys(case: KeyCase) -> None:
     import statistics
 
+    _print_typing(case)
     keys = case.keys
     missing = sum(1 for k in keys if k.updated is None or k.painted is None)
     print(
@@ -797,6 +931,22 @@ def print_keys(case: KeyCase) -> None:
             f"    {label:<34} {_ms(statistics.median(values)):>10} "
             f"{_ms(_percentile(values, 0.95)):>10} {_ms(max(values)):>10}"
         )
+
+
+def _print_typing(case: KeyCase) -> None:
+    typing = case.typing
+    if typing is None:
+        return
+    print(
+        f"\n  [{case.name}, continuous typing, a key every {TYPING_INTERVAL_MS} ms] "
+        f"{typing['previews']:.0f} previews while typing; time between previews "
+        f"p50 {_ms(typing['gap_p50'])}, p95 {_ms(typing['gap_p95'])}, max {_ms(typing['gap_max'])}"
+    )
+    before, after = typing["rss_before"], typing["rss_after"]
+    print(
+        f"    RSS over {typing['keys']:.0f} keystrokes: {before:.1f} MB -> {after:.1f} MB "
+        f"(growth {after - before:+.1f} MB)"
+    )
 
 
 def profile_keys(window: MainWindow, probe: _Probe, label: str, count: int) -> None:
@@ -850,7 +1000,7 @@ def _print_stats(profiler: cProfile.Profile, title: str) -> None:
 # -- the run ----------------------------------------------------------------------------------
 
 
-def print_targets(ratio: float, cases: list[KeyCase], peak: float) -> None:
+def print_targets(ratio: float, memory_ratio: float, cases: list[KeyCase], peak: float) -> None:
     def p95(values: Sequence[float | None]) -> float | None:
         """p95 in seconds; ``None`` when a keystroke never got there (a timeout)."""
         found = [v for v in values if v is not None]
@@ -862,13 +1012,15 @@ def print_targets(ratio: float, cases: list[KeyCase], peak: float) -> None:
         return label, _ms(value), value * 1000 <= limit_ms
 
     demo = next(c for c in cases if c.name == "demo" and c.debounce_ms == 0)
-    big = next(c for c in cases if c.name == "1MB")
-    painted = [k.painted for k in big.keys]
-    settled = None if None in painted else max((v for v in painted if v is not None), default=None)
     crashes = sum(len(c.crashes) for c in cases)
     print("\nTargets")
     rows = [
         (f"start-up studio / bare <= {TARGET_START_RATIO}x", f"{ratio:.2f}x", ratio <= 1.5),
+        (
+            f"peak memory studio / bare (demo) <= {TARGET_MEMORY_RATIO}x",
+            f"{memory_ratio:.2f}x",
+            memory_ratio <= TARGET_MEMORY_RATIO,
+        ),
         row(
             f"demo key -> updated emitted, p95 <= {TARGET_KEY_P95_MS:.0f} ms (debounce 0)",
             p95([k.updated for k in demo.keys]),
@@ -879,17 +1031,39 @@ def print_targets(ratio: float, cases: list[KeyCase], peak: float) -> None:
             p95([k.painted for k in demo.keys]),
             TARGET_KEY_P95_MS,
         ),
-        row(
-            f"1MB UI thread blocked <= {TARGET_BLOCK_MS:.0f} ms per keystroke (worst)",
-            max((k.blocked for k in big.keys), default=None),
-            TARGET_BLOCK_MS,
-        ),
-        row(
-            f"1MB key -> preview painted <= {TARGET_SETTLE_MS:.0f} ms (debounce {big.debounce_ms}, "
-            "worst)",
-            settled,
-            TARGET_SETTLE_MS,
-        ),
+    ]
+    for big in (c for c in cases if c.name in ("1MB", "edge")):
+        rows += [
+            row(
+                f"{big.name}: UI thread blocked <= {TARGET_BLOCK_MS:.0f} ms per keystroke (worst)",
+                max((k.blocked for k in big.keys), default=None),
+                TARGET_BLOCK_MS,
+            ),
+            row(
+                f"{big.name}: key -> preview painted, p95 <= {TARGET_SETTLE_MS:.0f} ms "
+                f"(debounce {big.debounce_ms})",
+                p95([k.painted for k in big.keys]),
+                TARGET_SETTLE_MS,
+            ),
+        ]
+    for case in cases:
+        if case.typing is None:
+            continue
+        growth = case.typing["rss_after"] - case.typing["rss_before"]
+        rows += [
+            (
+                f"{case.name}: RSS growth over {case.typing['keys']:.0f} keys "
+                f"<= {TARGET_GROWTH_MB:.0f} MB",
+                f"{growth:+.1f} MB",
+                growth <= TARGET_GROWTH_MB,
+            ),
+            row(
+                f"{case.name}: typing, time between previews p95 <= {TARGET_LIVE_MS:.0f} ms",
+                case.typing["gap_p95"],
+                TARGET_LIVE_MS,
+            ),
+        ]
+    rows += [
         (f"1MB peak memory <= {TARGET_PEAK_MB:.0f} MB", f"{peak:.1f} MB", peak <= TARGET_PEAK_MB),
         (
             f"no crash while typing ({sum(len(c.keys) for c in cases)} keystrokes in all)",
@@ -898,7 +1072,7 @@ def print_targets(ratio: float, cases: list[KeyCase], peak: float) -> None:
         ),
     ]
     for label, value, ok in rows:
-        print(f"  {label:<62} {value:>9}   {_verdict(ok)}")
+        print(f"  {label:<66} {value:>9}   {_verdict(ok)}")
 
 
 def _verdict(ok: bool) -> str:
@@ -956,7 +1130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "bare demo": startup.bare,
             **run_memory(mode, workdir, big_file),
         }
-        peak = print_memory(memory)
+        peak, memory_ratio = print_memory(memory)
         if args.profile:
             profile_startup(workdir)
 
@@ -966,18 +1140,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         cases: list[KeyCase] = []
         plan = [
-            ("demo", 0, mode.demo_keys, args.profile),
-            ("demo", DEBOUNCE_MS, mode.demo_debounce_keys, False),
-            ("1MB", DEBOUNCE_MS, mode.big_keys, args.profile),
+            ("demo", 0, mode.demo_keys, args.profile, 0),
+            ("demo", DEBOUNCE_MS, mode.demo_debounce_keys, False, mode.typing_keys),
+            ("1MB", DEBOUNCE_MS, mode.big_keys, args.profile, mode.typing_keys),
+            ("edge", DEBOUNCE_MS, mode.big_keys, args.profile, mode.typing_keys),
         ]
-        for name, debounce, count, profile in plan:
-            case = run_keys(mode, name, debounce, count, workdir, profile)
+        for name, debounce, count, profile, typing in plan:
+            case = run_keys(mode, name, debounce, count, workdir, profile, typing=typing)
             print_keys(case)
             if case.profile:
                 print("\n" + case.profile)
             cases.append(case)
 
-    print_targets(ratio, cases, peak)
+    print_targets(ratio, memory_ratio, cases, peak)
     print(f"\nTotal run time {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -151,3 +151,54 @@ def test_the_launcher_imports_neither_front_end_until_asked(tmp_path: Path) -> N
     loaded = set(json.loads(result.stdout))
     assert "uptrends_studio.launcher" in loaded
     assert sorted(n for n in loaded if n.startswith((*FORBIDDEN, "uptrends_studio.cli"))) == []
+
+
+_RUN_CLI = """
+import json, sys
+from uptrends_studio.launcher import main
+status = main(sys.argv[1:])
+print("\\nMODULES " + json.dumps({"status": status, "modules": sorted(sys.modules)}))
+"""
+
+HEAVY_FOR_RENDER = (
+    "PySide6",
+    "shiboken6",
+    "requests",
+    "urllib3",
+    "http.server",
+    "ssl",
+    "jinja2",
+    "jwt",
+    "cryptography",
+    "pygments",
+    "uptrends_studio.core.delivery",
+    "uptrends_studio.core.exports",
+    "uptrends_studio.core.account",
+)
+"""What ``render`` and ``check`` never need: sending, receiving, Qt, export templates."""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["render", "demo", "--type", "all"], ["check", "demo"]],
+    ids=["render", "check"],
+)
+def test_render_and_check_load_nothing_of_sending_receiving_qt_or_jinja2(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """The CLI's everyday commands start fast: they import only what they use."""
+    result = _run(["-c", _RUN_CLI, *command], tmp_path, _environment())
+    assert result.returncode == 0, result.stderr
+    output, _, probe = result.stdout.rpartition("\nMODULES ")
+    report = json.loads(probe)
+    assert report["status"] in (0, 1), output  # 1: check found problems
+    if command[0] == "render":
+        assert "POST http://127.0.0.1:8787/alerts" in output
+    else:
+        assert "demo: 0 errors" in result.stderr
+    heavy = sorted(
+        name
+        for name in report["modules"]
+        if any(name == prefix or name.startswith(prefix + ".") for prefix in HEAVY_FOR_RENDER)
+    )
+    assert heavy == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from pathlib import Path
 
@@ -68,3 +69,37 @@ def test_a_document_always_has_an_id_that_undo_keeps(qtbot: QtBot) -> None:
     assert document.integration.id == first
     document.load(Integration(name="other"), None)
     assert document.integration.id not in ("", first)
+
+
+def _live_bodies(marker: str) -> int:
+    """How many integrations with ``marker`` in their name are still in memory."""
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, Integration) and marker in o.name)
+
+
+def test_typing_200_keys_keeps_two_integrations_not_one_per_key(qtbot: QtBot) -> None:
+    """A 1 MB body typed into must not keep a copy per keystroke (RSS grew 1 MB per key)."""
+    marker = "undo-memory-probe"
+    document = IntegrationDocument(Integration(name=marker, id="doc-1"))
+    for count in range(1, 201):
+        document.apply(
+            replace(document.integration, description="x" * count), "Typing", "description"
+        )
+    assert document.undo_stack.count() == 1
+    # The current value and the one before the typing, which undo needs.
+    assert _live_bodies(marker) <= 2
+    document.undo_stack.undo()
+    assert document.integration.description == ""
+    document.undo_stack.redo()
+    assert document.integration.description == "x" * 200
+
+
+def test_loading_another_integration_frees_the_old_undo_history(qtbot: QtBot) -> None:
+    marker = "undo-history-probe"
+    document = IntegrationDocument(Integration(name=marker, id="doc-1"))
+    for count in range(1, 21):
+        document.apply(replace(document.integration, description=str(count)), f"Edit {count}")
+    assert document.undo_stack.count() == 20
+    document.load(Integration(name="other", id="doc-2"), None)
+    assert document.undo_stack.count() == 0
+    assert _live_bodies(marker) == 0

@@ -6,6 +6,7 @@ import json
 import time
 from dataclasses import replace
 
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from uptrends_studio.core.document import integration_file
@@ -96,3 +97,41 @@ def test_a_newer_edit_cancels_a_slow_render_and_its_result_comes_quickly(qtbot: 
         "http://127.0.0.1:8787/alerts/fast"
     ]
     qtbot.waitUntil(lambda: not controller._runner.is_busy(), timeout=8000)  # it stopped too
+
+
+def test_preview_keeps_up_while_the_user_types_without_a_pause(qtbot: QtBot) -> None:
+    """The debounce restarts with every key; the maximum wait still shows the newer text."""
+    catalogue = load_catalogue()
+    document = IntegrationDocument(integration_file.load(resource_path("demo.integration.json")))
+    samples = SampleState(find_sample(None, catalogue), "https")
+    # A debounce that never ends during the test: only the maximum wait can start a render.
+    controller = PreviewController(
+        document, samples, catalogue, debounce_ms=600_000, max_wait_ms=40
+    )
+    step = document.integration.steps[0]
+    typed: list[int] = []
+    received: list[str] = []
+    controller.updated.connect(
+        lambda preview: received.append(preview.requests[AlertType.ERROR][0].url)
+    )
+
+    def type_a_key() -> None:
+        typed.append(len(typed))
+        document.apply(
+            replace(
+                document.integration, steps=(replace(step, url=f"{{{{ApiUrl}}}}/{len(typed)}"),)
+            ),
+            "Edit",
+            merge_key="url",
+        )
+
+    typing = QTimer()
+    typing.setInterval(5)
+    typing.timeout.connect(type_a_key)
+    typing.start()
+    qtbot.waitUntil(lambda: len(received) >= 3, timeout=10_000)
+    typing.stop()
+    # Three previews arrived while keys kept coming, each showing a later keystroke.
+    numbers = [int(url.rsplit("/", 1)[1]) for url in received[:3]]
+    assert numbers == sorted(numbers)
+    assert numbers[0] < numbers[2] <= len(typed)

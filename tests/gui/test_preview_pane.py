@@ -25,7 +25,7 @@ from uptrends_studio.core.document.samples import SampleSet, find_sample
 from uptrends_studio.core.language.catalogue import load_catalogue
 from uptrends_studio.core.rendering.preview import Preview, compute_preview
 from uptrends_studio.core.secrets import MASK
-from uptrends_studio.gui.code_view import LARGE_TEXT_CHARS, CodeView
+from uptrends_studio.gui.code_view import LARGE_TEXT_CHARS, LONG_LINE_CHARS, CodeView
 from uptrends_studio.gui.preview_pane import PreviewPane
 
 API = "https://api.example.com/v2"
@@ -261,6 +261,43 @@ def test_a_large_body_is_cut_and_show_all_loads_the_rest(qtbot: QtBot) -> None:
     assert view.toPlainText() == full
     assert not view.is_truncated()
     assert not view.show_all_button().isVisible()
+
+
+def test_a_1_mb_line_is_shown_cut_and_show_all_shows_it_whole(qtbot: QtBot) -> None:
+    """A 1 MB value in one JSON string is one line: shown cut, never laid out whole."""
+    long_value = "<p>" + "x" * 1_048_576 + "</p>"
+    body = '{"type": "{{@alert.type}}", "page": "' + long_value + '", "after": 1}'
+    pane = make_pane(qtbot, make_integration(create_body=body))
+    pane.show()
+    qtbot.waitExposed(pane)
+    view = pane.code_view("pretty")
+    full = pane.current_text("pretty")
+    shown = view.toPlainText()
+    assert len(shown) < 10_000
+    assert max(len(line) for line in shown.split("\n")) < LONG_LINE_CHARS + 40
+    page_line = next(line for line in shown.split("\n") if '"page"' in line)
+    assert page_line.endswith("more characters]")
+    assert f"{len(full.split(chr(10))[2]) - LONG_LINE_CHARS:,} more characters" in page_line
+    assert '"after": 1' in shown  # the lines after the long one are all there
+    assert "1 long line cut at 2,000 characters" in view.truncation_message()
+    assert view.show_all_button().isVisible()
+    with qtbot.waitSignal(view.shown_all):
+        QTest.mouseClick(view.show_all_button(), Qt.MouseButton.LeftButton)
+    assert view.toPlainText() == full
+    assert not view.show_all_button().isVisible()
+
+
+def test_highlights_after_a_cut_line_stay_on_their_characters(qtbot: QtBot) -> None:
+    view = CodeView(long_line_chars=10)
+    qtbot.addWidget(view)
+    text = "short\n" + "a" * 50 + "\nmark here\n" + "b" * 30 + "\nend"
+    view.set_code(text, "text")
+    start = text.index("mark")
+    view.set_extra_highlights([(start, start + 4), (text.index("end"), len(text))])
+    shown = view.toPlainText()
+    selected = [s.cursor.selectedText() for s in view.extraSelections()]
+    assert selected == ["mark", "end"]
+    assert shown.split("\n")[1] == "a" * 10 + " … [40 more characters]"
 
 
 # -- the code view both widgets use ----------------------------------------------------------

@@ -8,12 +8,15 @@ the colours follow while the event loop stays responsive. Lexer state (an XML ta
 lines, the header/body split of an HTTP message) is carried across blocks with
 ``setCurrentBlockState``.
 
-Texts longer than :data:`LARGE_TEXT_CHARS` are shown cut to that size, with a bar offering to
-load the rest.
+Texts longer than :data:`LARGE_TEXT_CHARS` are shown cut to that size, and lines longer than
+:data:`LONG_LINE_CHARS` (a minified body, a 1 MB value in one JSON string) are shown cut with
+the count of hidden characters: Qt lays out a whole line at once, which for a 200 KB line
+blocks the UI thread for a tenth of a second on every update. A bar offers to load it all.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -66,6 +69,9 @@ LANGUAGES: tuple[str, ...] = ("json", "xml", "text", "http")
 
 LARGE_TEXT_CHARS = 200 * 1024
 """Texts longer than this are shown cut, with a "Show all" button."""
+
+LONG_LINE_CHARS = 2_000
+"""Lines longer than this are shown cut (with the count of hidden characters) until "Show all"."""
 
 FIRST_HIGHLIGHT_LINES = 300
 """Lines highlighted at once when a text is set (more than a screenful)."""
@@ -147,6 +153,44 @@ def http_body_language(text: str) -> str:
     head = text.split("\n\n", 1)[0]
     match = _CONTENT_TYPE.search(head)
     return body_language(body_kind(match.group(1) if match else None))
+
+
+class FoldedText:
+    """A text with every line over ``limit`` characters cut, for display.
+
+    Attributes:
+        text: What is shown: each long line ends after ``limit`` characters with a marker
+            naming how many characters are hidden.
+        cuts: Per cut line, ``(start, end, shift)``: the original characters ``start:end``
+            are hidden, and an original position after them is ``shift`` further in ``text``.
+    """
+
+    __slots__ = ("cuts", "text")
+
+    def __init__(self, original: str, limit: int) -> None:
+        parts: list[str] = []
+        self.cuts: list[tuple[int, int, int]] = []
+        last = shift = 0
+        for match in re.finditer(f"(?m)^[^\n]{{{limit + 1},}}", original):
+            start, end = match.start() + limit, match.end()
+            marker = f" … [{end - start:,} more characters]"
+            parts += (original[last:start], marker)
+            shift += len(marker) - (end - start)
+            self.cuts.append((start, end, shift))
+            last = end
+        parts.append(original[last:])
+        self.text = "".join(parts) if self.cuts else original
+
+    def position(self, original: int) -> int:
+        """Where the character at ``original`` is shown (a hidden one: at its line's cut)."""
+        index = bisect.bisect_right(self.cuts, original, key=lambda cut: cut[0]) - 1
+        if index < 0:
+            return original
+        start, end, shift = self.cuts[index]
+        if original < end:  # hidden: shown at the cut, before the marker
+            previous = self.cuts[index - 1][2] if index else 0
+            return start + previous
+        return original + shift
 
 
 class RequestHighlighter(QSyntaxHighlighter):
@@ -361,7 +405,8 @@ class _LineNumberArea(QWidget):
 class CodeView(QPlainTextEdit):
     """A read-only, monospace, syntax-highlighted text viewer.
 
-    Long texts are cut at :data:`LARGE_TEXT_CHARS` with a bar offering "Show all".
+    Long texts are cut at :data:`LARGE_TEXT_CHARS`, and lines at :data:`LONG_LINE_CHARS`,
+    with a bar offering "Show all".
 
     Signals:
         shown_all: the rest of a cut text was loaded.
@@ -375,6 +420,7 @@ class CodeView(QPlainTextEdit):
         *,
         line_numbers: bool = False,
         large_text_chars: int = LARGE_TEXT_CHARS,
+        long_line_chars: int = LONG_LINE_CHARS,
     ) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
@@ -385,9 +431,12 @@ class CodeView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setUndoRedoEnabled(False)
         self._large_text_chars = large_text_chars
+        self._long_line_chars = long_line_chars
+        self._folded: FoldedText | None = None
         self._text = ""
         self._language = "text"
         self._shown_chars = 0
+        self._display_chars = 0
         self._ranges: list[tuple[int, int]] = []
         self._line_numbers = line_numbers
         self._highlighter = RequestHighlighter(self.document())
@@ -422,7 +471,8 @@ class CodeView(QPlainTextEdit):
         """Show ``text`` highlighted as ``language`` (``json``, ``xml``, ``http`` or ``text``).
 
         Setting the same text and language again does nothing (the scroll position stays).
-        Texts above the size limit are cut; :meth:`show_all` loads the rest.
+        Texts above the size limit are cut, and so are very long lines; :meth:`show_all` loads
+        the rest.
 
         Raises:
             ValueError: for an unknown language.
@@ -433,11 +483,7 @@ class CodeView(QPlainTextEdit):
             return
         self._text = text
         self._language = language
-        shown = len(text)
-        if shown > self._large_text_chars:
-            cut = text.rfind("\n", 0, self._large_text_chars)
-            shown = cut + 1 if cut > self._large_text_chars // 2 else self._large_text_chars
-        self._load(shown)
+        self._load(whole=False)
 
     def code(self) -> str:
         """The whole text last set (also the part not shown of a cut text)."""
@@ -448,8 +494,12 @@ class CodeView(QPlainTextEdit):
         return self._language
 
     def is_truncated(self) -> bool:
-        """True when only the first part of the text is shown."""
-        return self._shown_chars < len(self._text)
+        """True when only part of the text is shown (its beginning, or long lines cut)."""
+        return self._shown_chars < self._display_chars or self._folded is not None
+
+    def shown_text(self) -> str:
+        """The text as it is shown: cut, with a marker at the end of each cut line."""
+        return self.toPlainText()
 
     def truncation_message(self) -> str:
         """The text of the bar above a cut text (``""`` when the whole text is shown)."""
@@ -460,10 +510,10 @@ class CodeView(QPlainTextEdit):
         return self._show_all_button
 
     def show_all(self) -> None:
-        """Load the whole text of a cut text."""
+        """Load the whole text of a cut text, long lines in full."""
         if not self.is_truncated():
             return
-        self._load(len(self._text))
+        self._load(whole=True)
         self.shown_all.emit()
 
     def set_extra_highlights(self, ranges: Sequence[tuple[int, int]]) -> None:
@@ -487,21 +537,39 @@ class CodeView(QPlainTextEdit):
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _load(self, shown: int) -> None:
+    def _load(self, *, whole: bool) -> None:
+        """Show the text: cut (long lines first, then the size) unless ``whole``."""
         bar = self.verticalScrollBar()
         position = bar.value()
+        folded = None if whole else FoldedText(self._text, self._long_line_chars)
+        self._folded = folded if folded is not None and folded.cuts else None
+        display = self._folded.text if self._folded is not None else self._text
+        shown = len(display)
+        if not whole and shown > self._large_text_chars:
+            cut = display.rfind("\n", 0, self._large_text_chars)
+            shown = cut + 1 if cut > self._large_text_chars // 2 else self._large_text_chars
+        self._display_chars = len(display)
         self._shown_chars = shown
-        text = self._text[:shown]
+        text = display[:shown]
         body = http_body_language(text) if self._language == "http" else "text"
         self._highlighter.prepare(self._language, body)
         self.setPlainText(text)
         self._highlighter.start()
         bar.setValue(min(position, bar.maximum()))
         if self.is_truncated():
-            self._bar_label.setText(
-                f"Large text: showing the first {human_size(shown)} "
-                f"of {human_size(len(self._text))}."
-            )
+            notes = []
+            if shown < len(display):
+                notes.append(
+                    f"Large text: showing the first {human_size(shown)} "
+                    f"of {human_size(len(self._text))}."
+                )
+            if self._folded is not None:
+                count = len(self._folded.cuts)
+                notes.append(
+                    f"{count:,} long line{'s' if count != 1 else ''} cut at "
+                    f"{self._long_line_chars:,} characters."
+                )
+            self._bar_label.setText(" ".join(notes))
         self._bar.setVisible(self.is_truncated())
         self._update_margins()
         self._apply_extra_highlights()
@@ -510,14 +578,20 @@ class CodeView(QPlainTextEdit):
         background = QColor(colours(self.palette()).highlight_background)
         selections: list[QTextEdit.ExtraSelection] = []
         document = self.document()
-        for start, end in self._ranges:
+        for first, last in self._ranges:
+            start, end = first, last
+            if self._folded is not None:  # positions in the text as shown
+                start, end = self._folded.position(first), self._folded.position(last)
             if start >= self._shown_chars:
                 break
+            end = min(end, self._shown_chars)
+            if end <= start:
+                continue
             selection = QTextEdit.ExtraSelection()
             selection.format.setBackground(background)
             cursor = QTextCursor(document)
             cursor.setPosition(start)
-            cursor.setPosition(min(end, self._shown_chars), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             selection.cursor = cursor
             selections.append(selection)
         self.setExtraSelections(selections)
@@ -599,12 +673,15 @@ class CodeView(QPlainTextEdit):
             self._update_margins()
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=4)
 def pretty_json(text: str) -> str | None:
     """``text`` re-indented with two spaces when it parses as JSON, else ``None``.
 
     Cached: the preview pane and the Message types tab show the same bodies, and switching the
-    alert type or revealing secrets should not re-indent a large body again.
+    alert type or revealing secrets should not re-indent a large body again. Four entries hold
+    the three message bodies of the newest preview (the worker fills them) and one more; each
+    entry of a 1 MB body keeps about 6 MB (the body and its indented text), so a bigger cache
+    made typing in a large body look like a leak.
     """
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)

@@ -39,7 +39,17 @@ class _Change(QUndoCommand):
         if not isinstance(other, _Change) or other.merge_key != self.merge_key:
             return False
         self.after = other.after
+        other.release()
         return True
+
+    def release(self) -> None:
+        """Drop the integrations this command holds; Qt is about to delete it.
+
+        PySide keeps the Python side of a command that the stack deleted (merged into the
+        previous one) alive. Without this, typing in a 1 MB body kept one whole
+        ``Integration`` per keystroke.
+        """
+        del self.before, self.after
 
     def redo(self) -> None:
         self._document._set(self.after)

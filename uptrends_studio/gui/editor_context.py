@@ -41,6 +41,11 @@ class StudioEditorContext:
         self.alert_type = AlertType.ERROR
         self.reveal_secrets = False
 
+    @property
+    def catalogue(self) -> Catalogue:
+        """The variable and function catalogue (the editors' highlighters share it)."""
+        return self._catalogue
+
     def _values(self) -> dict[str, str]:
         try:
             data = alert_data(self._samples.sample, self.alert_type, self._catalogue)

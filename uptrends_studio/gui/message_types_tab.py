@@ -528,7 +528,13 @@ class MessageTypesTab(QWidget):
         )
         self._error.setVisible(bool(preview.error))
         masker: Masker | None = None
-        if not self._reveal.isChecked() and self._integration and self._sample:
+        premasked = None if self._reveal.isChecked() else preview.masked
+        if (
+            premasked is None
+            and not self._reveal.isChecked()
+            and self._integration
+            and self._sample
+        ):
             every = [r for requests in preview.requests.values() for r in requests]
             masker = masker_for(self._integration, self._sample, every)
         self._texts = {}
@@ -554,7 +560,9 @@ class MessageTypesTab(QWidget):
                 f"{_escape(message.step_name or '(unnamed)')}{after}"
             )
             column.view.setPlaceholderText("")
-            if masker is not None:
+            if premasked is not None:  # masked by the preview worker
+                message = premasked.get(alert_type, requests)[-1]
+            elif masker is not None:
                 message = masked_request(message, masker)
             self._texts[alert_type] = request_text(message, None)
         shown = [t for t in ALERT_TYPES if t in self._texts]

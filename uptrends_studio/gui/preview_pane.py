@@ -438,9 +438,12 @@ class PreviewPane(QWidget):
         if not requests:
             self._show_message(self._nothing_sent_text())
             return
-        masker = self._masker(requests)
-        # Masked by secret span first (an encoded secret included), then the views need not.
-        shown = [masked_request(r, masker) for r in requests] if masker else list(requests)
+        if self._reveal.isChecked() or preview.masked is None:
+            masker = self._masker(requests)
+            # Masked by secret span first (an encoded secret included), then the views need not.
+            shown = [masked_request(r, masker) for r in requests] if masker else list(requests)
+        else:  # masked by the preview worker, off the UI thread
+            shown = list(preview.masked.get(self._alert_type, requests))
         while len(self._views) < len(requests):
             view = _RequestView()
             self._views.append(view)

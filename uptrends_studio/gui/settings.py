@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from uptrends_studio.app.proxy import ProxyChoice
-from uptrends_studio.core.delivery.receiver import DEFAULT_PORT, ReceiverResponse
 from uptrends_studio.core.delivery.sending import ProxyMode, SendOptions
+
+if TYPE_CHECKING:  # the receiver (http.server) is imported when its settings are first read
+    from uptrends_studio.core.delivery.receiver import ReceiverResponse
 
 MAX_RECENT = 10
 
@@ -86,6 +89,8 @@ class Settings:
 
     def receiver_port(self) -> int:
         """The local receiver's port (default 8787, the demo's ApiUrl)."""
+        from uptrends_studio.core.delivery.receiver import DEFAULT_PORT
+
         try:
             port = int(str(self._store.value("receiver/port", DEFAULT_PORT)))
         except ValueError:
@@ -98,6 +103,8 @@ class Settings:
 
     def receiver_response(self) -> ReceiverResponse:
         """The local receiver's configured answer."""
+        from uptrends_studio.core.delivery.receiver import ReceiverResponse
+
         try:
             data = json.loads(str(self._store.value("receiver/response", "{}") or "{}"))
             return ReceiverResponse(

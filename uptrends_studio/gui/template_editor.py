@@ -87,6 +87,8 @@ class TemplateEditor(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
 
         document = self.document()
+        if catalogue is None:  # the window's context shares its catalogue: read it once
+            catalogue = getattr(context, "catalogue", None)
         self.highlighter = TemplateHighlighter(
             document, catalogue=catalogue, dark=is_dark(self.palette())
         )

@@ -12,8 +12,6 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-import regex
-
 from uptrends_studio.core.checks.diagnostics import (
     Diagnostic,
     LineIndex,
@@ -215,6 +213,8 @@ def function_diagnostics(
     for index, function in enumerate(integration.functions):
         field = FieldPath.function(index)
         if isinstance(function, RegexFunction):
+            import regex  # on first use: about 40 ms of import
+
             try:
                 regex.compile(function.pattern)
             except regex.error as exc:

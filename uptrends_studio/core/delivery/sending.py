@@ -26,7 +26,6 @@ import logging
 import os
 import re
 import socket
-import ssl
 import tempfile
 import threading
 import time
@@ -440,6 +439,8 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 def classify(exc: requests.RequestException, url: str, options: SendOptions) -> SendError:
     """Turn a ``requests`` exception into a message a user can act on."""
+    import ssl  # with requests, on first use: the window's start does not need them
+
     import requests
 
     parts = urlsplit(url)

@@ -21,9 +21,6 @@ import warnings
 from datetime import datetime, timedelta
 from urllib.parse import quote_plus
 
-import jwt
-import regex
-
 from uptrends_studio.core.document.model import (
     HashFunction,
     JwtFunction,
@@ -336,6 +333,8 @@ def apply_user_function(
             redacted="no mapping row for the (secret) value; it passes through unchanged",
         )
     if isinstance(function, RegexFunction):
+        import regex  # on first use: about 40 ms of import
+
         try:
             pattern = regex.compile(function.pattern)
         except regex.error as exc:
@@ -412,6 +411,8 @@ def jwt_encode(algorithm: str, claims: str, key: str, header: str = "") -> str:
         raise FunctionError(message, redacted=message)
     if not algorithm.startswith("HS"):
         key = _pem(key)
+    import jwt  # on first use: PyJWT and its crypto stack take 0.1 s
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
