@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTabWidget,
+    QToolButton,
     QWidget,
 )
 
@@ -76,6 +77,13 @@ if TYPE_CHECKING:
     from uptrends_studio.gui.gallery_dialog import GalleryDialog
 
 PRESENTATION_SCALE = 1.5
+ROOMY_HEIGHT = 900
+"""Below this window height the Problems dock starts hidden behind its status-bar badge."""
+ROOMY_WIDTH = 1500
+"""Below this window width the sample dock starts narrow."""
+PROBLEMS_HEIGHT = 110
+SAMPLE_DOCK_WIDTH = 360
+SAMPLE_DOCK_NARROW = 300
 FILE_FILTER = "Uptrends integrations (*.integration.json);;JSON files (*.json);;All files (*)"
 DEMO_PATH = resource_path("demo.integration.json")
 
@@ -153,7 +161,6 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.message_types_tab, "Message types")
         self.tabs.addTab(self.test_tab, "Test")
         self.preview_pane = PreviewPane()
-        self.preview_pane.setMinimumWidth(400)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.preview_pane)
@@ -189,6 +196,14 @@ class MainWindow(QMainWindow):
 
         self.status_counts = QLabel()
         self.statusBar().addPermanentWidget(self.status_counts)
+        # The problems count as a badge that opens the list: it stays when the dock is hidden
+        # (a short screen, presentation mode), so problems are never out of sight.
+        self.problems_badge = QToolButton()
+        self.problems_badge.setObjectName("problemsBadge")
+        self.problems_badge.setAutoRaise(True)
+        self.problems_badge.setToolTip("Show the list of problems (F8 goes to the next one)")
+        self.problems_badge.clicked.connect(self.show_problems)
+        self.statusBar().addPermanentWidget(self.problems_badge)
 
         self.controller = PreviewController(
             document, samples, catalogue, debounce_ms=debounce_ms, parent=self
@@ -369,8 +384,24 @@ class MainWindow(QMainWindow):
             self.sample_panel.set_default_folder(self.document.path.parent)
 
     def _default_dock_sizes(self) -> None:
-        self.resizeDocks([self.problems_dock], [130], Qt.Orientation.Vertical)
-        self.resizeDocks([self.sample_dock], [360], Qt.Orientation.Horizontal)
+        # The editor first: on a laptop screen the docks are narrow and the Problems list waits
+        # behind its badge in the status bar until it is asked for.
+        short = self.height() < ROOMY_HEIGHT
+        if short and self.problems_model.rowCount() == 0:
+            self.problems_dock.hide()
+        self.resizeDocks([self.problems_dock], [PROBLEMS_HEIGHT], Qt.Orientation.Vertical)
+        width = SAMPLE_DOCK_WIDTH if self.width() >= ROOMY_WIDTH else SAMPLE_DOCK_NARROW
+        self.resizeDocks([self.sample_dock], [width], Qt.Orientation.Horizontal)
+
+    def show_problems(self) -> None:
+        """Show the Problems list (from the status-bar badge), even in presentation mode."""
+        if self.problems_dock.isVisible():
+            self.problems_dock.hide()
+            return
+        self.problems_dock.show()
+        self.problems_dock.raise_()
+        self.resizeDocks([self.problems_dock], [PROBLEMS_HEIGHT], Qt.Orientation.Vertical)
+        self.problems.setFocus()
 
     # -- reactions ----------------------------------------------------------------------------
 
@@ -398,6 +429,10 @@ class MainWindow(QMainWindow):
             f"sample: {sample.name}"
         )
         self.problems_dock.setWindowTitle(f"Problems ({errors + warnings + notes})")
+        total = errors + warnings + notes
+        self.problems_badge.setText(
+            f"⚠ {total} problem{'s' if total != 1 else ''}" if total else "No problems"
+        )
 
     def set_presentation_mode(self, on: bool) -> None:
         """Larger text everywhere (editors, preview, tables) for a room; F11 toggles it."""
@@ -406,6 +441,7 @@ class MainWindow(QMainWindow):
             return
         size = self.font().pointSizeF() * PRESENTATION_SCALE
         self.setStyleSheet(f"* {{ font-size: {size:.0f}pt; }}" if on else "")
+        self.customizations_tab.set_compact(on)
         # Room for the editor and the preview: the docks step aside (and come back after).
         if on:
             self._docks_before = [
@@ -430,6 +466,11 @@ class MainWindow(QMainWindow):
         self.theme_actions[theme].setChecked(True)
 
     def _on_tabs_current_changed(self, _index: int) -> None:
+        # Message types and Test show every message and the response themselves: the preview
+        # steps aside so they get the window's width.
+        self.preview_pane.setVisible(
+            self.tabs.currentWidget() not in (self.message_types_tab, self.test_tab)
+        )
         if self.tabs.currentWidget() is self.message_types_tab:
             self.message_types_tab.set_preview(
                 self.controller.preview, self.document.integration, self.samples.sample

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -52,6 +52,31 @@ QToolButton:checked { background: palette(highlight); color: palette(highlighted
 QToolButton[segment="first"] { border-top-left-radius: 4px; border-bottom-left-radius: 4px; }
 QToolButton[segment="last"] { border-top-right-radius: 4px; border-bottom-right-radius: 4px; }
 """
+
+
+MIN_WIDTH = 400
+"""The preview is never narrower (wider when the selector needs it, as in presentation mode)."""
+
+
+class _SegmentButton(QToolButton):
+    """One segment of the Error / Reminder / Ok selector: never narrower than its bold text.
+
+    The width follows the font the button has when it is laid out (presentation mode sets a
+    larger one through a style sheet), so the segments never clip or overlap.
+    """
+
+    def _text_width(self) -> int:
+        font = self.font()
+        font.setBold(True)
+        return QFontMetrics(font).horizontalAdvance(self.text()) + 2 * 16 + 6
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self._text_width()), hint.height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self._text_width()), hint.height())
 
 
 def pretty_body(request: RenderedRequest) -> str:
@@ -274,7 +299,7 @@ class PreviewPane(QWidget):
         type_row.setContentsMargins(0, 0, 0, 0)
         type_row.setSpacing(0)
         for number, alert_type in enumerate(ALERT_TYPES, start=1):
-            button = QToolButton()
+            button = _SegmentButton()
             if number in (1, len(ALERT_TYPES)):
                 button.setProperty("segment", "first" if number == 1 else "last")
             button.setText(alert_type.value)
@@ -521,10 +546,12 @@ class PreviewPane(QWidget):
     def _fit_type_buttons(self) -> None:
         """Never elide "Reminder": each button is at least as wide as its bold text."""
         for button in self._type_buttons.values():
-            font = button.font()
-            font.setBold(True)
-            width = QFontMetrics(font).horizontalAdvance(button.text())
-            button.setMinimumWidth(width + 2 * 16 + 6)
+            button.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Room for the Error / Reminder / Ok selector at the current font, never below 400."""
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), MIN_WIDTH), hint.height())
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)

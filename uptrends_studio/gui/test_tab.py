@@ -17,8 +17,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFrame,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -37,6 +35,7 @@ from uptrends_studio.core.rendering.messages import RenderedRequest
 from uptrends_studio.core.secret_store import MemoryStore
 from uptrends_studio.gui.connection_options import ConnectionOptions
 from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.fit import VerticalScrollArea
 from uptrends_studio.gui.history_page import HistoryPage
 from uptrends_studio.gui.receiver_page import ReceiverPage
 from uptrends_studio.gui.run_view import RunView
@@ -142,12 +141,9 @@ class TestTab(QWidget):
         layout.addWidget(self.send_panel)
         layout.addWidget(self.options_section)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(panel)
-        scroll.setMinimumWidth(260)
-        return scroll
+        # Scrolls up and down on a short screen; never cut sideways (its width follows the
+        # buttons' text, larger in presentation mode).
+        return VerticalScrollArea(panel)
 
     def _result_page(self) -> QWidget:
         page = QWidget()
