@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -545,8 +546,11 @@ class CustomizationsTab(QWidget):
         self.steps.setToolTip("Drag to reorder, or Alt+Up / Alt+Down")
         self.steps.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustIgnored)
         self.add_step = QPushButton("Add step")
-        self.duplicate_step = QPushButton("Duplicate")
-        self.remove_step = QPushButton("Remove")
+        self.duplicate_step = QAction("&Duplicate step", self)
+        self.remove_step = QAction("&Remove step", self)
+        self.remove_step.setShortcut(QKeySequence.StandardKey.Delete)
+        self.remove_step.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.steps.addAction(self.remove_step)
         self.step_editor = StepEditor(context)
         step_scroll = QScrollArea()
         step_scroll.setWidgetResizable(True)
@@ -564,17 +568,25 @@ class CustomizationsTab(QWidget):
         steps_layout = QVBoxLayout(steps_side)
         steps_layout.setContentsMargins(4, 4, 4, 0)
         steps_layout.setSpacing(2)
-        self.import_step = QPushButton("Import…")
+        self.import_step = QAction("&Import from curl / HTTP request…", self)
         self.import_step.setToolTip(
             "Add a step from a curl command or a raw HTTP request (Ctrl+Shift+I)"
         )
+        # One button and a menu beside the "HTTP steps" tab: the body editor keeps the room.
+        self.step_menu_button = QToolButton()
+        self.step_menu_button.setText("More")
+        self.step_menu_button.setToolTip("Import, duplicate or remove a step")
+        self.step_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        step_menu = QMenu(self.step_menu_button)
+        step_menu.addActions([self.import_step, self.duplicate_step, self.remove_step])
+        self.step_menu_button.setMenu(step_menu)
         # The step buttons sit beside the "HTTP steps" tab (its corner): no row of their own.
         self.step_buttons = QWidget()
         step_buttons = QHBoxLayout(self.step_buttons)
         step_buttons.setContentsMargins(0, 0, 4, 0)
         step_buttons.setSpacing(4)
-        for button in (self.add_step, self.import_step, self.duplicate_step, self.remove_step):
-            step_buttons.addWidget(button)
+        step_buttons.addWidget(self.add_step)
+        step_buttons.addWidget(self.step_menu_button)
         steps_layout.addWidget(self.steps)
         self.steps.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         steps_split = QWidget()
@@ -615,9 +627,9 @@ class CustomizationsTab(QWidget):
         self.steps.currentRowChanged.connect(self._on_steps_current_row_changed)
         self.steps.model().rowsMoved.connect(self._on_steps_rows_moved)
         self.add_step.clicked.connect(self.add_new_step)
-        self.import_step.clicked.connect(self.import_request)
-        self.duplicate_step.clicked.connect(self.duplicate_current_step)
-        self.remove_step.clicked.connect(self.remove_current_step)
+        self.import_step.triggered.connect(self.import_request)
+        self.duplicate_step.triggered.connect(self.duplicate_current_step)
+        self.remove_step.triggered.connect(self.remove_current_step)
         self.step_editor.step_edited.connect(self._on_step_editor_step_edited)
         self.functions.currentRowChanged.connect(self._on_functions_current_row_changed)
         self.add_function.clicked.connect(self.add_new_function)

@@ -157,9 +157,26 @@ def audit(window: QWidget) -> list[LayoutProblem]:
             problem = _squashed(widget)
             if problem is not None:
                 problems.append(problem)
+    problems.extend(_crowded_tab_bars(widgets))
     problems.extend(_overlaps(widgets))
     problems.extend(_outside_parent(widgets))
     return problems
+
+
+def _crowded_tab_bars(widgets: list[QWidget]) -> list[LayoutProblem]:
+    """A tab bar too narrow for its tabs (scroll arrows, a tab cut at the edge)."""
+    found: list[LayoutProblem] = []
+    for bar in widgets:
+        if not isinstance(bar, QTabBar) or bar.count() == 0:
+            continue
+        needed = sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+        if bar.width() + TOLERANCE < needed:
+            found.append(
+                LayoutProblem(
+                    "crowded tabs", widget_path(bar), f"{bar.width()} px wide, tabs need {needed}"
+                )
+            )
+    return found
 
 
 def _overlaps(widgets: list[QWidget]) -> list[LayoutProblem]:

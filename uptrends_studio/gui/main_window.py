@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         else:
             # First start: docks at a sensible size once the window has its geometry.
-            QTimer.singleShot(0, self._default_dock_sizes)
+            QTimer.singleShot(0, self.fit_docks_to_window)
         splitter = self.settings.splitter("main")
         if splitter is not None:
             self.splitter.restoreState(splitter)
@@ -383,7 +383,8 @@ class MainWindow(QMainWindow):
         if self.document.path is not None:
             self.sample_panel.set_default_folder(self.document.path.parent)
 
-    def _default_dock_sizes(self) -> None:
+    def fit_docks_to_window(self) -> None:
+        """Dock sizes for the window's size, as on a first start (the editor gets the room)."""
         # The editor first: on a laptop screen the docks are narrow and the Problems list waits
         # behind its badge in the status bar until it is asked for.
         short = self.height() < ROOMY_HEIGHT
