@@ -525,3 +525,31 @@ def test_this_proxy_is_used_and_its_password_kept_in_the_secret_store(
     assert again.proxy_choice() == ProxyChoice(
         ProxyMode.EXPLICIT, typed.url.replace("//", "//squid:pr0xy-pass@")
     )
+
+
+def test_support_sends_a_customers_url_to_the_local_receiver(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The customer's real URL stays in the document; the switch reroutes the test."""
+    customer = "https://hooks.customer.example/v2/alerts"
+    integration = window.document.integration
+    variables = tuple(
+        replace(v, value=customer) if v.name == "ApiUrl" else v for v in integration.variables
+    )
+    window.document.apply(replace(integration, variables=variables), "ApiUrl")
+    tab = window.test_tab
+    port = free_port()
+    tab.receiver_page.port_spin.setValue(port)
+    window.tabs.setCurrentWidget(tab)
+    qtbot.mouseClick(tab.send_panel.to_receiver_check, Qt.MouseButton.LeftButton)
+    assert tab.send_panel.to_receiver_check.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_result(qtbot, window)
+    assert tab.run_view.tone == "ok", tab.run_view.banner.text()
+    qtbot.waitUntil(lambda: len(tab.captures()) == 1)
+    assert tab.captures()[0].path == "/v2/alerts"
+    assert tab.reroute_note.isVisible()
+    assert f"local receiver on port {port}" in tab.reroute_note.text()
+    api_url = window.document.integration.variable("ApiUrl")
+    assert api_url is not None
+    assert api_url.value == customer

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
+    QLabel,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -46,6 +47,12 @@ from uptrends_studio.gui.settings import Settings
 from uptrends_studio.gui.workers import TaskRunner
 
 RESULT_PAGE, HISTORY_PAGE, RECEIVER_PAGE = range(3)
+
+
+REROUTE_STYLE = (
+    "QLabel { border: 2px solid palette(highlight); border-radius: 4px; padding: 6px 8px;"
+    " font-weight: 600; }"
+)
 
 
 class TestTab(QWidget):
@@ -150,6 +157,12 @@ class TestTab(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.reveal_check, 0, Qt.AlignmentFlag.AlignRight)
+        # Said on the result, not only on the switch: these were not the document's URLs.
+        self.reroute_note = QLabel()
+        self.reroute_note.setObjectName("rerouteNote")
+        self.reroute_note.setWordWrap(True)
+        self.reroute_note.hide()
+        layout.addWidget(self.reroute_note)
         layout.addWidget(self.run_view, 1)
         return page
 
@@ -203,6 +216,11 @@ class TestTab(QWidget):
             plan.reminders,
             overrides=self.send_panel.overrides(),
             options=self.send_options(),
+            to_receiver=(
+                self.receiver_page.port_spin.value()
+                if self.send_panel.to_receiver_check.isChecked()
+                else None
+            ),
         )
         try:
             run = TestRun(self.workspace, plan)
@@ -243,6 +261,9 @@ class TestTab(QWidget):
         if run.state is RunState.RUNNING and not run.steps:
             return  # still "Sending…"
         records = run.records(reveal=self.reveal_check.isChecked())
+        self.reroute_note.setText(f"↪ {run.rerouted}" if run.rerouted else "")
+        self.reroute_note.setVisible(bool(run.rerouted))
+        self.reroute_note.setStyleSheet(REROUTE_STYLE)  # palette(...) is read when set
         if run.state is RunState.RUNNING:
             self.run_view.set_records(records, running=True)
         elif run.state is RunState.CANCELLED:
