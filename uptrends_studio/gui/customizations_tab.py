@@ -769,7 +769,14 @@ class CustomizationsTab(QWidget):
         """Ask for a curl command or raw HTTP request and append it as a step."""
         from uptrends_studio.gui.import_dialog import ImportRequestDialog  # first use (start-up)
 
-        dialog = ImportRequestDialog(self)
+        integration = self._document.integration
+        taken = {t for s in integration.steps for t in s.alert_types}
+        row = self.steps.currentRow()
+        dialog = ImportRequestDialog(
+            self,
+            free_types=tuple(t for t in ALERT_TYPES if t not in taken),
+            selected_step=integration.steps[row] if 0 <= row < len(integration.steps) else None,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._on_import_dialog_accepted(dialog))
         dialog.open()
@@ -780,12 +787,20 @@ class CustomizationsTab(QWidget):
         if step is None:
             return
         integration = self._document.integration
-        # Like Add step: the new step takes the message types no other step has yet.
-        taken = {t for s in integration.steps for t in s.alert_types}
-        step = replace(step, alert_types=tuple(t for t in ALERT_TYPES if t not in taken))
+        # The types the user ticked in the dialog (by default the ones no step sends yet).
+        step = replace(step, alert_types=dialog.alert_types())
+        row = self.steps.currentRow()
+        if dialog.replaces_selected() and 0 <= row < len(integration.steps):
+            steps = tuple(step if i == row else s for i, s in enumerate(integration.steps))
+            self._replace_steps(steps, f"Replace step {row + 1} by import", select=row)
+            self.status_message.emit(f"Replaced step {row + 1} with {step.method} {step.url}")
+            return
         steps = (*integration.steps, step)
         self._replace_steps(steps, f"Import step {step.name}", select=len(steps) - 1)
-        self.status_message.emit(f"Imported {step.method} {step.url} as step {len(steps)}")
+        types = ", ".join(t.value for t in step.alert_types) or "helper step, runs first"
+        self.status_message.emit(
+            f"Imported {step.method} {step.url} as step {len(steps)} ({types})"
+        )
 
     def add_new_step(self) -> None:
         """Append a step (no type ticked if every type is already taken)."""
