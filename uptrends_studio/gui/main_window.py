@@ -629,21 +629,32 @@ class MainWindow(QMainWindow):
 
     # -- files --------------------------------------------------------------------------------
 
-    def maybe_save(self) -> bool:
-        """Ask about unsaved changes; True when it is fine to continue."""
-        if not self.document.is_dirty():
+    def maybe_save(self, *, with_sample: bool = False) -> bool:
+        """Ask about unsaved changes; True when it is fine to continue.
+
+        ``with_sample`` (on quit): edited sample values are part of the same question, so they
+        are not lost either.
+        """
+        integration = self.document.is_dirty()
+        sample = with_sample and self.samples.edited
+        if not integration and not sample:
             return True
+        what = [self.document.display_name()] if integration else []
+        if sample:
+            what.append(f"the sample set “{self.samples.sample.name}”")
         answer = QMessageBox.warning(
             self,
             "Unsaved changes",
-            f"Save the changes to {self.document.display_name()} first?",
+            f"Save the changes to {' and '.join(what)} first?",
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
         )
         if answer == QMessageBox.StandardButton.Save:
-            return self.save()
+            if integration and not self.save():
+                return False
+            return not sample or self.sample_panel.save_edits()
         return answer == QMessageBox.StandardButton.Discard
 
     def new_from_demo(self) -> None:
@@ -808,7 +819,7 @@ class MainWindow(QMainWindow):
         return self.open_path(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if not self.maybe_save():
+        if not self.maybe_save(with_sample=True):
             event.ignore()
             return
         self.settings.set_window_geometry(self.saveGeometry())
