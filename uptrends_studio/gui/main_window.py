@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -51,9 +52,11 @@ from uptrends_studio.core.rendering.preview import Preview
 from uptrends_studio.core.secret_store import (
     FALLBACK_MESSAGE,
     LazyStore,
+    SecretOrigin,
     SecretStore,
     SlotKind,
     integration_slots,
+    keep_in_dotenv,
     store_warning,
 )
 from uptrends_studio.gui.customizations_tab import CustomizationsTab
@@ -65,6 +68,7 @@ from uptrends_studio.gui.preview_controller import DEBOUNCE_MS, PreviewControlle
 from uptrends_studio.gui.preview_pane import PreviewPane
 from uptrends_studio.gui.sample_panel import SamplePanel
 from uptrends_studio.gui.sample_state import SampleState
+from uptrends_studio.gui.secrets_banner import SecretsBanner
 from uptrends_studio.gui.settings import Settings
 from uptrends_studio.gui.test_tab import TestTab
 from uptrends_studio.gui.theme import THEMES, apply_theme
@@ -166,7 +170,15 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.preview_pane)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.setCentralWidget(self.splitter)
+        # Above the tabs: the banner about secret values (no keyring, or missing on open).
+        self.secrets_banner = SecretsBanner()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(2)
+        central_layout.addWidget(self.secrets_banner)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         self.sample_panel = SamplePanel(
             samples,
@@ -361,6 +373,7 @@ class MainWindow(QMainWindow):
         self.customizations_tab.status_message.connect(self._show_status)
         self.test_tab.status_message.connect(self._show_status)
         self.test_tab.busy_changed.connect(self._on_test_tab_busy_changed)
+        self.secrets_banner.keep_in_dotenv_requested.connect(self.keep_secrets_in_dotenv)
         self.type_actions[AlertType.ERROR].setChecked(True)
 
     def _restore_state(self) -> None:
@@ -694,6 +707,15 @@ class MainWindow(QMainWindow):
         self.document.load(loaded.integration, path)
         self.settings.add_recent_file(path)
         self.sample_panel.set_default_folder(path.parent)
+        missing = [
+            f"the {s.slot.label}: set {s.slot.env_name} or enter the value"
+            for s in loaded.sources
+            if s.origin is SecretOrigin.MISSING
+        ]
+        if missing:
+            self.secrets_banner.show_missing(missing)
+        else:
+            self.secrets_banner.hide()
         notes = [n.message for n in loaded.notes if n.message != FALLBACK_MESSAGE]
         self._show_status(f"Opened {path}" + (f" · {notes[0]}" if notes else ""))
         return True
@@ -753,10 +775,36 @@ class MainWindow(QMainWindow):
         self.sample_panel.set_default_folder(path.parent)
         self._show_status(f"Saved {path}")
         warning = store_warning(self.secret_store)
-        if warning and not self._store_warned and integration_slots(self.document.integration):
+        slots = [v for _slot, v in integration_slots(self.document.integration) if v]
+        if warning and not self._store_warned and slots:
             self._store_warned = True
-            # Not modal (a save never stops to ask); the status bar keeps it for a while.
-            self.statusBar().showMessage(f"Saved {path}. {warning}", 30_000)
+            # Not modal (a save never stops to ask): a banner above the tabs that stays.
+            self.secrets_banner.show_no_keyring(len(slots))
+        return True
+
+    def keep_secrets_in_dotenv(self) -> bool:
+        """Write the integration's secret values to the .env next to its file (no keyring)."""
+        path = self.document.path
+        if path is None and not self.save_as():
+            return False
+        path = self.document.path
+        assert path is not None
+        values = {
+            slot.env_name: value
+            for slot, value in integration_slots(self.document.integration)
+            if value
+        }
+        try:
+            written = keep_in_dotenv(path.parent, values)
+        except StudioError as exc:
+            self._error("Cannot keep the secrets in .env", str(exc))
+            return False
+        self.secrets_banner.hide()
+        count = len(values)
+        self._show_status(
+            f"Kept {count} secret value{'s' if count != 1 else ''} in {written} "
+            "(readable by you only); they are found there when the file is opened again"
+        )
         return True
 
     def _fill_recent_menu(self) -> None:
