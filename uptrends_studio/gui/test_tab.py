@@ -39,6 +39,7 @@ from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.fit import VerticalScrollArea
 from uptrends_studio.gui.history_page import HistoryPage
 from uptrends_studio.gui.receiver_page import ReceiverPage
+from uptrends_studio.gui.response_pane import ResponsePane
 from uptrends_studio.gui.run_view import RunView
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.section import FoldingSection
@@ -163,7 +164,17 @@ class TestTab(QWidget):
         self.reroute_note.setWordWrap(True)
         self.reroute_note.hide()
         layout.addWidget(self.reroute_note)
-        layout.addWidget(self.run_view, 1)
+        # The steps above, the selected step's response below at full width and height (as in
+        # an API client); the splitter lets either grow.
+        self.response_pane = ResponsePane()
+        self.result_split = QSplitter(Qt.Orientation.Vertical)
+        self.result_split.addWidget(self.run_view)
+        self.result_split.addWidget(self.response_pane)
+        self.result_split.setStretchFactor(0, 1)
+        self.result_split.setStretchFactor(1, 2)
+        self.result_split.setSizes([200, 400])
+        layout.addWidget(self.result_split, 1)
+        self.run_view.exchange_selected.connect(self.response_pane.show_record)
         return page
 
     # -- state --------------------------------------------------------------------------------
@@ -261,6 +272,8 @@ class TestTab(QWidget):
         if run.state is RunState.RUNNING and not run.steps:
             return  # still "Sending…"
         records = run.records(reveal=self.reveal_check.isChecked())
+        exchanges = [e for r in records for e in r.exchanges]
+        self.response_pane.show_record(exchanges[-1] if exchanges else None)
         self.reroute_note.setText(f"↪ {run.rerouted}" if run.rerouted else "")
         self.reroute_note.setVisible(bool(run.rerouted))
         self.reroute_note.setStyleSheet(REROUTE_STYLE)  # palette(...) is read when set
