@@ -279,3 +279,14 @@ def test_completion_in_the_body_inserts_a_complete_token(qtbot: QtBot, window: M
     assert popup.model().rowCount() >= 1
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert window.document.integration.steps[0].body.startswith("{{{@incident.key}}")
+
+
+def test_a_new_blank_document_is_not_marked_modified_until_edited(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.new_blank()
+    assert window.document.path is None
+    assert not window.isWindowModified()
+    assert window.windowTitle() == "New integration[*] — Uptrends Studio"
+    window.variables_tab.add_variable()
+    assert window.isWindowModified()

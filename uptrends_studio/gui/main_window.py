@@ -682,9 +682,9 @@ class MainWindow(QMainWindow):
         self.document.load(replace(demo, name="New integration"), None, dirty=True)
 
     def new_blank(self) -> None:
-        """Start a new, unsaved integration with one step."""
+        """Start a new integration with one step (not modified until it is edited)."""
         if self.maybe_save():
-            self.document.load(blank_integration(), None, dirty=True)
+            self.document.load(blank_integration(), None)
 
     def open_dialog(self) -> None:
         """Ask for a file and open it."""
