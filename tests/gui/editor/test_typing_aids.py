@@ -45,9 +45,7 @@ def test_pairs_never_double_what_the_author_types(
     assert editor.text() in (text, text + '"')
 
 
-def test_backspace_inside_an_empty_pair_removes_both(
-    qtbot: QtBot, editor: TemplateEditor
-) -> None:
+def test_backspace_inside_an_empty_pair_removes_both(qtbot: QtBot, editor: TemplateEditor) -> None:
     qtbot.keyClicks(editor, "x = [")
     assert editor.text() == "x = []"
     qtbot.keyClick(editor, Qt.Key.Key_Backspace)
