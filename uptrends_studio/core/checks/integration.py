@@ -16,6 +16,7 @@ from dataclasses import replace
 import regex
 
 from uptrends_studio.core.checks.diagnostics import Diagnostic, LineIndex, Severity, locate, merge
+from uptrends_studio.core.checks.placeholders import placeholder_diagnostics
 from uptrends_studio.core.checks.targets import target_diagnostics
 from uptrends_studio.core.document.model import (
     ALERT_TYPES,
@@ -64,6 +65,7 @@ def check_and_render(
     requests: dict[AlertType, tuple[RenderedRequest, ...]] = {}
     found: list[Diagnostic] = list(coverage(integration))
     found += definition_diagnostics(integration)
+    found += placeholder_diagnostics(integration)
     rendered_steps: set[int] = set()
     datas = {t: alert_data(sample, t, catalogue) for t in ALERT_TYPES}
     for alert_type in ALERT_TYPES:
