@@ -363,6 +363,7 @@ class MainWindow(QMainWindow):
         self.controller.updated.connect(self._on_controller_updated)
         self.preview_pane.alert_type_changed.connect(self._on_preview_pane_alert_type_changed)
         self.preview_pane.reveal_toggled.connect(self._on_preview_pane_reveal_toggled)
+        self.preview_pane.source_requested.connect(self.goto_source)
         self.preview_pane.reveal_toggled.connect(self.message_types_tab.set_reveal_secrets)
         self.message_types_tab.reveal_toggled.connect(self.preview_pane.set_reveal_secrets)
         self.message_types_tab.step_activated.connect(self._on_message_types_step_activated)
@@ -622,6 +623,13 @@ class MainWindow(QMainWindow):
         elif field.startswith(("variables", "name")):
             self.tabs.setCurrentWidget(self.variables_tab)
         self._show_status(diagnostic.message)
+
+    def goto_source(self, step_index: int, field: str, offset: int) -> None:
+        """Show the template text at ``offset`` of a step's ``field`` (a click in the preview)."""
+        self.tabs.setCurrentWidget(self.customizations_tab)
+        editor = self.customizations_tab.editor_for(f"steps[{step_index}].{field}")
+        if editor is not None:
+            editor.goto_offset(offset)
 
     def goto_next_problem(self) -> None:
         """Select and show the next problem in the list (F8)."""

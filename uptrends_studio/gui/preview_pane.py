@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -158,11 +158,19 @@ def _badge_style(tone: str, named: Colours) -> str:
 
 
 class _RequestView(QFrame):
-    """One request: title, request line and headers, authentication, body tabs."""
+    """One request: title, request line and headers, authentication, body tabs.
+
+    Signals:
+        source_clicked(int, str, int): a click in the Raw body at text that a template
+            produced (step index, field, offset in the template).
+    """
+
+    source_clicked = Signal(int, str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self._source: RenderedRequest | None = None
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.head = CodeView()
@@ -175,6 +183,8 @@ class _RequestView(QFrame):
         self.pretty = CodeView(line_numbers=True)
         self.raw = CodeView(line_numbers=True)
         self.raw.setLineWrapMode(CodeView.LineWrapMode.WidgetWidth)
+        self.raw.setToolTip("Click text to go to the template that produced it")
+        self.raw.viewport().installEventFilter(self)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.pretty, "Pretty")
@@ -195,9 +205,35 @@ class _RequestView(QFrame):
         self._language = "text"
         self._helper = False
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (
+            watched is self.raw.viewport()
+            and event.type() == QEvent.Type.MouseButtonRelease
+            and not self.raw.textCursor().hasSelection()
+        ):
+            self.click_raw(self.raw.textCursor().position())
+        return super().eventFilter(watched, event)
+
+    def click_raw(self, position: int) -> bool:
+        """Go to the template text behind Raw body position ``position``; False: no source."""
+        source = self._source
+        if source is None or "body" not in source.fields or self._texts["raw"] != source.body:
+            return False  # no source map, or masking changed the text's offsets
+        rendered = source.fields["body"]
+        offset = len(rendered.text.encode("utf-16-le")[: position * 2].decode("utf-16-le"))
+        start, _end = rendered.source_offset(min(offset, max(len(rendered.text) - 1, 0)))
+        self.source_clicked.emit(source.step_index, "body", start)
+        return True
+
     def set_request(
-        self, request: RenderedRequest, secrets: Sequence[str] | None, position: int, count: int
+        self,
+        request: RenderedRequest,
+        secrets: Sequence[str] | None,
+        position: int,
+        count: int,
+        source: RenderedRequest | None = None,
     ) -> None:
+        self._source = source
         name = html.escape(request.step_name or "(unnamed)")
         where = f"Step {request.step_index + 1} · {name}"
         if request.helper:
@@ -275,10 +311,13 @@ class PreviewPane(QWidget):
     Signals:
         alert_type_changed(object): the shown :class:`AlertType` changed.
         reveal_toggled(bool): "Reveal secrets" was ticked (True) or unticked (False).
+        source_requested(int, str, int): a click in a Raw body asks for the template text that
+            produced it (step index, field such as ``body``, offset in the template).
     """
 
     alert_type_changed = Signal(object)
     reveal_toggled = Signal(bool)
+    source_requested = Signal(int, str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -467,11 +506,12 @@ class PreviewPane(QWidget):
         shown = [masked_request(r, masker) for r in requests] if masker else list(requests)
         while len(self._views) < len(requests):
             view = _RequestView()
+            view.source_clicked.connect(self.source_requested)
             self._views.append(view)
             self._requests_layout.addWidget(view)
         for index, view in enumerate(self._views):
             if index < len(requests):
-                view.set_request(shown[index], None, index, len(requests))
+                view.set_request(shown[index], None, index, len(requests), requests[index])
                 view.show()
                 last = index == len(requests) - 1
                 self._requests_layout.setStretch(index, 1 if last else 0)
