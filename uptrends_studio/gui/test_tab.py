@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -273,7 +273,10 @@ class TestTab(QWidget):
             return  # still "Sending…"
         records = run.records(reveal=self.reveal_check.isChecked())
         exchanges = [e for r in records for e in r.exchanges]
-        self.response_pane.show_record(exchanges[-1] if exchanges else None)
+        latest = exchanges[-1] if exchanges else None
+        if latest != self.response_pane.record:
+            # After the run view has been drawn: two short pauses of the event loop, not one.
+            QTimer.singleShot(0, lambda: self.response_pane.show_record(latest))
         self.reroute_note.setText(f"↪ {run.rerouted}" if run.rerouted else "")
         self.reroute_note.setVisible(bool(run.rerouted))
         self.reroute_note.setStyleSheet(REROUTE_STYLE)  # palette(...) is read when set
