@@ -36,6 +36,17 @@ from uptrends_studio.gui.settings import Settings
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 TABS = ("main", "customizations", "message-types", "test")
 WINDOW_SIZE = (1440, 900)
+LAPTOP_SIZE = (1280, 720)
+"""The small screens: every tab again at this size, normal and presentation, light and dark."""
+LAPTOP_MODES = [
+    (theme, presentation) for theme in ("light", "dark") for presentation in (False, True)
+]
+
+
+def laptop_name(tab: str, theme: str, presentation: bool) -> str:
+    """``720p-dark-presentation-test``: the file stem of one small-screen screenshot."""
+    mode = "presentation" if presentation else "normal"
+    return f"720p-{theme}-{mode}-{tab}"
 
 
 def _free_port() -> int:
@@ -128,6 +139,20 @@ def take(out: Path) -> list[Path]:
             _settle()
             written.append(out / f"{name}.png")
             _save(window, written[-1])
+
+        # The same tabs on a laptop screen and a projector (presentation mode), light and dark.
+        window.resize(*LAPTOP_SIZE)
+        _settle()
+        window.fit_docks_to_window()  # as a first start on that screen
+        for theme, presentation in LAPTOP_MODES:
+            window.set_theme(theme)
+            window.set_presentation_mode(presentation)
+            for index, name in enumerate(TABS):
+                window.tabs.setCurrentIndex(index)
+                _settle(100)
+                written.append(out / f"{laptop_name(name, theme, presentation)}.png")
+                _save(window, written[-1])
+        window.set_presentation_mode(False)
 
         window.test_tab.shutdown()
         window.document.load(window.document.integration, window.document.path)

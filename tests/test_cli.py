@@ -356,7 +356,12 @@ MALFORMED: list[tuple[str, str, str]] = [
         '{"format": "uptrends-studio.integration", "version": 9, "name": "x"}',
         ": field /version: version 9 was written by a newer Uptrends Studio",
     ),
-    ("not-json", '{\n  "format": \n', ":3:1: not valid JSON: Expecting value"),
+    (
+        "not-json",
+        '{\n  "format": \n',
+        ":3:1: not valid JSON: a value (string, number, object, array, true, false or null) "
+        "was expected",
+    ),
 ]
 
 

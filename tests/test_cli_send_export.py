@@ -125,6 +125,27 @@ def test_send_delivers_and_prints_the_exchange(
     assert not history_files(tmp_path)  # --no-history stored nothing
 
 
+def test_send_to_receiver_reroutes_a_customers_url_without_changing_the_file(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    path = write(tmp_path, demo_document("https://hooks.customer.example/v2/alerts?x=1"))
+    before = (tmp_path / path).read_text(encoding="utf-8")
+    port = receiver.url.rstrip("/").rsplit(":", 1)[1]
+    result = run(tmp_path, "send", path, "--to-receiver", port, "--no-history")
+    assert result.returncode == 0, result.stderr
+    [capture] = receiver.captures()
+    assert capture.path == "/v2/alerts"  # the receiver shows the query apart
+    assert f"# Sent to the local receiver on port {port} instead of" in result.stdout
+    assert f"> POST http://127.0.0.1:{port}/v2/alerts?x=1" in result.stdout
+    assert (tmp_path / path).read_text(encoding="utf-8") == before
+
+
+def test_send_to_receiver_refuses_a_bad_port(tmp_path: Path, demo_file: str) -> None:
+    result = run(tmp_path, "send", demo_file, "--to-receiver", "99999", "--no-history")
+    assert result.returncode == 2
+    assert "--to-receiver 99999: a port is 1 to 65535" in result.stderr
+
+
 def test_a_500_answer_exits_1_with_the_reason(
     tmp_path: Path, receiver: Receiver, demo_file: str
 ) -> None:

@@ -180,6 +180,12 @@ def _build_parser() -> argparse.ArgumentParser:
     send.add_argument(
         "--dry-run", action="store_true", help="print what would be sent; send nothing"
     )
+    send.add_argument(
+        "--to-receiver",
+        metavar="PORT",
+        help="send every step to the local receiver on this port instead of its own URL "
+        "(path kept; the file is not changed), e.g. a customer's setup without their endpoint",
+    )
     send.add_argument("--reveal", action="store_true", help="print secret values unmasked")
     send.add_argument(
         "--no-history", action="store_true", help="do not store the run in the test history"
@@ -659,7 +665,7 @@ def _check_urls(
 
 def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> int:
     """Send for real (or print with --dry-run); exit 0 when every step succeeded, else 1."""
-    from uptrends_studio.app.test_run import RunPlan, TestRun
+    from uptrends_studio.app.test_run import RunPlan, TestRun, to_receiver
     from uptrends_studio.app.workspace import ChosenSample, OpenFile, Workspace
     from uptrends_studio.core.delivery.history import default_history_dir
     from uptrends_studio.core.delivery.runs import StepRun
@@ -674,7 +680,14 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
         raise UsageError(
             f"unknown --type {args.alert_type!r}: use error, reminder, ok or lifecycle"
         ) from None
-    plan = RunPlan(alert_type, lifecycle, reminders, options=_send_options(args))
+    port = (
+        int(_number("--to-receiver", args.to_receiver, int, 1))
+        if args.to_receiver is not None
+        else None
+    )
+    if port is not None and port > 65535:
+        raise UsageError(f"--to-receiver {port}: a port is 1 to 65535")
+    plan = RunPlan(alert_type, lifecycle, reminders, options=_send_options(args), to_receiver=port)
     integration = _load_integration(args.file)
     masker = masker_for(integration, sample)
     out = sys.stdout
@@ -685,7 +698,8 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
             requests = renderer.render_alert(each, sample)
             if not requests:
                 out.write(f"### {each.value}: no step has {each.value} ticked; nothing is sent\n\n")
-            for request in requests:
+            for each_request in requests:
+                request = to_receiver(port)(each_request) if port is not None else each_request
                 _print_request(request if args.reveal else masked_request(request, masker), out)
         return EXIT_OK
 
@@ -702,6 +716,8 @@ def _send(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> 
         _print_exchange(run.step_record(step, reveal=args.reveal), run.step_label(step), out)
         out.flush()
 
+    if run.rerouted:
+        out.write(f"# {run.rerouted}\n\n")
     try:
         run.run(on_step)
     except KeyboardInterrupt:

@@ -196,3 +196,31 @@ def test_the_cli_workspace_reads_a_loaded_file(catalogue: Catalogue, tmp_path: P
     )
     assert space.integration is value
     assert space.history().folder.name.startswith("a-")
+
+
+def test_to_receiver_reroutes_every_step_and_leaves_the_document_alone(
+    server: LoopbackServer, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """A customer's real URL, sent to a local port instead (support reproducing a setup)."""
+    customer = integration("https://hooks.customer.example/echo?token=abc")
+    space, source = workspace(tmp_path, catalogue, customer)
+    port = int(server.url.rsplit(":", 1)[1].rstrip("/"))
+    run = TestRun(space, RunPlan(AlertType.ERROR, options=DIRECT, to_receiver=port))
+    assert run.goes_to_local_port(port)
+    assert f"port {port}" in run.rerouted
+    result = run.run()
+    assert result.success
+    [seen] = server.recorded.requests
+    assert seen["path"] == "/echo?token=abc"  # path and query kept, host replaced
+    [record] = run.records()
+    assert record.exchanges[0].url == f"http://127.0.0.1:{port}/echo?token=abc"
+    assert source.integration == customer  # the document still has the customer's URL
+
+
+def test_without_to_receiver_the_urls_are_the_documents(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    space, _ = workspace(tmp_path, catalogue, integration("https://hooks.example/a"))
+    run = TestRun(space, RunPlan(AlertType.ERROR, options=DIRECT))
+    assert run.rerouted == ""
+    assert not run.goes_to_local_port(8787)

@@ -48,8 +48,10 @@ from uptrends_studio.core.secret_store import (
     SecretStore,
     SecretStoreError,
     function_key_env_name,
+    keep_in_dotenv,
     open_store,
     parse_dotenv,
+    read_dotenv,
     step_password_env_name,
     store_warning,
     variable_env_name,
@@ -769,3 +771,15 @@ def test_a_dotenv_larger_than_its_limit_is_refused_while_reading(tmp_path: Path)
     message = str(caught.value)
     assert message.startswith(str(tmp_path / ".env"))
     assert "limit" in message
+
+
+@pytest.mark.parametrize(
+    "value", ["plain", 'with "quotes"', "back\\slash\\n", "two\nlines", "$HOME ${X} $(id)", "é ü"]
+)
+def test_keep_in_dotenv_reads_back_exactly_and_keeps_other_lines(
+    tmp_path: Path, value: str
+) -> None:
+    (tmp_path / ".env").write_text("# mine\nOTHER=1\nUPTRENDS_SECRET_KEY=old\n", encoding="utf-8")
+    keep_in_dotenv(tmp_path, {"UPTRENDS_SECRET_KEY": value})
+    assert read_dotenv(tmp_path) == {"OTHER": "1", "UPTRENDS_SECRET_KEY": value}
+    assert (tmp_path / ".env").read_text(encoding="utf-8").startswith("# mine\nOTHER=1\n")

@@ -45,6 +45,7 @@ def window(qtbot: QtBot, catalogue: Catalogue, settings: Settings, tmp_path: Pat
     def forget_changes(_widget: object) -> None:
         # pytest-qt closes the window after the test: no "unsaved changes" question then.
         document.load(document.integration, document.path)
+        samples.set_sample(samples.sample)  # edited sample values: no question either
         main.test_tab.shutdown()
 
     qtbot.addWidget(main, before_close_func=forget_changes)

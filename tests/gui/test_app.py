@@ -44,7 +44,7 @@ def test_a_malformed_file_is_reported_and_the_demo_opens(qtbot: QtBot, tmp_path:
     window, problems = build_window([str(path)], settings)
     qtbot.addWidget(window)
     assert problems == [
-        f"{path}:1:2: not valid JSON: Expecting property name enclosed in double quotes"
+        f"{path}:1:2: not valid JSON: a property name in double quotes was expected"
     ]
     assert window.document.integration.name == "Demo: Uptrends integration"
     assert window.document.path is None

@@ -144,6 +144,31 @@ def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(
     assert window.isVisible()
 
 
+def test_quitting_with_edited_sample_values_asks_and_saves_them(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An author edits a sample value, not the integration: quitting still asks."""
+    panel = window.sample_panel
+    model = panel.values_model
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "@monitor.name")
+    assert model.setData(model.index(row, 1), "Checkout API")
+    assert window.samples.edited
+    assert not window.document.is_dirty()
+    asked: list[str] = []
+
+    def answer(*args: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Save
+
+    target = tmp_path / "edited.sample.json"
+    monkeypatch.setattr(QMessageBox, "warning", answer)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    assert window.close()
+    assert asked == ["Save the changes to the sample set “HTTPS monitor” first?"]
+    assert "Checkout API" in target.read_text(encoding="utf-8")
+    assert not window.samples.edited
+
+
 def test_dropping_an_integration_file_opens_it(window: MainWindow, tmp_path: Path) -> None:
     path = tmp_path / "other.integration.json"
     integration_file.save(
@@ -254,3 +279,14 @@ def test_completion_in_the_body_inserts_a_complete_token(qtbot: QtBot, window: M
     assert popup.model().rowCount() >= 1
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert window.document.integration.steps[0].body.startswith("{{{@incident.key}}")
+
+
+def test_a_new_blank_document_is_not_marked_modified_until_edited(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.new_blank()
+    assert window.document.path is None
+    assert not window.isWindowModified()
+    assert window.windowTitle() == "New integration[*] — Uptrends Studio"
+    window.variables_tab.add_variable()
+    assert window.isWindowModified()

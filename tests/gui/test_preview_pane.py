@@ -26,6 +26,7 @@ from uptrends_studio.core.language.catalogue import load_catalogue
 from uptrends_studio.core.rendering.preview import Preview, compute_preview
 from uptrends_studio.core.secrets import MASK
 from uptrends_studio.gui.code_view import LARGE_TEXT_CHARS, LONG_LINE_CHARS, CodeView
+from uptrends_studio.gui.main_window import MainWindow
 from uptrends_studio.gui.preview_pane import PreviewPane
 
 API = "https://api.example.com/v2"
@@ -351,3 +352,22 @@ def test_extra_highlights_are_painted_and_unknown_languages_refused(qtbot: QtBot
     assert [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in selections] == [(6, 10)]
     with pytest.raises(ValueError, match="unknown language"):
         view.set_code("x", "yaml")
+
+
+def test_clicking_raw_preview_text_moves_the_editor_to_its_token(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """An author clicks "Alert" in the preview and lands on {{@alert.type}} in the body."""
+    pane = window.preview_pane
+    tabs = pane.body_tabs()
+    raw = pane.code_view("raw")
+    tabs.setCurrentWidget(raw)
+    qtbot.waitUntil(lambda: '"type": "Alert"' in raw.toPlainText())
+    position = raw.toPlainText().index('"Alert"') + 2
+    cursor = raw.textCursor()
+    cursor.setPosition(position)
+    qtbot.mouseClick(raw.viewport(), Qt.MouseButton.LeftButton, pos=raw.cursorRect(cursor).center())
+    assert window.tabs.currentWidget() is window.customizations_tab
+    body = window.customizations_tab.step_editor.body
+    token = body.text().index("{{@alert.type}}")
+    assert token <= body.textCursor().position() <= token + len("{{@alert.type}}")

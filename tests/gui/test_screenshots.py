@@ -13,7 +13,14 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
-EXPECTED = ["gallery", "checklist", "main", "customizations", "message-types", "test"]
+TABS = ["main", "customizations", "message-types", "test"]
+EXPECTED = ["gallery", "checklist", *TABS]
+LAPTOP = [
+    f"720p-{theme}-{mode}-{tab}"
+    for theme in ("light", "dark")
+    for mode in ("normal", "presentation")
+    for tab in TABS
+]
 
 
 def distinct_colours(image: QImage) -> int:
@@ -34,10 +41,18 @@ def test_the_screenshot_script_shows_every_screen(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.stem for p in tmp_path.glob("*.png")) == sorted(EXPECTED)
+    assert sorted(p.stem for p in tmp_path.glob("*.png")) == sorted(EXPECTED + LAPTOP)
     for name in EXPECTED:
         image = QImage(str(tmp_path / f"{name}.png"))
         assert not image.isNull(), name
         if name in EXPECTED[2:]:  # the window's tabs
             assert (image.width(), image.height()) == (1440, 900)
         assert distinct_colours(image) > 20, name  # text, highlighting, widgets: not blank
+    for name in LAPTOP:
+        image = QImage(str(tmp_path / f"{name}.png"))
+        assert (image.width(), image.height()) == (1280, 720), name
+        assert distinct_colours(image) > 20, name
+    # Dark really is dark: the window's corner (the status bar) is darker than in light.
+    light = QImage(str(tmp_path / "720p-light-normal-main.png")).pixelColor(5, 715)
+    dark = QImage(str(tmp_path / "720p-dark-normal-main.png")).pixelColor(5, 715)
+    assert dark.lightness() < light.lightness() - 80

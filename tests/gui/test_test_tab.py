@@ -552,3 +552,91 @@ def test_captures_stay_readable_after_stop_and_go_with_a_restart(
         "Request #1 is no longer kept: the receiver was restarted or cleared."
     )
     assert page.captures() == []
+
+
+def test_support_sends_a_customers_url_to_the_local_receiver(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The customer's real URL stays in the document; the switch reroutes the test."""
+    customer = "https://hooks.customer.example/v2/alerts"
+    integration = window.document.integration
+    variables = tuple(
+        replace(v, value=customer) if v.name == "ApiUrl" else v for v in integration.variables
+    )
+    window.document.apply(replace(integration, variables=variables), "ApiUrl")
+    tab = window.test_tab
+    port = free_port()
+    tab.receiver_page.port_spin.setValue(port)
+    window.tabs.setCurrentWidget(tab)
+    qtbot.mouseClick(tab.send_panel.to_receiver_check, Qt.MouseButton.LeftButton)
+    assert tab.send_panel.to_receiver_check.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_result(qtbot, window)
+    assert tab.run_view.tone == "ok", tab.run_view.banner.text()
+    qtbot.waitUntil(lambda: len(tab.captures()) == 1)
+    assert tab.captures()[0].path == "/v2/alerts"
+    assert tab.reroute_note.isVisible()
+    assert f"local receiver on port {port}" in tab.reroute_note.text()
+    api_url = window.document.integration.variable("ApiUrl")
+    assert api_url is not None
+    assert api_url.value == customer
+
+
+def test_the_response_pane_shows_status_time_size_body_headers_and_timeline(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """What a Postman user looks for first: status, time, size, then the body."""
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    tab.receiver_page.status_spin.setValue(500)
+    tab.receiver_page.answer_body.setPlainText('{"error": "down for maintenance"}')
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    pane = tab.response_pane
+    assert pane.status_pill.text() == "500 Internal Server Error"
+    assert pane.time_label.text().endswith(" ms")
+    assert pane.size_label.text() == "33 B"
+    assert pane.body_view.code() == '{\n  "error": "down for maintenance"\n}'
+    qtbot.mouseClick(pane.raw_button, Qt.MouseButton.LeftButton)
+    assert pane.body_view.code() == '{"error": "down for maintenance"}'
+    qtbot.mouseClick(pane.wrap_check, Qt.MouseButton.LeftButton)
+    assert pane.body_view.lineWrapMode() == pane.body_view.LineWrapMode.WidgetWidth
+    assert "Content-Type: application/json" in pane.headers_view.code()
+    assert pane.request_view.code().startswith("POST http://127.0.0.1:")
+    timeline = pane.timeline_view.code()
+    assert timeline.startswith("1. 500 Internal Server Error · POST http://127.0.0.1:")
+    assert "Total" in timeline
+    # Full height beside nothing: the pane is wider than the controls on its left.
+    assert pane.width() > tab.send_panel.width()
+
+
+def test_history_is_searchable_and_two_runs_compare_side_by_side(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    tab = window.test_tab
+    point_at_port(window, free_port())
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    tab.receiver_page.status_spin.setValue(503)
+    tab.receiver_page.answer_body.setPlainText('{"error": "busy"}')
+    window.send_test_alert()
+    wait_result(qtbot, window)
+    page = tab.history_page
+    tab.results.setCurrentWidget(page)
+    assert page.history_list.count() == 2
+    qtbot.keyClicks(page.search_edit, "busy")
+    hidden = [page.history_list.item(r).isHidden() for r in range(2)]
+    assert hidden == [False, True]  # newest first: only the 503 run has "busy"
+    assert page.history_label.text() == "1 of 2 runs match"
+    page.search_edit.clear()
+    assert not page.compare_button.isEnabled()
+    page.history_list.selectAll()
+    assert page.compare_button.isEnabled()
+    dialog = page.compare_selected()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    left, right = (view.code() for view in dialog.views)
+    assert "200 OK" in left  # the older run on the left
+    assert "503 Service Unavailable" in right
+    assert dialog.views[1].extra_highlights()  # what differs is marked
+    assert dialog.summary.text() == "Highlighted: what differs between the two runs."

@@ -162,3 +162,28 @@ def test_a_response_body_is_highlighted_as_its_content_type_says(
 ) -> None:
     headers = [("Content-Type", content_type)] if content_type else []
     assert content_language(headers) == language
+
+
+def test_dark_check_boxes_are_outlined_and_grow_with_presentation_text(qtbot: QtBot) -> None:
+    """An unticked box must be visible on a dark window, and larger on a projector."""
+    from PySide6.QtWidgets import QCheckBox, QStyle
+
+    from uptrends_studio.gui.indicator_style import IndicatorStyle
+
+    page = QCheckBox("Secret")
+    qtbot.addWidget(page)
+    page.setStyle(IndicatorStyle("Fusion"))
+    page.setPalette(dark_palette())
+    page.setAutoFillBackground(True)
+    page.show()
+    qtbot.waitExposed(page)
+    image = page.grab().toImage()
+    background = QColor(image.pixel(image.width() - 1, 1)).lightness()
+    size = page.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, page)
+    outline = max(QColor(image.pixel(x, image.height() // 2)).lightness() for x in range(size + 4))
+    assert outline - background > 60  # the outline stands out from the dark window
+    font = page.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    page.setFont(font)
+    bigger = page.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, page)
+    assert bigger > size

@@ -61,6 +61,44 @@ def test_import_from_curl_appends_a_step_that_can_be_undone(
     assert window.document.integration == before
 
 
+def test_a_pasted_customer_setup_asks_which_types_it_sends(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Support pastes a customer's curl: the step serves the types the user ticks."""
+    window.import_request()
+    dialog = window.findChild(ImportRequestDialog)
+    assert dialog is not None
+    # Every type is sent by the demo's step already: none is ticked, and the dialog says so.
+    assert dialog.alert_types() == ()
+    assert dialog.type_hint.text() == "None ticked: a helper step that runs first"
+    dialog.set_text(PAGERDUTY_CURL)
+    dialog.parse_now()
+    qtbot.mouseClick(dialog.type_boxes[AlertType.ERROR], Qt.MouseButton.LeftButton)
+    assert dialog.type_hint.text() == ""
+    dialog.accept()
+    steps = window.document.integration.steps
+    assert steps[1].alert_types == (AlertType.ERROR,)
+
+
+def test_a_pasted_setup_can_replace_the_selected_step(qtbot: QtBot, window: MainWindow) -> None:
+    before = window.document.integration.steps[0]
+    window.import_request()
+    dialog = window.findChild(ImportRequestDialog)
+    assert dialog is not None
+    assert dialog.replace_selected.text() == "Replace step 'Send alert'"
+    qtbot.mouseClick(dialog.replace_selected, Qt.MouseButton.LeftButton)
+    assert dialog.add_button.text() == "Replace step"
+    assert dialog.alert_types() == before.alert_types  # the replaced step's types
+    dialog.set_text(PAGERDUTY_CURL)
+    dialog.parse_now()
+    dialog.accept()
+    [step] = window.document.integration.steps
+    assert step.url == "https://events.pagerduty.com/v2/enqueue"
+    assert step.alert_types == before.alert_types
+    window.document.undo_stack.undo()
+    assert window.document.integration.steps == (before,)
+
+
 def test_copy_to_uptrends_opens_one_checklist(qtbot: QtBot, window: MainWindow) -> None:
     first = window.show_checklist()
     assert isinstance(first, ChecklistDialog)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from uptrends_studio.app.masking import RunMasking
 from uptrends_studio.app.workspace import Workspace
@@ -49,6 +49,9 @@ class RunPlan:
     overrides: Mapping[str, str] = field(default_factory=dict)
     """Escalation-level values typed for this run (empty ones left out)."""
     options: SendOptions = field(default_factory=SendOptions)
+    to_receiver: int | None = None
+    """Send every step to the local receiver on this port instead of its own URL (path and
+    query kept); the document is not touched. ``None``: the URLs as written."""
 
     @property
     def order(self) -> tuple[AlertType, ...]:
@@ -100,6 +103,18 @@ class TestRun:
         self._reminders_seen = 0
         self.state = RunState.READY
         self.started_at = datetime.now().astimezone()
+        self._reroute = to_receiver(plan.to_receiver) if plan.to_receiver is not None else None
+
+    @property
+    def rerouted(self) -> str:
+        """Why the URLs sent are not the document's ("" when they are): shown on the result."""
+        port = self.plan.to_receiver
+        if port is None:
+            return ""
+        return (
+            f"Sent to the local receiver on port {port} instead of the integration's URLs "
+            "(the document is unchanged)."
+        )
 
     # -- running ------------------------------------------------------------------------------
 
@@ -125,6 +140,7 @@ class TestRun:
                 cancel=cancel,
                 on_step=report,
                 secrets=secrets,
+                reroute=self._reroute,
             )
         return run_alert(
             self.integration,
@@ -135,6 +151,7 @@ class TestRun:
             cancel=cancel,
             on_step=report,
             secrets=secrets,
+            reroute=self._reroute,
         )
 
     def run(self, on_step: Callable[[StepRun], None] | None = None) -> Result:
@@ -283,6 +300,8 @@ class TestRun:
 
     def goes_to_local_port(self, port: int) -> bool:
         """Whether a step of the first message goes to ``127.0.0.1:port`` (the receiver)."""
+        if self.plan.to_receiver is not None:
+            return self.plan.to_receiver == port
         for url in Renderer(self.integration, self.catalogue).urls(self._data):
             try:
                 parts = urlsplit(url.strip())
@@ -292,6 +311,21 @@ class TestRun:
             if parts.hostname in LOOPBACK_HOSTS and target == port:
                 return True
         return False
+
+
+def receiver_url(url: str, port: int) -> str:
+    """``url`` sent to the local receiver on ``port``: scheme and host replaced, path kept."""
+    parts = urlsplit(url.strip())
+    return urlunsplit(("http", f"127.0.0.1:{port}", parts.path or "/", parts.query, ""))
+
+
+def to_receiver(port: int) -> Callable[[RenderedRequest], RenderedRequest]:
+    """The reroute of "send to the local receiver instead": every request to ``port``."""
+
+    def reroute(request: RenderedRequest) -> RenderedRequest:
+        return replace(request, url=receiver_url(request.url, port))
+
+    return reroute
 
 
 def message_request(

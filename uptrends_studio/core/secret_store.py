@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from dotenv.parser import parse_stream
 
-from uptrends_studio.core.document.jsonfile import pointer, read_file_bytes
+from uptrends_studio.core.document.jsonfile import pointer, read_file_bytes, write_text_atomic
 from uptrends_studio.core.document.model import (
     AuthType,
     Integration,
@@ -486,6 +486,40 @@ def read_dotenv(folder: Path) -> dict[str, str]:
     except UnicodeDecodeError as exc:
         raise FileFormatError(str(path), "", f"not valid UTF-8 at byte {exc.start}") from None
     return parse_dotenv(text, str(path))
+
+
+def dotenv_line(name: str, value: str) -> str:
+    """``NAME="value"`` with the escapes :func:`parse_dotenv` reads back exactly."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'{name}="{escaped}"'
+
+
+def keep_in_dotenv(folder: Path, values: Mapping[str, str]) -> Path:
+    """Write ``values`` (env names to values) into the ``.env`` file in ``folder``.
+
+    Other entries and comments of an existing file are kept; an entry with the same name is
+    replaced. Used when there is no keyring and the user chose to keep secrets next to the file.
+
+    Raises:
+        FileFormatError: the existing file cannot be read or parsed, or the new one written.
+    """
+    path = folder / DOTENV_NAME
+    read_dotenv(folder)  # refuses a file we could not read back
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    kept = [
+        line
+        for line in lines
+        if not any(line.lstrip().removeprefix("export ").startswith(f"{n}=") for n in values)
+    ]
+    kept += [dotenv_line(name, value) for name, value in values.items()]
+    try:
+        write_text_atomic(path, "\n".join(kept) + "\n")
+        path.chmod(0o600)  # secret values: readable by their owner only
+    except OSError as exc:
+        raise FileFormatError(
+            str(path), "", f"cannot write the file: {exc.strerror or exc}"
+        ) from None
+    return path
 
 
 # -- finding values ------------------------------------------------------------------------------

@@ -6,19 +6,21 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGroupBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -56,6 +58,7 @@ from uptrends_studio.gui.document import IntegrationDocument
 if TYPE_CHECKING:
     from uptrends_studio.gui.import_dialog import ImportRequestDialog
 from uptrends_studio.gui.editor.context import EditorContext
+from uptrends_studio.gui.section import FoldingSection
 from uptrends_studio.gui.template_editor import TemplateEditor
 
 TYPE_BOX_LABELS = {
@@ -63,6 +66,8 @@ TYPE_BOX_LABELS = {
     AlertType.OK: "OK alert",
     AlertType.REMINDER: "Reminder alert",
 }
+MAX_STEP_ROWS = 4
+"""The step list grows to this many rows before it scrolls (the body editor comes first)."""
 
 
 def step_label(step: Step, index: int) -> str:
@@ -155,19 +160,29 @@ class StepEditor(QWidget):
         self.auth_form.addRow("Password", password_row)
 
         top = QFormLayout()
+        top.setContentsMargins(0, 0, 0, 0)
         top.addRow("Step &name", self.name)
         top.addRow("Message types", types_row)
         top.addRow("Method and URL", request_row)
-        top.addRow("Request headers", headers_widget)
-        body_box = QGroupBox("Request body")
-        body_layout = QVBoxLayout(body_box)
-        body_layout.addWidget(self.body)
-        auth_box = QGroupBox("Authentication")
-        auth_box.setLayout(self.auth_form)
+        headers_body = QWidget()
+        headers_body.setLayout(headers_widget)
+        headers_widget.setContentsMargins(0, 0, 0, 0)
+        self.headers_section = FoldingSection("Request headers", headers_body, expanded=True)
+        body_label = QLabel("Request &body")
+        body_label.setBuddy(self.body)
+        auth_body = QWidget()
+        auth_body.setLayout(self.auth_form)
+        self.auth_form.setContentsMargins(0, 0, 0, 0)
+        # Authentication folds to one line while it is not used (most webhooks need none).
+        self.auth_section = FoldingSection("Authentication: None", auth_body)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
         layout.addLayout(top)
-        layout.addWidget(body_box, 1)
-        layout.addWidget(auth_box)
+        layout.addWidget(self.headers_section)
+        layout.addWidget(body_label)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.auth_section)
 
         self.name.textEdited.connect(lambda _: self._emit("name"))
         for box in self.type_boxes.values():
@@ -216,6 +231,15 @@ class StepEditor(QWidget):
             enabled = step.authentication.type is not AuthType.NONE
             self.username.setEnabled(enabled)
             self.password.setEnabled(enabled)
+            self.auth_section.set_title(f"Authentication: {step.authentication.type.value}")
+            if enabled:
+                self.auth_section.set_expanded(True)
+            count = len(step.headers)
+            self.headers_section.set_title(
+                f"Request headers ({count}): " + ", ".join(h.name for h in step.headers[:3])
+                if count
+                else "Request headers (none)"
+            )
         finally:
             self._loading = False
 
@@ -520,9 +544,13 @@ class CustomizationsTab(QWidget):
         self.steps.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.steps.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.steps.setToolTip("Drag to reorder, or Alt+Up / Alt+Down")
+        self.steps.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustIgnored)
         self.add_step = QPushButton("Add step")
-        self.duplicate_step = QPushButton("Duplicate")
-        self.remove_step = QPushButton("Remove")
+        self.duplicate_step = QAction("&Duplicate step", self)
+        self.remove_step = QAction("&Remove step", self)
+        self.remove_step.setShortcut(QKeySequence.StandardKey.Delete)
+        self.remove_step.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.steps.addAction(self.remove_step)
         self.step_editor = StepEditor(context)
         step_scroll = QScrollArea()
         step_scroll.setWidgetResizable(True)
@@ -533,31 +561,48 @@ class CustomizationsTab(QWidget):
         self.remove_function = QPushButton("Remove")
         self.function_editor = FunctionEditor(context)
 
-        # Steps listed above the editor (as on the Uptrends screen), so the editor gets the
-        # full width; the list is short and the splitter lets it grow.
+        # Steps listed above the editor (as on the Uptrends screen), the buttons in one row: the
+        # list is as tall as its steps (one line for one step, four at most, then it scrolls),
+        # so the body editor below gets the height.
         steps_side = QWidget()
-        steps_layout = QHBoxLayout(steps_side)
-        steps_layout.setContentsMargins(0, 0, 0, 0)
-        steps_layout.addWidget(self.steps, 1)
-        step_buttons = QVBoxLayout()
-        self.import_step = QPushButton("Import…")
+        steps_layout = QVBoxLayout(steps_side)
+        steps_layout.setContentsMargins(4, 4, 4, 0)
+        steps_layout.setSpacing(2)
+        self.import_step = QAction("&Import from curl / HTTP request…", self)
         self.import_step.setToolTip(
             "Add a step from a curl command or a raw HTTP request (Ctrl+Shift+I)"
         )
-        for button in (self.add_step, self.import_step, self.duplicate_step, self.remove_step):
-            step_buttons.addWidget(button)
-        step_buttons.addStretch(1)
-        steps_layout.addLayout(step_buttons)
-        steps_split = QSplitter(Qt.Orientation.Vertical)
-        steps_split.addWidget(steps_side)
-        steps_split.addWidget(step_scroll)
-        steps_split.setStretchFactor(1, 1)
-        steps_split.setSizes([96, 700])
+        # One button and a menu beside the "HTTP steps" tab: the body editor keeps the room.
+        self.step_menu_button = QToolButton()
+        self.step_menu_button.setText("More")
+        self.step_menu_button.setToolTip("Import, duplicate or remove a step")
+        self.step_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        step_menu = QMenu(self.step_menu_button)
+        step_menu.addActions([self.import_step, self.duplicate_step, self.remove_step])
+        self.step_menu_button.setMenu(step_menu)
+        # The step buttons sit beside the "HTTP steps" tab (its corner): no row of their own.
+        self.step_buttons = QWidget()
+        step_buttons = QHBoxLayout(self.step_buttons)
+        step_buttons.setContentsMargins(0, 0, 4, 0)
+        step_buttons.setSpacing(4)
+        step_buttons.addWidget(self.add_step)
+        step_buttons.addWidget(self.step_menu_button)
+        steps_layout.addWidget(self.steps)
+        self.steps.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        steps_split = QWidget()
+        split_layout = QVBoxLayout(steps_split)
+        split_layout.setContentsMargins(0, 0, 0, 0)
+        split_layout.setSpacing(0)
+        split_layout.addWidget(steps_side)
+        split_layout.addWidget(step_scroll, 1)
+        step_scroll.setFrameShape(QFrame.Shape.NoFrame)
 
         functions_side = QWidget()
         functions_layout = QVBoxLayout(functions_side)
         functions_layout.setContentsMargins(0, 0, 0, 0)
-        functions_layout.addWidget(QLabel("User defined functions — call as {{name({{var}})}}"))
+        functions_hint = QLabel("User defined functions — call as {{name({{var}})}}")
+        functions_hint.setWordWrap(True)
+        functions_layout.addWidget(functions_hint)
         functions_layout.addWidget(self.functions, 1)
         function_buttons = QHBoxLayout()
         function_buttons.addWidget(self.add_function)
@@ -573,6 +618,8 @@ class CustomizationsTab(QWidget):
         self.sections.setDocumentMode(True)
         self.sections.addTab(steps_split, "HTTP steps")
         self.sections.addTab(functions_split, "User defined functions")
+        self.sections.setCornerWidget(self.step_buttons, Qt.Corner.TopRightCorner)
+        self.sections.currentChanged.connect(lambda index: self.step_buttons.setVisible(index == 0))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.sections)
@@ -580,9 +627,9 @@ class CustomizationsTab(QWidget):
         self.steps.currentRowChanged.connect(self._on_steps_current_row_changed)
         self.steps.model().rowsMoved.connect(self._on_steps_rows_moved)
         self.add_step.clicked.connect(self.add_new_step)
-        self.import_step.clicked.connect(self.import_request)
-        self.duplicate_step.clicked.connect(self.duplicate_current_step)
-        self.remove_step.clicked.connect(self.remove_current_step)
+        self.import_step.triggered.connect(self.import_request)
+        self.duplicate_step.triggered.connect(self.duplicate_current_step)
+        self.remove_step.triggered.connect(self.remove_current_step)
         self.step_editor.step_edited.connect(self._on_step_editor_step_edited)
         self.functions.currentRowChanged.connect(self._on_functions_current_row_changed)
         self.add_function.clicked.connect(self.add_new_function)
@@ -597,6 +644,22 @@ class CustomizationsTab(QWidget):
 
     # -- document -> widgets ------------------------------------------------------------------
 
+    def set_compact(self, compact: bool) -> None:
+        """Fold the request headers (presentation mode): the body editor gets their lines."""
+        self.step_editor.headers_section.set_expanded(not compact)
+
+    def _fit_step_list(self) -> None:
+        """As tall as the steps: one line for one step, up to four, then the list scrolls."""
+        rows = min(max(self.steps.count(), 1), MAX_STEP_ROWS)
+        row_height = max(self.steps.sizeHintForRow(0), self.steps.fontMetrics().height() + 4)
+        frame = 2 * self.steps.frameWidth()
+        self.steps.setFixedHeight(rows * row_height + frame)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_step_list()
+
     def refresh(self) -> None:
         """Show the document's steps and functions, keeping the selection."""
         integration = self._document.integration
@@ -604,6 +667,7 @@ class CustomizationsTab(QWidget):
         try:
             self._fill_list(self.steps, [step_label(s, i) for i, s in enumerate(integration.steps)])
             self._fill_list(self.functions, [f"{f.name}()" for f in integration.functions])
+            self._fit_step_list()
             predefined = [v.name for v in integration.variables]
             functions = [f.name for f in integration.functions]
             for editor in (
@@ -703,7 +767,14 @@ class CustomizationsTab(QWidget):
         """Ask for a curl command or raw HTTP request and append it as a step."""
         from uptrends_studio.gui.import_dialog import ImportRequestDialog  # first use (start-up)
 
-        dialog = ImportRequestDialog(self)
+        integration = self._document.integration
+        taken = {t for s in integration.steps for t in s.alert_types}
+        row = self.steps.currentRow()
+        dialog = ImportRequestDialog(
+            self,
+            free_types=tuple(t for t in ALERT_TYPES if t not in taken),
+            selected_step=integration.steps[row] if 0 <= row < len(integration.steps) else None,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._on_import_dialog_accepted(dialog))
         dialog.open()
@@ -714,12 +785,20 @@ class CustomizationsTab(QWidget):
         if step is None:
             return
         integration = self._document.integration
-        # Like Add step: the new step takes the message types no other step has yet.
-        taken = {t for s in integration.steps for t in s.alert_types}
-        step = replace(step, alert_types=tuple(t for t in ALERT_TYPES if t not in taken))
+        # The types the user ticked in the dialog (by default the ones no step sends yet).
+        step = replace(step, alert_types=dialog.alert_types())
+        row = self.steps.currentRow()
+        if dialog.replaces_selected() and 0 <= row < len(integration.steps):
+            steps = tuple(step if i == row else s for i, s in enumerate(integration.steps))
+            self._replace_steps(steps, f"Replace step {row + 1} by import", select=row)
+            self.status_message.emit(f"Replaced step {row + 1} with {step.method} {step.url}")
+            return
         steps = (*integration.steps, step)
         self._replace_steps(steps, f"Import step {step.name}", select=len(steps) - 1)
-        self.status_message.emit(f"Imported {step.method} {step.url} as step {len(steps)}")
+        types = ", ".join(t.value for t in step.alert_types) or "helper step, runs first"
+        self.status_message.emit(
+            f"Imported {step.method} {step.url} as step {len(steps)} ({types})"
+        )
 
     def add_new_step(self) -> None:
         """Append a step (no type ticked if every type is already taken)."""

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -20,6 +23,9 @@ from PySide6.QtWidgets import (
 from uptrends_studio.core.delivery.history import History, RunRecord
 from uptrends_studio.gui.run_view import RunView
 from uptrends_studio.gui.theme import colours
+
+if TYPE_CHECKING:
+    from uptrends_studio.gui.compare_dialog import CompareDialog
 
 
 class HistoryPage(QWidget):
@@ -53,12 +59,28 @@ class HistoryPage(QWidget):
         self.resend_button.clicked.connect(self.resend_selected)
         self.clear_history_button = QPushButton("Clear history")
         self.clear_history_button.clicked.connect(self.clear_history)
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Search runs: status, URL, body, sample…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.compare_button = QPushButton("Compare")
+        self.compare_button.setToolTip(
+            "Select two runs (Ctrl+click) to see their requests and responses side by side"
+        )
+        self.compare_button.setEnabled(False)
+        self.compare_button.clicked.connect(self.compare_selected)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.compare_button)
         top.addWidget(self.history_label, 1)
         top.addWidget(self.resend_button)
         top.addWidget(self.clear_history_button)
         layout.addLayout(top)
+        layout.addLayout(search_row)
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.history_list = QListWidget()
+        self.history_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.history_list.itemSelectionChanged.connect(self._on_history_list_selection_changed)
         self.history_list.currentRowChanged.connect(self._on_history_list_current_row_changed)
         self.history_list.itemActivated.connect(lambda _item: self.resend_selected())
         self.history_view = RunView()
@@ -93,6 +115,7 @@ class HistoryPage(QWidget):
         self.resend_button.setEnabled(False)
         self.clear_history_button.setEnabled(count > 0)
         self.history_view.show_message("Select a run to see it.")
+        self._on_search_edit_text_changed(self.search_edit.text())
         self.count_changed.emit(count)
 
     def _apply_colours(self) -> None:
@@ -122,6 +145,48 @@ class HistoryPage(QWidget):
         if record is not None:
             self.history_view.set_records([record])
         self.resend_button.setEnabled(self._can_send and record is not None)
+
+    def _on_search_edit_text_changed(self, text: str) -> None:
+        """Hide the runs that do not contain ``text`` (label, URL, status, bodies, sample)."""
+        needle = text.strip().casefold()
+        for row, record in enumerate(self._records):
+            item = self.history_list.item(row)
+            haystack = " ".join(
+                [item.text(), record.sample_name, record.label]
+                + [
+                    f"{e.method} {e.url} {e.status} {e.reason} {e.error} "
+                    f"{e.request_body} {e.response_body}"
+                    for e in record.exchanges
+                ]
+            ).casefold()
+            item.setHidden(bool(needle) and needle not in haystack)
+        shown = sum(not self.history_list.item(r).isHidden() for r in range(len(self._records)))
+        count = len(self._records)
+        self.history_label.setText(
+            f"{shown} of {count} runs match"
+            if needle
+            else f"{count} run{'s' if count != 1 else ''}, newest first"
+        )
+
+    def compared(self) -> list[RunRecord]:
+        """The selected runs, oldest first (two are compared)."""
+        rows = sorted({i.row() for i in self.history_list.selectedIndexes()}, reverse=True)
+        return [self._records[r] for r in rows if 0 <= r < len(self._records)]
+
+    def _on_history_list_selection_changed(self) -> None:
+        self.compare_button.setEnabled(len(self.compared()) == 2)
+
+    def compare_selected(self) -> CompareDialog | None:
+        """Show the two selected runs side by side, differences highlighted."""
+        runs = self.compared()
+        if len(runs) != 2:
+            return None
+        from uptrends_studio.gui.compare_dialog import CompareDialog  # on first use
+
+        dialog = CompareDialog(runs[0], runs[1], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def resend_selected(self) -> None:
         """Ask for the selected run to be sent again."""

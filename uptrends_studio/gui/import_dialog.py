@@ -18,13 +18,16 @@ import shlex
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -41,7 +44,7 @@ from uptrends_studio.core.delivery.request_import import (
     parse_request_text,
     to_step,
 )
-from uptrends_studio.core.document.model import AuthType, Step
+from uptrends_studio.core.document.model import ALERT_TYPES, AlertType, AuthType, Step
 from uptrends_studio.core.errors import RequestImportError
 from uptrends_studio.gui.theme import banner_style, colours
 
@@ -244,8 +247,12 @@ class ImportRequestDialog(QDialog):
         *,
         debounce_ms: int = PARSE_DEBOUNCE_MS,
         step_name: str = DEFAULT_STEP_NAME,
+        free_types: tuple[AlertType, ...] = ALERT_TYPES,
+        selected_step: Step | None = None,
     ) -> None:
         super().__init__(parent)
+        self._free_types = free_types
+        self._selected_step = selected_step
         self.setWindowTitle("Import from cURL / HTTP")
         self.resize(820, 640)
         self._request: ImportedRequest | None = None
@@ -284,6 +291,30 @@ class ImportRequestDialog(QDialog):
         self.name_edit.setPlaceholderText(DEFAULT_STEP_NAME)
         form = QFormLayout()
         form.addRow("Step name:", self.name_edit)
+        # Which messages the pasted setup sends: by default the ones no step sends yet. A step
+        # with none ticked is a helper step that runs first, so that is said, never silent.
+        self.type_boxes = {t: QCheckBox(t.value) for t in ALERT_TYPES}
+        types_row = QHBoxLayout()
+        for box in self.type_boxes.values():
+            types_row.addWidget(box)
+            box.toggled.connect(self._show_type_hint)
+        self.type_hint = QLabel()
+        self.type_hint.setWordWrap(True)
+        types_row.addWidget(self.type_hint, 1)
+        form.addRow("Sends:", types_row)
+        self.add_new = QRadioButton("Add as a new step")
+        self.replace_selected = QRadioButton(
+            f"Replace step '{selected_step.name}'" if selected_step else "Replace the selected step"
+        )
+        self.replace_selected.setEnabled(selected_step is not None)
+        self.add_new.setChecked(True)
+        mode_row = QHBoxLayout()
+        mode_row.addWidget(self.add_new)
+        mode_row.addWidget(self.replace_selected)
+        mode_row.addStretch(1)
+        form.addRow("", mode_row)
+        self.replace_selected.toggled.connect(self._on_replace_toggled)
+        self._tick(free_types)
 
         self.buttons = QDialogButtonBox()
         self.add_button = QPushButton("Add step")
@@ -313,6 +344,29 @@ class ImportRequestDialog(QDialog):
         self.text_edit.setFocus()
 
     # -- public API -----------------------------------------------------------------------------
+
+    def alert_types(self) -> tuple[AlertType, ...]:
+        """The message types ticked for the imported step (none: a helper step)."""
+        return tuple(t for t, box in self.type_boxes.items() if box.isChecked())
+
+    def replaces_selected(self) -> bool:
+        """Whether the import replaces the selected step instead of adding one."""
+        return self.replace_selected.isChecked()
+
+    def _tick(self, types: tuple[AlertType, ...]) -> None:
+        for alert_type, box in self.type_boxes.items():
+            box.setChecked(alert_type in types)
+        self._show_type_hint()
+
+    def _on_replace_toggled(self, replacing: bool) -> None:
+        chosen = self._selected_step
+        self._tick(chosen.alert_types if replacing and chosen else self._free_types)
+        self.add_button.setText("Replace step" if replacing else "Add step")
+
+    def _show_type_hint(self) -> None:
+        self.type_hint.setText(
+            "" if self.alert_types() else "None ticked: a helper step that runs first"
+        )
 
     def set_text(self, text: str) -> None:
         """Replace the pasted text (parsed after the debounce delay, like typing)."""

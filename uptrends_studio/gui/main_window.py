@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTabWidget,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -56,9 +58,11 @@ from uptrends_studio.core.rendering.preview import Preview
 from uptrends_studio.core.secret_store import (
     FALLBACK_MESSAGE,
     LazyStore,
+    SecretOrigin,
     SecretStore,
     SlotKind,
     integration_slots,
+    keep_in_dotenv,
     store_warning,
 )
 from uptrends_studio.gui.customizations_tab import CustomizationsTab
@@ -70,6 +74,7 @@ from uptrends_studio.gui.preview_controller import DEBOUNCE_MS, PreviewControlle
 from uptrends_studio.gui.preview_pane import PreviewPane
 from uptrends_studio.gui.sample_panel import SamplePanel
 from uptrends_studio.gui.sample_state import SampleState
+from uptrends_studio.gui.secrets_banner import SecretsBanner
 from uptrends_studio.gui.settings import Settings
 from uptrends_studio.gui.test_tab import TestTab
 from uptrends_studio.gui.theme import THEMES, apply_theme
@@ -82,6 +87,13 @@ if TYPE_CHECKING:
     from uptrends_studio.gui.gallery_dialog import GalleryDialog
 
 PRESENTATION_SCALE = 1.5
+ROOMY_HEIGHT = 900
+"""Below this window height the Problems dock starts hidden behind its status-bar badge."""
+ROOMY_WIDTH = 1500
+"""Below this window width the sample dock starts narrow."""
+PROBLEMS_HEIGHT = 110
+SAMPLE_DOCK_WIDTH = 360
+SAMPLE_DOCK_NARROW = 300
 FILE_FILTER = "Uptrends integrations (*.integration.json);;JSON files (*.json);;All files (*)"
 DEMO_PATH = resource_path("demo.integration.json")
 
@@ -159,13 +171,20 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.message_types_tab, "Message types")
         self.tabs.addTab(self.test_tab, "Test")
         self.preview_pane = PreviewPane()
-        self.preview_pane.setMinimumWidth(400)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.preview_pane)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.setCentralWidget(self.splitter)
+        # Above the tabs: the banner about secret values (no keyring, or missing on open).
+        self.secrets_banner = SecretsBanner()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(2)
+        central_layout.addWidget(self.secrets_banner)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         self.sample_panel = SamplePanel(
             samples,
@@ -195,6 +214,14 @@ class MainWindow(QMainWindow):
 
         self.status_counts = QLabel()
         self.statusBar().addPermanentWidget(self.status_counts)
+        # The problems count as a badge that opens the list: it stays when the dock is hidden
+        # (a short screen, presentation mode), so problems are never out of sight.
+        self.problems_badge = QToolButton()
+        self.problems_badge.setObjectName("problemsBadge")
+        self.problems_badge.setAutoRaise(True)
+        self.problems_badge.setToolTip("Show the list of problems (F8 goes to the next one)")
+        self.problems_badge.clicked.connect(self.show_problems)
+        self.statusBar().addPermanentWidget(self.problems_badge)
 
         self.controller = PreviewController(
             document, samples, catalogue, debounce_ms=debounce_ms, parent=self
@@ -342,6 +369,7 @@ class MainWindow(QMainWindow):
         self.controller.updated.connect(self._on_controller_updated)
         self.preview_pane.alert_type_changed.connect(self._on_preview_pane_alert_type_changed)
         self.preview_pane.reveal_toggled.connect(self._on_preview_pane_reveal_toggled)
+        self.preview_pane.source_requested.connect(self.goto_source)
         self.preview_pane.reveal_toggled.connect(self.message_types_tab.set_reveal_secrets)
         self.message_types_tab.reveal_toggled.connect(self.preview_pane.set_reveal_secrets)
         self.message_types_tab.step_activated.connect(self._on_message_types_step_activated)
@@ -352,6 +380,7 @@ class MainWindow(QMainWindow):
         self.customizations_tab.status_message.connect(self._show_status)
         self.test_tab.status_message.connect(self._show_status)
         self.test_tab.busy_changed.connect(self._on_test_tab_busy_changed)
+        self.secrets_banner.keep_in_dotenv_requested.connect(self.keep_secrets_in_dotenv)
         self.type_actions[AlertType.ERROR].setChecked(True)
 
     def _restore_state(self) -> None:
@@ -365,7 +394,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         else:
             # First start: docks at a sensible size once the window has its geometry.
-            QTimer.singleShot(0, self._default_dock_sizes)
+            QTimer.singleShot(0, self.fit_docks_to_window)
         splitter = self.settings.splitter("main")
         if splitter is not None:
             self.splitter.restoreState(splitter)
@@ -374,9 +403,26 @@ class MainWindow(QMainWindow):
         if self.document.path is not None:
             self.sample_panel.set_default_folder(self.document.path.parent)
 
-    def _default_dock_sizes(self) -> None:
-        self.resizeDocks([self.problems_dock], [130], Qt.Orientation.Vertical)
-        self.resizeDocks([self.sample_dock], [360], Qt.Orientation.Horizontal)
+    def fit_docks_to_window(self) -> None:
+        """Dock sizes for the window's size, as on a first start (the editor gets the room)."""
+        # The editor first: on a laptop screen the docks are narrow and the Problems list waits
+        # behind its badge in the status bar until it is asked for.
+        short = self.height() < ROOMY_HEIGHT
+        if short and self.problems_model.rowCount() == 0:
+            self.problems_dock.hide()
+        self.resizeDocks([self.problems_dock], [PROBLEMS_HEIGHT], Qt.Orientation.Vertical)
+        width = SAMPLE_DOCK_WIDTH if self.width() >= ROOMY_WIDTH else SAMPLE_DOCK_NARROW
+        self.resizeDocks([self.sample_dock], [width], Qt.Orientation.Horizontal)
+
+    def show_problems(self) -> None:
+        """Show the Problems list (from the status-bar badge), even in presentation mode."""
+        if self.problems_dock.isVisible():
+            self.problems_dock.hide()
+            return
+        self.problems_dock.show()
+        self.problems_dock.raise_()
+        self.resizeDocks([self.problems_dock], [PROBLEMS_HEIGHT], Qt.Orientation.Vertical)
+        self.problems.setFocus()
 
     # -- reactions ----------------------------------------------------------------------------
 
@@ -404,6 +450,10 @@ class MainWindow(QMainWindow):
             f"sample: {sample.name}"
         )
         self.problems_dock.setWindowTitle(f"Problems ({errors + warnings + notes})")
+        total = errors + warnings + notes
+        self.problems_badge.setText(
+            f"⚠ {total} problem{'s' if total != 1 else ''}" if total else "No problems"
+        )
 
     def set_presentation_mode(self, on: bool) -> None:
         """Larger text everywhere (editors, preview, tables) for a room; F11 toggles it."""
@@ -412,6 +462,7 @@ class MainWindow(QMainWindow):
             return
         size = self.font().pointSizeF() * PRESENTATION_SCALE
         self.setStyleSheet(f"* {{ font-size: {size:.0f}pt; }}" if on else "")
+        self.customizations_tab.set_compact(on)
         # Room for the editor and the preview: the docks step aside (and come back after).
         if on:
             self._docks_before = [
@@ -436,6 +487,11 @@ class MainWindow(QMainWindow):
         self.theme_actions[theme].setChecked(True)
 
     def _on_tabs_current_changed(self, _index: int) -> None:
+        # Message types and Test show every message and the response themselves: the preview
+        # steps aside so they get the window's width.
+        self.preview_pane.setVisible(
+            self.tabs.currentWidget() not in (self.message_types_tab, self.test_tab)
+        )
         if self.tabs.currentWidget() is self.message_types_tab:
             self.message_types_tab.set_preview(
                 self.controller.preview, self.document.integration, self.samples.sample
@@ -574,6 +630,13 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.variables_tab)
         self._show_status(diagnostic.message)
 
+    def goto_source(self, step_index: int, field: str, offset: int) -> None:
+        """Show the template text at ``offset`` of a step's ``field`` (a click in the preview)."""
+        self.tabs.setCurrentWidget(self.customizations_tab)
+        editor = self.customizations_tab.editor_for(FieldPath.step_field(step_index, field))
+        if editor is not None:
+            editor.goto_offset(offset)
+
     def goto_next_problem(self) -> None:
         """Select and show the next problem in the list (F8)."""
         count = self.problems_model.rowCount()
@@ -593,21 +656,32 @@ class MainWindow(QMainWindow):
 
     # -- files --------------------------------------------------------------------------------
 
-    def maybe_save(self) -> bool:
-        """Ask about unsaved changes; True when it is fine to continue."""
-        if not self.document.is_dirty():
+    def maybe_save(self, *, with_sample: bool = False) -> bool:
+        """Ask about unsaved changes; True when it is fine to continue.
+
+        ``with_sample`` (on quit): edited sample values are part of the same question, so they
+        are not lost either.
+        """
+        integration = self.document.is_dirty()
+        sample = with_sample and self.samples.edited
+        if not integration and not sample:
             return True
+        what = [self.document.display_name()] if integration else []
+        if sample:
+            what.append(f"the sample set “{self.samples.sample.name}”")
         answer = QMessageBox.warning(
             self,
             "Unsaved changes",
-            f"Save the changes to {self.document.display_name()} first?",
+            f"Save the changes to {' and '.join(what)} first?",
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
         )
         if answer == QMessageBox.StandardButton.Save:
-            return self.save()
+            if integration and not self.save():
+                return False
+            return not sample or self.sample_panel.save_edits()
         return answer == QMessageBox.StandardButton.Discard
 
     def new_from_demo(self) -> None:
@@ -622,9 +696,9 @@ class MainWindow(QMainWindow):
         self.document.load(replace(demo, name="New integration"), None, dirty=True)
 
     def new_blank(self) -> None:
-        """Start a new, unsaved integration with one step."""
+        """Start a new integration with one step (not modified until it is edited)."""
         if self.maybe_save():
-            self.document.load(blank_integration(), None, dirty=True)
+            self.document.load(blank_integration(), None)
 
     def open_dialog(self) -> None:
         """Ask for a file and open it."""
@@ -647,6 +721,15 @@ class MainWindow(QMainWindow):
         self.document.load(loaded.integration, path)
         self.settings.add_recent_file(path)
         self.sample_panel.set_default_folder(path.parent)
+        missing = [
+            f"the {s.slot.label}: set {s.slot.env_name} or enter the value"
+            for s in loaded.sources
+            if s.origin is SecretOrigin.MISSING
+        ]
+        if missing:
+            self.secrets_banner.show_missing(missing)
+        else:
+            self.secrets_banner.hide()
         notes = [n.message for n in loaded.notes if n.message != FALLBACK_MESSAGE]
         self._show_status(f"Opened {path}" + (f" · {notes[0]}" if notes else ""))
         return True
@@ -706,10 +789,36 @@ class MainWindow(QMainWindow):
         self.sample_panel.set_default_folder(path.parent)
         self._show_status(f"Saved {path}")
         warning = store_warning(self.secret_store)
-        if warning and not self._store_warned and integration_slots(self.document.integration):
+        slots = [v for _slot, v in integration_slots(self.document.integration) if v]
+        if warning and not self._store_warned and slots:
             self._store_warned = True
-            # Not modal (a save never stops to ask); the status bar keeps it for a while.
-            self.statusBar().showMessage(f"Saved {path}. {warning}", 30_000)
+            # Not modal (a save never stops to ask): a banner above the tabs that stays.
+            self.secrets_banner.show_no_keyring(len(slots))
+        return True
+
+    def keep_secrets_in_dotenv(self) -> bool:
+        """Write the integration's secret values to the .env next to its file (no keyring)."""
+        path = self.document.path
+        if path is None and not self.save_as():
+            return False
+        path = self.document.path
+        assert path is not None
+        values = {
+            slot.env_name: value
+            for slot, value in integration_slots(self.document.integration)
+            if value
+        }
+        try:
+            written = keep_in_dotenv(path.parent, values)
+        except StudioError as exc:
+            self._error("Cannot keep the secrets in .env", str(exc))
+            return False
+        self.secrets_banner.hide()
+        count = len(values)
+        self._show_status(
+            f"Kept {count} secret value{'s' if count != 1 else ''} in {written} "
+            "(readable by you only); they are found there when the file is opened again"
+        )
         return True
 
     def _fill_recent_menu(self) -> None:
@@ -772,7 +881,7 @@ class MainWindow(QMainWindow):
         return self.open_path(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if not self.maybe_save():
+        if not self.maybe_save(with_sample=True):
             event.ignore()
             return
         self.settings.set_window_geometry(self.saveGeometry())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -53,6 +53,31 @@ QToolButton:checked { background: palette(highlight); color: palette(highlighted
 QToolButton[segment="first"] { border-top-left-radius: 4px; border-bottom-left-radius: 4px; }
 QToolButton[segment="last"] { border-top-right-radius: 4px; border-bottom-right-radius: 4px; }
 """
+
+
+MIN_WIDTH = 400
+"""The preview is never narrower (wider when the selector needs it, as in presentation mode)."""
+
+
+class _SegmentButton(QToolButton):
+    """One segment of the Error / Reminder / Ok selector: never narrower than its bold text.
+
+    The width follows the font the button has when it is laid out (presentation mode sets a
+    larger one through a style sheet), so the segments never clip or overlap.
+    """
+
+    def _text_width(self) -> int:
+        font = self.font()
+        font.setBold(True)
+        return QFontMetrics(font).horizontalAdvance(self.text()) + 2 * 16 + 6
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self._text_width()), hint.height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self._text_width()), hint.height())
 
 
 def pretty_body(request: RenderedRequest) -> str:
@@ -134,11 +159,19 @@ def _badge_style(tone: str, named: Colours) -> str:
 
 
 class _RequestView(QFrame):
-    """One request: title, request line and headers, authentication, body tabs."""
+    """One request: title, request line and headers, authentication, body tabs.
+
+    Signals:
+        source_clicked(int, str, int): a click in the Raw body at text that a template
+            produced (step index, field, offset in the template).
+    """
+
+    source_clicked = Signal(int, str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self._source: RenderedRequest | None = None
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.head = CodeView()
@@ -151,6 +184,8 @@ class _RequestView(QFrame):
         self.pretty = CodeView(line_numbers=True)
         self.raw = CodeView(line_numbers=True)
         self.raw.setLineWrapMode(CodeView.LineWrapMode.WidgetWidth)
+        self.raw.setToolTip("Click text to go to the template that produced it")
+        self.raw.viewport().installEventFilter(self)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.pretty, "Pretty")
@@ -171,9 +206,35 @@ class _RequestView(QFrame):
         self._language = "text"
         self._helper = False
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (
+            watched is self.raw.viewport()
+            and event.type() == QEvent.Type.MouseButtonRelease
+            and not self.raw.textCursor().hasSelection()
+        ):
+            self.click_raw(self.raw.textCursor().position())
+        return super().eventFilter(watched, event)
+
+    def click_raw(self, position: int) -> bool:
+        """Go to the template text behind Raw body position ``position``; False: no source."""
+        source = self._source
+        if source is None or "body" not in source.fields or self._texts["raw"] != source.body:
+            return False  # no source map, or masking changed the text's offsets
+        rendered = source.fields["body"]
+        offset = len(rendered.text.encode("utf-16-le")[: position * 2].decode("utf-16-le"))
+        start, _end = rendered.source_offset(min(offset, max(len(rendered.text) - 1, 0)))
+        self.source_clicked.emit(source.step_index, "body", start)
+        return True
+
     def set_request(
-        self, request: RenderedRequest, secrets: Sequence[str] | None, position: int, count: int
+        self,
+        request: RenderedRequest,
+        secrets: Sequence[str] | None,
+        position: int,
+        count: int,
+        source: RenderedRequest | None = None,
     ) -> None:
+        self._source = source
         name = html.escape(request.step_name or "(unnamed)")
         where = f"Step {request.step_index + 1} · {name}"
         if request.helper:
@@ -251,10 +312,13 @@ class PreviewPane(QWidget):
     Signals:
         alert_type_changed(object): the shown :class:`AlertType` changed.
         reveal_toggled(bool): "Reveal secrets" was ticked (True) or unticked (False).
+        source_requested(int, str, int): a click in a Raw body asks for the template text that
+            produced it (step index, field such as ``body``, offset in the template).
     """
 
     alert_type_changed = Signal(object)
     reveal_toggled = Signal(bool)
+    source_requested = Signal(int, str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -275,7 +339,7 @@ class PreviewPane(QWidget):
         type_row.setContentsMargins(0, 0, 0, 0)
         type_row.setSpacing(0)
         for number, alert_type in enumerate(ALERT_TYPES, start=1):
-            button = QToolButton()
+            button = _SegmentButton()
             if number in (1, len(ALERT_TYPES)):
                 button.setProperty("segment", "first" if number == 1 else "last")
             button.setText(alert_type.value)
@@ -446,11 +510,12 @@ class PreviewPane(QWidget):
             shown = list(preview.masked.get(self._alert_type, requests))
         while len(self._views) < len(requests):
             view = _RequestView()
+            view.source_clicked.connect(self.source_requested)
             self._views.append(view)
             self._requests_layout.addWidget(view)
         for index, view in enumerate(self._views):
             if index < len(requests):
-                view.set_request(shown[index], None, index, len(requests))
+                view.set_request(shown[index], None, index, len(requests), requests[index])
                 view.show()
                 last = index == len(requests) - 1
                 self._requests_layout.setStretch(index, 1 if last else 0)
@@ -525,10 +590,12 @@ class PreviewPane(QWidget):
     def _fit_type_buttons(self) -> None:
         """Never elide "Reminder": each button is at least as wide as its bold text."""
         for button in self._type_buttons.values():
-            font = button.font()
-            font.setBold(True)
-            width = QFontMetrics(font).horizontalAdvance(button.text())
-            button.setMinimumWidth(width + 2 * 16 + 6)
+            button.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Room for the Error / Reminder / Ok selector at the current font, never below 400."""
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), MIN_WIDTH), hint.height())
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)

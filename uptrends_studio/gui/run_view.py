@@ -13,7 +13,7 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -104,6 +104,11 @@ class ExchangeSection(QFrame):
     """
 
     copy_requested = Signal(int, str)
+    clicked = Signal()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        super().mousePressEvent(event)
+        self.clicked.emit()
 
     def __init__(
         self,
@@ -303,6 +308,8 @@ class RunView(QScrollArea):
     """
 
     copy_requested = Signal(object, int, str)
+    exchange_selected = Signal(object)
+    """exchange_selected(ExchangeRecord): a step was clicked (the response pane shows it)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -398,6 +405,7 @@ class RunView(QScrollArea):
                 section.copy_requested.connect(
                     lambda index, key, r=record: self.copy_requested.emit(r, index, key)
                 )
+                section.clicked.connect(lambda e=exchange: self.exchange_selected.emit(e))
                 self.exchanges.append(section)
                 self._body.addWidget(section)
             if record.not_sent:

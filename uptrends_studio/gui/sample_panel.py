@@ -159,6 +159,10 @@ class SamplePanel(QWidget):
         """Use the sample file at ``path`` (e.g. one made from an Uptrends alert)."""
         return self.chooser.use_sample_file(path)
 
+    def save_edits(self) -> bool:
+        """Save the edited sample set to its file (asks for one for a built-in); True when saved."""
+        return self.chooser.save_edits()
+
     def edit_in_dialog(self, index: QPersistentModelIndex) -> ValueEditDialog | None:
         """Open the dialog that edits the value at ``index`` (a source-model index)."""
         model = index.model()

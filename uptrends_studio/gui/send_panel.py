@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -120,6 +121,13 @@ class SendPanel(QWidget):
         lifecycle_row.addWidget(self.lifecycle_button, 1)
         lifecycle_row.addWidget(self.reminders_spin)
         layout.addLayout(lifecycle_row)
+
+        self.to_receiver_check = QCheckBox("Send to the local receiver instead")
+        self.to_receiver_check.setToolTip(
+            "Every step goes to the Studio's local receiver (its port on the Local receiver "
+            "page) instead of its own URL; the integration is not changed"
+        )
+        layout.addWidget(self.to_receiver_check)
 
         self.copy_button = QPushButton("Copy request as")
         self.copy_button.setToolTip(

@@ -45,6 +45,7 @@ from uptrends_studio.gui.editor.keys import EditorCommand, editor_command
 from uptrends_studio.gui.editor.offsets import TextOffsets
 from uptrends_studio.gui.editor.quick_fixes import QuickFixes
 from uptrends_studio.gui.editor.tooltips import TokenTooltips
+from uptrends_studio.gui.editor.typing_aids import handle_key
 from uptrends_studio.gui.find_bar import FindBar
 from uptrends_studio.gui.highlighter import TemplateHighlighter
 from uptrends_studio.gui.theme import is_dark
@@ -326,6 +327,11 @@ class TemplateEditor(QPlainTextEdit):
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._single_line:
             self.submitted.emit()
+            return
+        if not self._single_line and not self.isReadOnly() and handle_key(self, event):
+            typed = event.text()
+            if typed and typed not in "\r\n":
+                self._completer.after_typing(typed)
             return
         super().keyPressEvent(event)
         typed = event.text()

@@ -13,12 +13,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFrame,
-    QScrollArea,
+    QLabel,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -37,8 +36,10 @@ from uptrends_studio.core.rendering.messages import RenderedRequest
 from uptrends_studio.core.secret_store import MemoryStore
 from uptrends_studio.gui.connection_options import ConnectionOptions
 from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.fit import VerticalScrollArea
 from uptrends_studio.gui.history_page import HistoryPage
 from uptrends_studio.gui.receiver_page import ReceiverPage
+from uptrends_studio.gui.response_pane import ResponsePane
 from uptrends_studio.gui.run_view import RunView
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.section import FoldingSection
@@ -47,6 +48,12 @@ from uptrends_studio.gui.settings import Settings
 from uptrends_studio.gui.workers import TaskRunner
 
 RESULT_PAGE, HISTORY_PAGE, RECEIVER_PAGE = range(3)
+
+
+REROUTE_STYLE = (
+    "QLabel { border: 2px solid palette(highlight); border-radius: 4px; padding: 6px 8px;"
+    " font-weight: 600; }"
+)
 
 
 class TestTab(QWidget):
@@ -142,19 +149,32 @@ class TestTab(QWidget):
         layout.addWidget(self.send_panel)
         layout.addWidget(self.options_section)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(panel)
-        scroll.setMinimumWidth(260)
-        return scroll
+        # Scrolls up and down on a short screen; never cut sideways (its width follows the
+        # buttons' text, larger in presentation mode).
+        return VerticalScrollArea(panel)
 
     def _result_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.reveal_check, 0, Qt.AlignmentFlag.AlignRight)
-        layout.addWidget(self.run_view, 1)
+        # Said on the result, not only on the switch: these were not the document's URLs.
+        self.reroute_note = QLabel()
+        self.reroute_note.setObjectName("rerouteNote")
+        self.reroute_note.setWordWrap(True)
+        self.reroute_note.hide()
+        layout.addWidget(self.reroute_note)
+        # The steps above, the selected step's response below at full width and height (as in
+        # an API client); the splitter lets either grow.
+        self.response_pane = ResponsePane()
+        self.result_split = QSplitter(Qt.Orientation.Vertical)
+        self.result_split.addWidget(self.run_view)
+        self.result_split.addWidget(self.response_pane)
+        self.result_split.setStretchFactor(0, 1)
+        self.result_split.setStretchFactor(1, 2)
+        self.result_split.setSizes([200, 400])
+        layout.addWidget(self.result_split, 1)
+        self.run_view.exchange_selected.connect(self.response_pane.show_record)
         return page
 
     # -- state --------------------------------------------------------------------------------
@@ -207,6 +227,11 @@ class TestTab(QWidget):
             plan.reminders,
             overrides=self.send_panel.overrides(),
             options=self.send_options(),
+            to_receiver=(
+                self.receiver_page.port_spin.value()
+                if self.send_panel.to_receiver_check.isChecked()
+                else None
+            ),
         )
         try:
             run = TestRun(self.workspace, plan)
@@ -247,6 +272,14 @@ class TestTab(QWidget):
         if run.state is RunState.RUNNING and not run.steps:
             return  # still "Sending…"
         records = run.records(reveal=self.reveal_check.isChecked())
+        exchanges = [e for r in records for e in r.exchanges]
+        latest = exchanges[-1] if exchanges else None
+        if latest != self.response_pane.record:
+            # After the run view has been drawn: two short pauses of the event loop, not one.
+            QTimer.singleShot(0, lambda: self.response_pane.show_record(latest))
+        self.reroute_note.setText(f"↪ {run.rerouted}" if run.rerouted else "")
+        self.reroute_note.setVisible(bool(run.rerouted))
+        self.reroute_note.setStyleSheet(REROUTE_STYLE)  # palette(...) is read when set
         if run.state is RunState.RUNNING:
             self.run_view.set_records(records, running=True)
         elif run.state is RunState.CANCELLED:

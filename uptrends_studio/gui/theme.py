@@ -255,6 +255,8 @@ def apply_theme(app: QApplication, theme: str) -> None:
     if theme == "system":
         app.setPalette(app.style().standardPalette())
         return
-    app.setStyle(QStyleFactory.create("Fusion"))
+    from uptrends_studio.gui.indicator_style import IndicatorStyle
+
+    app.setStyle(IndicatorStyle(QStyleFactory.create("Fusion")))
     palette = dark_palette() if theme == "dark" else app.style().standardPalette()
     app.setPalette(palette)

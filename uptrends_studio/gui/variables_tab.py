@@ -36,6 +36,7 @@ from uptrends_studio.core.document.model import (
 from uptrends_studio.core.document.refactor import count_references, rename_references
 from uptrends_studio.core.secret_store import LazyStore, SecretStore, variable_env_name
 from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.fit import keep_rows, scrolling_page
 from uptrends_studio.gui.models import MODE_LABELS, VariablesModel
 from uptrends_studio.gui.uptrends_dialog import VaultItemPicker
 
@@ -195,9 +196,14 @@ class VariablesTab(QWidget):
         variables_layout.addLayout(buttons)
         variables_layout.addWidget(self.form_box)
 
-        layout = QVBoxLayout(self)
+        # More fields than a 720-pixel screen in presentation mode holds: the page scrolls as a
+        # whole rather than squeezing the table to a row and the mode buttons over each other.
+        page = QWidget()
+        layout = QVBoxLayout(page)
         layout.addWidget(main_box)
         layout.addWidget(variables_box, 1)
+        scrolling_page(self, page)
+        keep_rows(self.table)
 
         self.name_edit.textEdited.connect(self._on_name_edit_text_edited)
         self.type_combo.currentTextChanged.connect(self._on_type_combo_changed)

@@ -82,7 +82,12 @@ def test_template_renders_valid_json_without_problems(
     key: str, sample_path: Path, catalogue: Catalogue
 ) -> None:
     requests, diagnostics = rendered(key, sample_path, catalogue)
-    problems = [d.format(key) for d in diagnostics if d.severity is not Severity.NOTE]
+    # The author's own values are placeholders by design (warned about: test_placeholders).
+    problems = [
+        d.format(key)
+        for d in diagnostics
+        if d.severity is not Severity.NOTE and d.code != "placeholder"
+    ]
     assert problems == []
     assert requests[AlertType.ERROR], "Error must send a message"
     for alert_type in ALERT_TYPES:

@@ -33,6 +33,25 @@ def test_ctrl_period_pops_up_the_fixes_at_the_cursor(editor: TemplateEditor, qtb
     assert editor.hasFocus()
 
 
+def test_the_first_fix_is_preselected_and_enter_applies_it(
+    editor: TemplateEditor, qtbot: QtBot
+) -> None:
+    editor.set_text('{"a": {{@x}}}')
+    first = Fix("Wrap in @JsonEncode", 6, 12, '"{{@JsonEncode({{@x}})}}"')
+    second = Fix("Quote it", 6, 12, '"{{@x}}"')
+    editor.set_diagnostics(
+        [Diagnostic(Severity.ERROR, "c", "m", start=6, end=12, fixes=(first, second))]
+    )
+    editor.goto_offset(8)
+    key_click(qtbot, editor, Qt.Key.Key_Period, CTRL)
+    menu = popup_menu(qtbot)
+    active = menu.activeAction()
+    assert active is not None
+    assert active.text() == first.title
+    key_click(qtbot, menu, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
+    qtbot.waitUntil(lambda: editor.text() == '{"a": "{{@JsonEncode({{@x}})}}"}')
+
+
 def test_ctrl_period_without_fixes_says_so(editor: TemplateEditor, qtbot: QtBot) -> None:
     editor.set_text("plain")
     key_click(qtbot, editor, Qt.Key.Key_Period, CTRL)

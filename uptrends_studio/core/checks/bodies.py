@@ -21,6 +21,7 @@ from uptrends_studio.core.checks.diagnostics import (
     locate,
 )
 from uptrends_studio.core.checks.field_path import FieldPath
+from uptrends_studio.core.document.json_errors import plain_json_problem
 from uptrends_studio.core.document.model import Step
 from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.language.evaluator import Rendered
@@ -111,20 +112,6 @@ def _token_at(template: Template, start: int, end: int) -> Token | None:
     return None
 
 
-_JSON_PROBLEMS = {
-    "Expecting value": "a value (string, number, object, array, true, false or null) was expected",
-    "Expecting property name enclosed in double quotes": "a property name in double quotes "
-    "was expected",
-    "Expecting ',' delimiter": "a comma or the end of the object or array was expected",
-    "Expecting ':' delimiter": "a colon after the property name was expected",
-    "Unterminated string starting at": "a string starts here and is never closed",
-    "Invalid \\escape": "a backslash starts no JSON escape (write \\\\ for a backslash)",
-    "Invalid \\uXXXX escape": "a \\u escape needs four hexadecimal digits",
-    "Extra data": "there is more text after the end of the JSON value",
-    "Illegal trailing comma before end of object": "a comma before the closing }",
-    "Illegal trailing comma before end of array": "a comma before the closing ]",
-}
-
 _JSON_TROUBLE = {
     '"': "a double quote",
     "\\": "a backslash",
@@ -147,22 +134,6 @@ _XML_PROBLEMS = {
     "unclosed CDATA section": "a CDATA section is never closed",
     "duplicate attribute": "an attribute is given twice in one tag",
 }
-
-
-def _char_name(char: str) -> str:
-    names = {"\n": "line break", "\r": "carriage return", "\t": "tab"}
-    return f"raw {names.get(char, f'control character U+{ord(char):04X}')}"
-
-
-def _plain_json_problem(message: str, text: str, offset: int) -> str:
-    """Python's terse JSON error in plain words, with what is at the position."""
-    if message.startswith("Invalid control character"):
-        char = text[offset] if offset < len(text) else "\n"
-        return (
-            f"a {_char_name(char)} inside a string (JSON writes it as an escape such as \\n; "
-            "@JsonEncode does that)"
-        )
-    return _JSON_PROBLEMS.get(message, message)
 
 
 def _trouble(value: str, what: str, at_error: bool) -> str | None:
@@ -275,7 +246,7 @@ def validate_json(
     try:
         json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        detail = _plain_json_problem(exc.msg, text, exc.pos)
+        detail = plain_json_problem(exc.msg, text, exc.pos)
         return [_syntax_error(template, rendered, field, exc.pos, "JSON", detail, catalogue)]
     except _NotJsonError as exc:
         position = text.find(exc.word)

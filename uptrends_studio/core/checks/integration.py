@@ -20,6 +20,7 @@ from uptrends_studio.core.checks.diagnostics import (
     merge,
 )
 from uptrends_studio.core.checks.field_path import FieldPath
+from uptrends_studio.core.checks.placeholders import placeholder_diagnostics
 from uptrends_studio.core.checks.targets import (
     target_diagnostics,
 )
@@ -85,6 +86,7 @@ def check_and_render(
     requests: dict[AlertType, tuple[RenderedRequest, ...]] = {}
     found: list[Diagnostic] = list(coverage(integration))
     found += definition_diagnostics(integration)
+    found += placeholder_diagnostics(integration)
     datas = {t: alert_data(sample, t, catalogue) for t in ALERT_TYPES}
     sent_steps = {s.index for t in ALERT_TYPES for s in select_steps(integration, t)}
     for alert_type in ALERT_TYPES:

@@ -31,7 +31,7 @@ from uptrends_studio.core.document.model import (
 )
 from uptrends_studio.core.document.samples import SampleSet, alert_data
 from uptrends_studio.core.language.catalogue import Catalogue
-from uptrends_studio.core.rendering.messages import Renderer, select_steps
+from uptrends_studio.core.rendering.messages import RenderedRequest, Renderer, select_steps
 
 if TYPE_CHECKING:
     # imported on the first run (start-up time), see core/delivery/sending.py
@@ -158,11 +158,14 @@ def run_alert(
     cancel: threading.Event | None = None,
     on_step: Callable[[StepRun], None] | None = None,
     secrets: Sequence[str] = (),
+    reroute: Callable[[RenderedRequest], RenderedRequest] | None = None,
 ) -> AlertRun:
     """Send the steps that run for ``alert_type``, in order, and wait for each answer.
 
     ``secrets`` (and every response variable's value) are not sent on when a redirect leads
     to another host (see :func:`uptrends_studio.core.delivery.sending.redirect_strip`).
+    ``reroute`` changes each rendered request just before it is sent (the caller's policy,
+    such as "every step to the local receiver"); the integration is not touched.
 
     Raises:
         SampleError: the sample's times or time zone cannot be used.
@@ -185,6 +188,8 @@ def run_alert(
             request = renderer.render_step(
                 chosen.index, data, helper=chosen.helper, extra=dict(values)
             )
+            if reroute is not None:
+                request = reroute(request)
             exchange = send(request, options, session=active, cancel=cancel, secrets=guarded)
             extracted = tuple(extract(v, exchange) for v in chosen.step.response_variables)
             values.update((v.name, v.value) for v in extracted if not v.problem)
@@ -339,6 +344,7 @@ def run_lifecycle(
     cancel: threading.Event | None = None,
     on_step: Callable[[StepRun], None] | None = None,
     secrets: Sequence[str] = (),
+    reroute: Callable[[RenderedRequest], RenderedRequest] | None = None,
 ) -> LifecycleRun:
     """Send Error, then ``reminders`` Reminders, then Ok, and check the incident key.
 
@@ -363,6 +369,7 @@ def run_lifecycle(
                 cancel=cancel,
                 on_step=on_step,
                 secrets=secrets,
+                reroute=reroute,
             )
             runs.append(run)
             if not run.success and not run.nothing_selected:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from uptrends_studio.core.document.json_errors import plain_json_problem
 from uptrends_studio.core.errors import FileFormatError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -152,7 +153,11 @@ def parse_json_text(text: str, name: str, error: type[E] = FileFormatError) -> o
         value = json.loads(text, object_pairs_hook=build)
     except json.JSONDecodeError as exc:
         raise error(
-            name, "", f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
+            name,
+            "",
+            f"not valid JSON: {plain_json_problem(exc.msg, text, exc.pos)}",
+            line=exc.lineno,
+            column=exc.colno,
         ) from None
     except RecursionError:  # the C decoder stops cleanly at the interpreter's recursion limit
         raise error(

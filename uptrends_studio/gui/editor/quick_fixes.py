@@ -29,6 +29,8 @@ class QuickFixes(QObject):
         self._editor = editor
         self._offsets = offsets
         self._diagnostics = diagnostics
+        self.last_menu: QMenu | None = None
+        """The menu the last Ctrl+. opened (tests and accessibility read it)."""
 
     def apply(self, fix: Fix) -> None:
         """Apply ``fix`` as one undoable edit."""
@@ -50,6 +52,11 @@ class QuickFixes(QObject):
         menu = self.menu(self._offsets.to_offset(editor.textCursor().position()))
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(editor.viewport().mapToGlobal(editor.cursorRect().bottomLeft()))
+        # The first fix is preselected: Enter applies it, as in other editors.
+        first = next((a for a in menu.actions() if a.isEnabled()), None)
+        if first is not None:
+            menu.setActiveAction(first)
+        self.last_menu = menu
 
     def insert_into(self, menu: QMenu, offset: int) -> None:
         """Put the fixes at ``offset`` at the top of ``menu``, followed by a separator."""

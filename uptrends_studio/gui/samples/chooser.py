@@ -212,21 +212,40 @@ class SampleChooser(QWidget):
         return Path.cwd()
 
     def _on_save_button_clicked(self) -> None:
+        self.save_as()
+
+    def save_as(self) -> bool:
+        """Ask for a sample file and save the sample set there; True when saved."""
         sample = self._samples.sample
         proposal = self._folder() / se.sample_file_name(sample)
         path, _ = QFileDialog.getSaveFileName(
             self, "Save sample as", str(proposal), "Sample files (*.sample.json)"
         )
         if not path:
-            return
+            return False
         target = Path(path)
-        target = target.with_name(se.with_sample_suffix(target.name))
+        return self._save_to(target.with_name(se.with_sample_suffix(target.name)))
+
+    def save_edits(self) -> bool:
+        """Save the edited sample set to its file (asks for one for a built-in); True when saved.
+
+        The window's unsaved-changes prompt calls it, so sample edits are not lost on quit.
+        """
+        key = self._samples.key
+        if key and key not in self._builtins:
+            return self._save_to(Path(key))
+        return self.save_as()
+
+    def _save_to(self, target: Path) -> bool:
         try:
-            save_sample_with_secrets(sample, target, store=self._secret_store, env=os.environ)
+            save_sample_with_secrets(
+                self._samples.sample, target, store=self._secret_store, env=os.environ
+            )
         except StudioError as exc:
             QMessageBox.warning(self, "Cannot save the sample", str(exc))
-            return
+            return False
         self._samples.saved_to(target)
+        return True
 
     # -- colours -------------------------------------------------------------------------------
 
