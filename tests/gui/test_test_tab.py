@@ -143,9 +143,11 @@ def test_sending_never_blocks_the_ui_while_the_receiver_waits_2_s(
     assert time.monotonic() - started >= 1.9
     assert tab.run_view.tone == "ok"
     assert len(gaps) > 50
-    # The event loop kept turning: no pause anywhere near the 2 s the answer took.
+    # The event loop kept turning: no pause anywhere near the 2 s the answer took. The bound
+    # tells "waits on the answer" (2000 ms) from a loaded machine's scheduling (a few hundred
+    # ms under parallel tests); the figure itself is measured by benchmarks/bench_send.py.
     print(f"max event-loop gap during a 2 s send: {max(gaps)} ms over {len(gaps)} ticks")
-    assert max(gaps) < 250, max(gaps)
+    assert max(gaps) < 1000, max(gaps)
 
 
 def test_cancel_discards_the_late_answer(qtbot: QtBot, window: MainWindow) -> None:
