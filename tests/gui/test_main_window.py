@@ -290,3 +290,43 @@ def test_a_new_blank_document_is_not_marked_modified_until_edited(
     assert window.windowTitle() == "New integration[*] — Uptrends Studio"
     window.variables_tab.add_variable()
     assert window.isWindowModified()
+
+
+def test_a_missing_custom_field_is_added_to_the_sample_by_its_quick_fix(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The author types a custom field the sample lacks; Ctrl+. adds it to the sample."""
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    window.tabs.setCurrentWidget(window.customizations_tab)
+    body = window.customizations_tab.step_editor.body
+    body.goto(1, 2)
+    qtbot.keyClicks(body, '"region": "{{@CustomField(Region)}}",')
+    assert "Region" not in window.samples.sample.custom_fields
+    wait_preview(
+        qtbot,
+        window,
+        lambda: any(
+            d.code == "custom-field-missing" for d in window.controller.preview.diagnostics
+        ),
+    )
+    body.goto_offset(body.text().index("{{@CustomField(Region)}}") + 5)
+    qtbot.keyClick(body, Qt.Key.Key_Period, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+    menu = QApplication.activePopupWidget()
+    assert isinstance(menu, QMenu)
+    active = menu.activeAction()
+    assert active is not None
+    assert active.text() == "Add the custom field 'Region' to the sample"
+    active.trigger()
+    menu.close()
+    assert window.samples.sample.custom_fields["Region"] == ""
+    assert window.samples.edited  # an unsaved sample edit: the quit prompt will ask
+    wait_preview(
+        qtbot,
+        window,
+        lambda: (
+            not any(d.code == "custom-field-missing" for d in window.controller.preview.diagnostics)
+        ),
+    )
+    assert "{{@CustomField(Region)}}" in body.text()  # the template itself is unchanged

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from uptrends_studio.core.document import sample_edit as se
 from uptrends_studio.core.document.model import (
     AlertType,
     HashFunction,
@@ -40,6 +41,12 @@ class StudioEditorContext:
         self._catalogue = catalogue
         self.alert_type = AlertType.ERROR
         self.reveal_secrets = False
+
+    def add_custom_field(self, name: str) -> None:
+        """Add the custom field ``name`` (empty) to the sample in use, as an unsaved edit."""
+        sample = self._samples.sample
+        if name not in sample.custom_fields:
+            self._samples.set_sample(se.set_custom_field(sample, name, ""), edited=True)
 
     @property
     def catalogue(self) -> Catalogue:

@@ -37,7 +37,7 @@ from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, LineIndex, 
 from uptrends_studio.core.document.json_format import format_edit
 from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.gui.editor.completer import TemplateCompleter
-from uptrends_studio.gui.editor.context import EditorContext
+from uptrends_studio.gui.editor.context import AddsCustomFields, EditorContext
 from uptrends_studio.gui.editor.diagnostics import DiagnosticsOverlay
 from uptrends_studio.gui.editor.find_controller import FindController
 from uptrends_studio.gui.editor.gutter import LineNumberGutter
@@ -157,6 +157,7 @@ class TemplateEditor(QPlainTextEdit):
         """Use another source of completions and token descriptions."""
         self._completer.set_context(context)
         self.tooltips.set_context(context)
+        self.quick_fixes.sample_editor = context if isinstance(context, AddsCustomFields) else None
 
     def set_content_kind(self, kind: str) -> None:
         """Highlight the body as ``json``, ``xml``, ``form`` or ``text``."""

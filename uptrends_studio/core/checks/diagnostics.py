@@ -29,12 +29,17 @@ _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.NOTE: 2}
 
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """A quick fix: replace ``text[start:end]`` of the diagnostic's field with ``replacement``."""
+    """A quick fix: replace ``text[start:end]`` of the diagnostic's field with ``replacement``.
+
+    A fix with ``custom_field`` edits the sample instead of the template: it adds that custom
+    field (empty) to the sample's monitor; ``start``/``end`` are the token it is about.
+    """
 
     title: str
     start: int
     end: int
     replacement: str
+    custom_field: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -713,6 +713,20 @@ class _Evaluator:
             )
         value = self.scope.custom_fields.get(text)
         if value is None:
+            # A name computed from a secret is neither quoted nor offered as a fix.
+            fixes = (
+                (
+                    Fix(
+                        f"Add the custom field '{text}' to the sample",
+                        token.start,
+                        token.end,
+                        "",
+                        custom_field=text,
+                    ),
+                )
+                if text.strip() and self.tainted == before
+                else ()
+            )
             self.diag(
                 Severity.WARNING,
                 "custom-field-missing",
@@ -720,6 +734,7 @@ class _Evaluator:
                 "renders empty",
                 token.start,
                 token.end,
+                fixes,
             )
             return ""
         return value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, runtime_checkable
 
 
 class CompletionItem(NamedTuple):
@@ -28,4 +28,13 @@ class EditorContext(Protocol):
 
     def describe_token(self, name: str) -> tuple[str, str] | None:
         """``(description, rendered value)`` of ``@alert.type``, ``ApiUrl``, ``@JsonEncode``..."""
+        ...
+
+
+@runtime_checkable
+class AddsCustomFields(Protocol):
+    """A context that can add a custom field to the sample (the "add to the sample" fix)."""
+
+    def add_custom_field(self, name: str) -> None:
+        """Add the custom field ``name`` (empty) to the sample in use, as an edit."""
         ...

@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QWidget
 
 from uptrends_studio.core.checks.diagnostics import Fix
+from uptrends_studio.gui.editor.context import AddsCustomFields
 from uptrends_studio.gui.editor.diagnostics import DiagnosticsOverlay
 from uptrends_studio.gui.editor.offsets import TextOffsets
 
@@ -31,16 +32,26 @@ class QuickFixes(QObject):
         self._diagnostics = diagnostics
         self.last_menu: QMenu | None = None
         """The menu the last Ctrl+. opened (tests and accessibility read it)."""
+        self.sample_editor: AddsCustomFields | None = None
+        """Where fixes that edit the sample go; without one they are not offered."""
 
     def apply(self, fix: Fix) -> None:
-        """Apply ``fix`` as one undoable edit."""
-        self._editor.setTextCursor(self._offsets.replace(fix.start, fix.end, fix.replacement))
+        """Apply ``fix``: one undoable edit of the text, or the sample edit it names."""
+        if fix.custom_field:
+            if self.sample_editor is not None:
+                self.sample_editor.add_custom_field(fix.custom_field)
+        else:
+            self._editor.setTextCursor(self._offsets.replace(fix.start, fix.end, fix.replacement))
         self._editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _offered(self, offset: int) -> list[Fix]:
+        fixes = self._diagnostics.fixes_at(offset)
+        return [f for f in fixes if not f.custom_field or self.sample_editor is not None]
 
     def menu(self, offset: int, parent: QWidget | None = None) -> QMenu:
         """A menu of the fixes at Python offset ``offset`` (one disabled entry if none)."""
         menu = QMenu(parent or self._editor)
-        for fix in self._diagnostics.fixes_at(offset):
+        for fix in self._offered(offset):
             menu.addAction(self._action(fix, menu))
         if not menu.actions():
             menu.addAction(NO_FIXES).setEnabled(False)
@@ -61,7 +72,7 @@ class QuickFixes(QObject):
     def insert_into(self, menu: QMenu, offset: int) -> None:
         """Put the fixes at ``offset`` at the top of ``menu``, followed by a separator."""
         standard = menu.actions()
-        fixes = self._diagnostics.fixes_at(offset)
+        fixes = self._offered(offset)
         if not fixes or not standard:
             return
         first = standard[0]
