@@ -34,7 +34,7 @@ from pygments.token import (
     Whitespace,
     _TokenType,
 )
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -46,7 +46,6 @@ from PySide6.QtGui import (
     QPalette,
     QResizeEvent,
     QShowEvent,
-    QSyntaxHighlighter,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -62,6 +61,7 @@ from PySide6.QtWidgets import (
 )
 
 from uptrends_studio.core.checks.content_type import BodyKind, body_kind
+from uptrends_studio.gui.chunked_highlighter import ChunkedHighlighter
 from uptrends_studio.gui.theme import colours, colours_for, is_dark
 
 LANGUAGES: tuple[str, ...] = ("json", "xml", "text", "http")
@@ -193,7 +193,7 @@ class FoldedText:
         return original + shift
 
 
-class RequestHighlighter(QSyntaxHighlighter):
+class RequestHighlighter(ChunkedHighlighter):
     """Colours JSON, XML and HTTP messages with Pygments tokens, lazily for large texts.
 
     Block states: ``0`` plain or JSON; for XML the id of the lexer's state stack; for HTTP
@@ -201,7 +201,9 @@ class RequestHighlighter(QSyntaxHighlighter):
     """
 
     def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
+        super().__init__(
+            document, first_lines=FIRST_HIGHLIGHT_LINES, chunk_lines=HIGHLIGHT_CHUNK_LINES
+        )
         self._language = "text"
         self._body_language = "text"
         self._dark = False
@@ -211,12 +213,8 @@ class RequestHighlighter(QSyntaxHighlighter):
         self._xml = _XmlLineLexer()
         self._stacks: list[tuple[str, ...]] = [("root",)]
         self._stack_ids: dict[tuple[str, ...], int] = {("root",): 0}
-        self._limit = FIRST_HIGHLIGHT_LINES
         self._paused = False
         self._loading = False
-        self._timer = QTimer(self)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._on_timer_timeout)
         self._build_formats()
 
     @property
@@ -228,8 +226,7 @@ class RequestHighlighter(QSyntaxHighlighter):
         """Set the language before a new text is set; highlighting restarts from the top."""
         self._language = language
         self._body_language = body_language
-        self._timer.stop()
-        self._limit = FIRST_HIGHLIGHT_LINES
+        self.reset_chunks()
         self._loading = True
 
     def start(self) -> None:
@@ -245,13 +242,13 @@ class RequestHighlighter(QSyntaxHighlighter):
 
     def _resume(self) -> None:
         if not self._paused and not self.is_finished():
-            self._timer.start()
+            self.start_chunks()
 
     def set_paused(self, paused: bool) -> None:
         """Stop (True) or resume (False) the chunked highlighting, e.g. while hidden."""
         self._paused = paused
         if paused:
-            self._timer.stop()
+            self.stop_chunks()
         else:
             self._resume()
 
@@ -265,8 +262,7 @@ class RequestHighlighter(QSyntaxHighlighter):
 
     def restart(self) -> None:
         """Re-highlight everything (first screenful now, the rest in chunks)."""
-        self._timer.stop()
-        self._limit = FIRST_HIGHLIGHT_LINES
+        self.reset_chunks()
         self.rehighlight()
         self._resume()
 
@@ -274,24 +270,10 @@ class RequestHighlighter(QSyntaxHighlighter):
         """True when every line is highlighted."""
         document = self.document()
         return (
-            self._language == "text" or document is None or (self._limit >= document.blockCount())
+            self._language == "text"
+            or document is None
+            or (self.chunk_limit >= document.blockCount())
         )
-
-    def finish(self) -> None:
-        """Highlight all remaining lines now (tests and screenshots)."""
-        while not self.is_finished():
-            self._on_timer_timeout()
-
-    def _on_timer_timeout(self) -> None:
-        document = self.document()
-        if document is None or self.is_finished():
-            self._timer.stop()
-            return
-        first = document.findBlockByNumber(self._limit)
-        self._limit += HIGHLIGHT_CHUNK_LINES
-        self.rehighlightBlock(first)
-        if self.is_finished():
-            self._timer.stop()
 
     def _build_formats(self) -> None:
         self._formats = {}
@@ -332,7 +314,7 @@ class RequestHighlighter(QSyntaxHighlighter):
         """Colour one line, starting from the state the previous line ended in."""
         if self._loading or self._language == "text":
             return
-        if self.currentBlock().blockNumber() >= self._limit:
+        if self.currentBlock().blockNumber() >= self.chunk_limit:
             if self.currentBlockState() != _PENDING:
                 self.setCurrentBlockState(_PENDING)
             return

@@ -8,11 +8,12 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextDocument
 
 from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.language.lexer import Kind, highlight_spans
+from uptrends_studio.gui.chunked_highlighter import ChunkedHighlighter
 from uptrends_studio.gui.theme import Style, colours_for
 
 WHOLE_DOCUMENT_LIMIT = 100_000
@@ -108,7 +109,7 @@ def _formats(styles: Mapping[str, Style]) -> dict[str, QTextCharFormat]:
     return formats
 
 
-class TemplateHighlighter(QSyntaxHighlighter):
+class TemplateHighlighter(ChunkedHighlighter):
     """Colours Uptrends tokens and the body language (JSON, XML, form, text) of a document.
 
     The whole document is lexed once per revision by the core's :func:`highlight_spans`, and
@@ -132,7 +133,9 @@ class TemplateHighlighter(QSyntaxHighlighter):
         content: str = "text",
         dark: bool = False,
     ) -> None:
-        super().__init__(document)
+        super().__init__(
+            document, first_lines=FIRST_HIGHLIGHT_LINES, chunk_lines=HIGHLIGHT_CHUNK_LINES
+        )
         guard_none_refcount()  # highlighting makes thousands of void calls
         self._catalogue = catalogue if catalogue is not None else load_catalogue()
         self._content = content
@@ -144,10 +147,6 @@ class TemplateHighlighter(QSyntaxHighlighter):
         self._spans: list[tuple[int, int, str]] = []
         self._starts: list[int] = []
         self._map = Utf16Map("")
-        self._limit = FIRST_HIGHLIGHT_LINES
-        self._timer = QTimer(self)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._on_timer_timeout)
 
     @property
     def content(self) -> str:
@@ -210,8 +209,7 @@ class TemplateHighlighter(QSyntaxHighlighter):
 
     def restart_lazily(self) -> None:
         """Call before a new text is set: a large one is coloured from the top, in chunks."""
-        self._limit = FIRST_HIGHLIGHT_LINES
-        self._timer.stop()
+        self.reset_chunks()
 
     def is_finished(self) -> bool:
         """True when no line waits for the chunked highlighting."""
@@ -219,31 +217,15 @@ class TemplateHighlighter(QSyntaxHighlighter):
         return (
             document is None
             or document.characterCount() <= WHOLE_DOCUMENT_LIMIT
-            or self._limit >= document.blockCount()
+            or self.chunk_limit >= document.blockCount()
         )
-
-    def finish(self) -> None:
-        """Highlight all remaining lines now (tests)."""
-        while not self.is_finished():
-            self._on_timer_timeout()
-
-    def _on_timer_timeout(self) -> None:
-        document = self.document()
-        if document is None or self.is_finished():
-            self._timer.stop()
-            return
-        first = document.findBlockByNumber(self._limit)
-        self._limit += HIGHLIGHT_CHUNK_LINES
-        # Continues while the block state changes (_LATER -> _DONE): one pass per chunk.
-        self.rehighlightBlock(first)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         document = self.document()
         large = document.characterCount() > WHOLE_DOCUMENT_LIMIT
-        if large and self.currentBlock().blockNumber() >= self._limit:
+        if large and self.currentBlock().blockNumber() >= self.chunk_limit:
             self.setCurrentBlockState(_LATER)
-            if not self._timer.isActive():
-                self._timer.start()
+            self.start_chunks()
             return
         if len(text) > LONG_LINE_LIMIT:
             self.setCurrentBlockState(_DONE if large else -1)
