@@ -207,7 +207,7 @@ def _child_studio(entered: float, settings_path: str, file: str | None, profile:
     )
     from uptrends_studio.gui import app as studio_app
     from uptrends_studio.gui.first_paint import after_preview_painted
-    from uptrends_studio.gui.highlighter import guard_none_refcount
+    from uptrends_studio.gui.refcount_guard import guard_none_refcount
     from uptrends_studio.gui.theme import apply_theme
 
     marks = {"entered": entered, "imported": time.perf_counter()}
@@ -691,7 +691,7 @@ def _open_for_typing(
     probe.reset(started)
     probe.wait()  # first preview painted
     first = probe.painted if probe.painted is not None else probe.handled or 0.0
-    window.tabs.setCurrentWidget(window.customizations_tab)
+    window.show_tab(window.customizations_tab)
     editor = window.customizations_tab.step_editor.body
     window.activateWindow()
     editor.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -707,7 +707,7 @@ def _child_keys(args: argparse.Namespace) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from uptrends_studio.gui.highlighter import guard_none_refcount
+    from uptrends_studio.gui.refcount_guard import guard_none_refcount
 
     faulthandler.enable()  # a crash inside Qt names the Python frame on stderr
     app = QApplication([sys.argv[0]])

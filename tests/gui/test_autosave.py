@@ -447,6 +447,7 @@ def test_the_window_autosaves_typing_and_reloads_outside_changes(
     )
     window.show()
     assert problems == []
+    qtbot.waitUntil(window.staged.is_finished)  # autosave comes with the staged start
     saver = window.findChild(Autosaver)
     assert saver is not None
     window.variables_tab.name_edit.setFocus()

@@ -44,15 +44,16 @@ from uptrends_studio.gui import app as studio
 from uptrends_studio.gui.autosave import Autosaver
 
 qapp, window = studio.start(sys.argv[1:])
-saver = window.findChild(Autosaver)
-saver.autosaved.connect(lambda path: print("AUTOSAVED", path, flush=True))
-saver.failed.connect(lambda message: print("FAILED", message, flush=True))
 
 def type_edit():
+    # Autosave is attached by the staged start, after the first paint.
+    saver = window.findChild(Autosaver)
+    saver.autosaved.connect(lambda path: print("AUTOSAVED", path, flush=True))
+    saver.failed.connect(lambda message: print("FAILED", message, flush=True))
     window.variables_tab.name_edit.setFocus()
     QTest.keyClicks(window.variables_tab.name_edit, sys.argv[-1])
 
-QTimer.singleShot(0, type_edit)
+window.staged.when_finished(type_edit)
 sys.exit(qapp.exec())
 """
 

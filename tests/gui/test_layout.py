@@ -48,7 +48,7 @@ def walk(window: MainWindow, where: str) -> list[str]:
         window.tabs.setCurrentIndex(index)
         sections = (
             range(window.customizations_tab.sections.count())
-            if window.tabs.currentWidget() is window.customizations_tab
+            if window.current_tab() is window.customizations_tab
             else [None]
         )
         for section in sections:
@@ -87,7 +87,7 @@ def test_the_body_editor_comes_first_on_a_720p_screen(
 ) -> None:
     window.set_presentation_mode(presentation)
     window.resize(1280, 720)
-    window.tabs.setCurrentWidget(window.customizations_tab)
+    window.show_tab(window.customizations_tab)
     settle(window)
     body = window.customizations_tab.step_editor.body
     assert body.viewport().height() // body.fontMetrics().lineSpacing() >= lines
@@ -101,7 +101,7 @@ def test_the_body_editor_comes_first_on_a_720p_screen(
 
 def test_problems_stay_in_sight_in_presentation_mode(qtbot: QtBot, window: MainWindow) -> None:
     window.set_presentation_mode(True)
-    window.tabs.setCurrentWidget(window.customizations_tab)
+    window.show_tab(window.customizations_tab)
     body = window.customizations_tab.step_editor.body
     body.goto(1, 2)
     qtbot.keyClicks(body, '"broken": {{@alert.nope}},')

@@ -46,7 +46,7 @@ def test_an_unsaved_document_is_titled_by_its_name_as_it_is_typed(
 def test_typing_in_the_body_updates_the_preview_and_marks_the_file(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    window.tabs.setCurrentWidget(window.customizations_tab)
+    window.show_tab(window.customizations_tab)
     body = window.customizations_tab.step_editor.body
     body.goto(1, 2)
     qtbot.keyClicks(body, '"extra": "{{@alert.type}}",')
@@ -81,9 +81,9 @@ def test_a_broken_template_is_listed_and_double_click_jumps_to_it(
     wait_preview(qtbot, window, lambda: window.problems_model.rowCount() == 1)
     index = window.problems_model.index(0, 2)
     assert "did you mean '@alert.description'" in index.data()
-    window.tabs.setCurrentWidget(window.variables_tab)
+    window.show_tab(window.variables_tab)
     window._on_problems_double_clicked(index)
-    assert window.tabs.currentWidget() is window.customizations_tab
+    assert window.current_tab() is window.customizations_tab
     cursor = window.customizations_tab.step_editor.body.textCursor()
     assert (cursor.blockNumber() + 1, cursor.positionInBlock() + 1) == (2, 11)
 
@@ -269,7 +269,7 @@ def test_save_and_reopen_gives_the_same_document(
 
 
 def test_completion_in_the_body_inserts_a_complete_token(qtbot: QtBot, window: MainWindow) -> None:
-    window.tabs.setCurrentWidget(window.customizations_tab)
+    window.show_tab(window.customizations_tab)
     body = window.customizations_tab.step_editor.body
     body.goto(1, 2)
     qtbot.keyClicks(body, "{{@incident.k")
@@ -298,7 +298,7 @@ def test_a_missing_custom_field_is_added_to_the_sample_by_its_quick_fix(
     """The author types a custom field the sample lacks; Ctrl+. adds it to the sample."""
     from PySide6.QtWidgets import QApplication, QMenu
 
-    window.tabs.setCurrentWidget(window.customizations_tab)
+    window.show_tab(window.customizations_tab)
     body = window.customizations_tab.step_editor.body
     body.goto(1, 2)
     qtbot.keyClicks(body, '"region": "{{@CustomField(Region)}}",')

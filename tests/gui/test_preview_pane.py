@@ -367,7 +367,7 @@ def test_clicking_raw_preview_text_moves_the_editor_to_its_token(
     cursor = raw.textCursor()
     cursor.setPosition(position)
     qtbot.mouseClick(raw.viewport(), Qt.MouseButton.LeftButton, pos=raw.cursorRect(cursor).center())
-    assert window.tabs.currentWidget() is window.customizations_tab
+    assert window.current_tab() is window.customizations_tab
     body = window.customizations_tab.step_editor.body
     token = body.text().index("{{@alert.type}}")
     assert token <= body.textCursor().position() <= token + len("{{@alert.type}}")

@@ -79,7 +79,7 @@ def test_switching_a_variable_to_escalation_level(qtbot: QtBot, window: MainWind
 
 def test_steps_add_duplicate_reorder_remove(qtbot: QtBot, window: MainWindow) -> None:
     tab = window.customizations_tab
-    window.tabs.setCurrentWidget(tab)
+    window.show_tab(tab)
     tab.add_new_step()
     steps = window.document.integration.steps
     assert [s.name for s in steps] == ["Send alert", "Step 2"]

@@ -48,7 +48,7 @@ def test_ctrl_enter_on_the_demo_sends_to_the_built_in_receiver(
         value="http://127.0.0.1:8787/alerts",
         description="Where the alerts are posted. The Studio's local receiver listens here.",
     )
-    window.tabs.setCurrentWidget(tab)
+    window.show_tab(tab)
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     wait_result(qtbot, window)
     view = tab.run_view
@@ -569,7 +569,7 @@ def test_support_sends_a_customers_url_to_the_local_receiver(
     tab = window.test_tab
     port = free_port()
     tab.receiver_page.port_spin.setValue(port)
-    window.tabs.setCurrentWidget(tab)
+    window.show_tab(tab)
     qtbot.mouseClick(tab.send_panel.to_receiver_check, Qt.MouseButton.LeftButton)
     assert tab.send_panel.to_receiver_check.isChecked()
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

@@ -75,7 +75,7 @@ def test_the_variables_tab_says_where_a_secret_value_is_kept(
         "Add ApiKey",
     )
     tab = window.variables_tab
-    window.tabs.setCurrentWidget(tab)
+    window.show_tab(tab)
     tab.table.selectRow(2)
     qtbot.waitUntil(lambda: tab.secret_source.text() != "", timeout=3000)
     assert tab.secret_source.text() == "Value kept in the memory (this session only) when saved"

@@ -45,7 +45,7 @@ def test_import_from_curl_appends_a_step_that_can_be_undone(
     window.import_request()
     dialog = window.findChild(ImportRequestDialog)
     assert dialog is not None
-    assert window.tabs.currentWidget() is window.customizations_tab
+    assert window.current_tab() is window.customizations_tab
     dialog.set_text(PAGERDUTY_CURL)
     dialog.parse_now()
     assert dialog.add_button.isEnabled()
@@ -119,7 +119,7 @@ def test_target_rules_show_in_the_message_types_tab(qtbot: QtBot, window: MainWi
     # A summary the target refuses: PagerDuty's limit is 1024 characters.
     body = step.body.replace('"summary": "', '"summary": "' + "x" * 1100, 1)
     window.document.load(replace(integration, steps=(replace(step, body=body),)), None)
-    window.tabs.setCurrentWidget(window.message_types_tab)
+    window.show_tab(window.message_types_tab)
     window.controller.refresh_now()
 
     def shown() -> bool:

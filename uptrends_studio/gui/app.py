@@ -17,7 +17,6 @@ from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from uptrends_studio import __version__
-from uptrends_studio.core import userdirs
 from uptrends_studio.core.document import integration_file
 from uptrends_studio.core.document.model import Integration
 from uptrends_studio.core.document.sample_files import (
@@ -27,7 +26,6 @@ from uptrends_studio.core.document.sample_files import (
 from uptrends_studio.core.document.samples import DEFAULT_SAMPLE, find_sample
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.language.catalogue import load_catalogue
-from uptrends_studio.core.logs import register_secrets, setup_logging
 from uptrends_studio.core.secret_store import LazyStore
 from uptrends_studio.core.secrets import plausible_usernames, secret_values
 from uptrends_studio.gui.autosave import (
@@ -41,9 +39,9 @@ from uptrends_studio.gui.autosave import (
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.file_watch import ExternalChangeHandler, FileWatcher
 from uptrends_studio.gui.first_paint import after_preview_painted
-from uptrends_studio.gui.highlighter import guard_none_refcount
 from uptrends_studio.gui.main_window import DEMO_PATH, MainWindow
 from uptrends_studio.gui.platform_check import platform_problem, qt_plugins_dir
+from uptrends_studio.gui.refcount_guard import guard_none_refcount
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.settings import Settings
 from uptrends_studio.gui.theme import apply_theme
@@ -138,6 +136,9 @@ def start_logging(log_dir: Path | None = None) -> Path | None:
     Returns the log file, or ``None`` when it cannot be created (then only stderr is used;
     the reason is printed there).
     """
+    from uptrends_studio.core import userdirs
+    from uptrends_studio.core.logs import setup_logging
+
     folder = userdirs.log_dir() if log_dir is None else log_dir
     try:
         path = setup_logging(folder)
@@ -149,23 +150,30 @@ def start_logging(log_dir: Path | None = None) -> Path | None:
     return path
 
 
-def _attach_reliability(
-    window: MainWindow, data_dir: Path | None, autosave_ms: int, autosave_max_wait_ms: int
-) -> None:
-    """Autosave (when ``data_dir`` is given), outside-change detection and log masking.
+def attach_autosave(
+    window: MainWindow, data_dir: Path, autosave_ms: int, autosave_max_wait_ms: int
+) -> Autosaver:
+    """Autosave the window's unsaved work to ``<data_dir>/autosave`` (a child of the window).
 
-    The helpers are children of the window: ``window.findChild(Autosaver)`` finds them.
+    Work that is already unsaved when it is attached (a restored autosave) is autosaved too.
     """
+    autosaver = Autosaver(
+        window.document,
+        data_dir / "autosave",
+        autosave_ms,
+        parent=window,
+        max_wait_ms=autosave_max_wait_ms,
+        samples=window.samples,
+    )
+    autosaver.catch_up()
+    return autosaver
+
+
+def _attach_watch_and_masking(window: MainWindow) -> None:
+    """Outside-change detection and log masking; children of the window (``findChild``)."""
+    from uptrends_studio.core.logs import register_secrets
+
     document = window.document
-    if data_dir is not None:
-        Autosaver(
-            document,
-            data_dir / "autosave",
-            autosave_ms,
-            parent=window,
-            max_wait_ms=autosave_max_wait_ms,
-            samples=window.samples,
-        )
     watcher = FileWatcher(document, parent=window)
     handler = ExternalChangeHandler(
         document,
@@ -237,7 +245,12 @@ def build_window(
     samples.setParent(window)
     if path is not None:
         prefs.add_recent_file(path)
-    _attach_reliability(window, data_dir, autosave_ms, autosave_max_wait_ms)
+    # After the first paint (the staged start): watching the file, log masking, autosave.
+    window.staged.add(lambda: _attach_watch_and_masking(window))
+    if data_dir is not None:
+        window.staged.add(
+            lambda: attach_autosave(window, data_dir, autosave_ms, autosave_max_wait_ms)
+        )
     return window, problems
 
 
@@ -307,29 +320,30 @@ def start(
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
-    log_file = start_logging()
     quitting = threading.Event()
     app.aboutToQuit.connect(quitting.set)
-    sys.excepthook = make_exception_hook(log_file=log_file, quitting=quitting)
+    sys.excepthook = make_exception_hook(quitting=quitting)
     threading.excepthook = _log_thread_exception
     guard_none_refcount()
-    data_dir = userdirs.data_dir()
-    window, problems = build_window(
-        args,
-        data_dir=data_dir,
-        autosave_ms=autosave_ms,
-        autosave_max_wait_ms=autosave_max_wait_ms,
-    )
-    autosaver = window.findChild(Autosaver)
+    window, problems = build_window(args)
     terminated = threading.Event()
-    if autosaver is not None:
+    quit_on_sigterm(app, window, terminated)
+    if window.settings.theme() != "system":
+        apply_theme(app, window.settings.theme())
+
+    def after_first_paint() -> None:
+        # The log file, then autosave to the user data directory (the staged start).
+        from uptrends_studio.core import userdirs
+
+        log_file = start_logging()
+        sys.excepthook = make_exception_hook(log_file=log_file, quitting=quitting)
+        autosaver = attach_autosave(window, userdirs.data_dir(), autosave_ms, autosave_max_wait_ms)
         # Reached only when the window closed without saving (Discard) or quit was asked:
         # the user chose to drop the changes. A crash never gets here, so its autosave stays,
         # and neither does SIGTERM (a logout, `kill`): it writes the autosave instead.
         app.aboutToQuit.connect(lambda: None if terminated.is_set() else autosaver.discard())
-    quit_on_sigterm(app, window, terminated)
-    if window.settings.theme() != "system":
-        apply_theme(app, window.settings.theme())
+
+    window.staged.add(after_first_paint)
     if quit_after_start:
         # Start-up measure and smoke test: start, render and paint the preview, quit by itself.
         for problem in problems:
@@ -339,14 +353,18 @@ def start(
         window.show()
         return app, window
     window.show()
-    QTimer.singleShot(0, lambda: restore_autosaves(window, data_dir))
-    for problem in problems:
-        QTimer.singleShot(
-            0,
-            lambda p=problem: QMessageBox.critical(
-                window, "Cannot open the file", f"{p}\n\nThe built-in demo is open instead."
-            ),
-        )
+
+    def offer_restores_and_problems() -> None:
+        from uptrends_studio.core import userdirs
+
+        restore_autosaves(window, userdirs.data_dir())
+        for problem in problems:
+            QMessageBox.critical(
+                window, "Cannot open the file", f"{problem}\n\nThe built-in demo is open instead."
+            )
+
+    # Once the window is complete: the offer to restore a crashed session, problems opening.
+    window.staged.when_finished(lambda: QTimer.singleShot(0, offer_restores_and_problems))
     return app, window
 
 

@@ -335,6 +335,15 @@ class Autosaver(QObject):
         edited = self._samples is not None and self._samples.edited
         return edited or self._document.is_dirty()
 
+    def catch_up(self) -> None:
+        """Schedule an autosave of work left unsaved before this autosaver was attached.
+
+        The window attaches it after its first paint (the staged start); an autosave restored
+        or typed in before then is not left out.
+        """
+        if self._has_unsaved_work():
+            self._on_document_touched()
+
     def is_pending(self) -> bool:
         """True while a change waits for the autosave timer."""
         return self._timer.isActive()

@@ -7,11 +7,13 @@ moment, and ``benchmarks/bench_gui.py`` times it, so both measure the same thing
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
-from uptrends_studio.gui.main_window import MainWindow
+if TYPE_CHECKING:
+    from uptrends_studio.gui.main_window import MainWindow
 
 
 class PaintWatch(QObject):

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import bisect
-import ctypes
 import re
-import sys
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextDocument
 
 from uptrends_studio.core.language.catalogue import Catalogue, load_catalogue
 from uptrends_studio.core.language.lexer import Kind, highlight_spans
 from uptrends_studio.gui.chunked_highlighter import ChunkedHighlighter
+from uptrends_studio.gui.refcount_guard import guard_none_refcount
 from uptrends_studio.gui.theme import Style, colours_for
 
 WHOLE_DOCUMENT_LIMIT = 100_000
@@ -35,33 +33,6 @@ _LATER = -1
 
 _DONE = 0
 """Block state of a highlighted line of a large document."""
-
-_NONE_REFERENCES = 1 << 40
-"""References given to ``None`` when the binding is found to drop them (see below)."""
-
-
-def guard_none_refcount() -> bool:
-    """Protect ``None`` from a reference-count bug of the installed PySide6; True if needed.
-
-    PySide6 6.12 on Python 3.11 drops one reference to ``None`` on most calls of ``void``
-    methods (``setFormat``, ``setFixedHeight``...). On Python 3.12+ ``None`` is immortal and
-    nothing happens, but on 3.11 its count reaches zero after some thousands of calls and the
-    interpreter aborts ("none_dealloc: deallocating None"); highlighting a 50 KB body is
-    enough. When a probe call shows the bug, ``None`` gets so many references that it can
-    never be freed, which is what Python 3.12 does anyway. Idempotent and cheap.
-    """
-    if sys.version_info >= (3, 12):
-        return False
-    probe = QObject()
-    before = sys.getrefcount(None)
-    probe.setObjectName("probe")
-    if sys.getrefcount(None) >= before:
-        return False
-    count = ctypes.c_ssize_t.from_address(id(None))
-    if count.value < _NONE_REFERENCES:
-        count.value += _NONE_REFERENCES
-    return True
-
 
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uptrends_studio.app.workspace import SampleSets, Workspace
 from uptrends_studio.core.checks.diagnostics import Diagnostic, Severity
 from uptrends_studio.core.checks.field_path import (
     FUNCTIONS,
@@ -45,7 +44,6 @@ from uptrends_studio.core.checks.field_path import (
     VARIABLES,
     FieldPath,
 )
-from uptrends_studio.core.delivery.history import default_history_dir
 from uptrends_studio.core.document import integration_file
 from uptrends_studio.core.document.integration_file import LoadedIntegration
 from uptrends_studio.core.document.jsonfile import write_text_atomic
@@ -65,26 +63,29 @@ from uptrends_studio.core.secret_store import (
     keep_in_dotenv,
     store_warning,
 )
-from uptrends_studio.gui.customizations_tab import CustomizationsTab
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.editor_context import StudioEditorContext
-from uptrends_studio.gui.message_types_tab import MessageTypesTab
+from uptrends_studio.gui.first_paint import after_preview_painted
 from uptrends_studio.gui.models import DiagnosticsModel
 from uptrends_studio.gui.preview_controller import DEBOUNCE_MS, PreviewController
 from uptrends_studio.gui.preview_pane import PreviewPane
-from uptrends_studio.gui.sample_panel import SamplePanel
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.secrets_banner import SecretsBanner
 from uptrends_studio.gui.settings import Settings
-from uptrends_studio.gui.test_tab import TestTab
+from uptrends_studio.gui.staged import LazyPage, StagedStart
 from uptrends_studio.gui.theme import THEMES, apply_theme
-from uptrends_studio.gui.uptrends_dialog import UptrendsDialog
-from uptrends_studio.gui.variables_tab import VariablesTab
 from uptrends_studio.paths import resource_path
 
 if TYPE_CHECKING:
+    from uptrends_studio.app.workspace import Workspace
     from uptrends_studio.gui.checklist_view import ChecklistDialog
+    from uptrends_studio.gui.customizations_tab import CustomizationsTab
     from uptrends_studio.gui.gallery_dialog import GalleryDialog
+    from uptrends_studio.gui.message_types_tab import MessageTypesTab
+    from uptrends_studio.gui.sample_panel import SamplePanel
+    from uptrends_studio.gui.test_tab import TestTab
+    from uptrends_studio.gui.uptrends_dialog import UptrendsDialog
+    from uptrends_studio.gui.variables_tab import VariablesTab
 
 PRESENTATION_SCALE = 1.5
 ROOMY_HEIGHT = 900
@@ -94,6 +95,8 @@ ROOMY_WIDTH = 1500
 PROBLEMS_HEIGHT = 110
 SAMPLE_DOCK_WIDTH = 360
 SAMPLE_DOCK_NARROW = 300
+TAB_MAIN, TAB_CUSTOMIZATIONS, TAB_MESSAGE_TYPES, TAB_TEST = range(4)
+TAB_LABELS = ("Main && predefined variables", "Customizations", "Message types", "Test")
 FILE_FILTER = "Uptrends integrations (*.integration.json);;JSON files (*.json);;All files (*)"
 DEMO_PATH = resource_path("demo.integration.json")
 
@@ -149,27 +152,23 @@ class MainWindow(QMainWindow):
         self._checklist: ChecklistDialog | None = None
         self.setMinimumSize(QSize(900, 560))
 
+        self._history_root = history_root
+        self._workspace: Workspace | None = None
+        self.staged = StagedStart(self)
+        """What the window builds after its first preview is painted (see ``gui/staged``)."""
+
         self.context = StudioEditorContext(document, samples, catalogue)
-        self.variables_tab = VariablesTab(
-            document, describe_secret=self._describe_secret, secret_store=self.secret_store
+        # The tabs are built when first shown or asked for, and at the latest right after the
+        # first preview is painted: before it, only the tab on screen and the preview exist.
+        self._pages = (
+            LazyPage(self._build_variables_tab),
+            LazyPage(self._build_customizations_tab),
+            LazyPage(self._build_message_types_tab),
+            LazyPage(self._build_test_tab),
         )
-        self.customizations_tab = CustomizationsTab(document, self.context)
-        self.message_types_tab = MessageTypesTab()
-        self.workspace = Workspace(
-            document,
-            samples,
-            catalogue,
-            history_root=history_root if history_root is not None else default_history_dir(),
-            sample_sets=SampleSets(catalogue, store=self.secret_store, env=os.environ),
-            store=self.secret_store,
-        )
-        """The open integration, the sample sets, secrets and history, without Qt."""
-        self.test_tab = TestTab(self.workspace, document, samples, settings)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.variables_tab, "Main && predefined variables")
-        self.tabs.addTab(self.customizations_tab, "Customizations")
-        self.tabs.addTab(self.message_types_tab, "Message types")
-        self.tabs.addTab(self.test_tab, "Test")
+        for page, label in zip(self._pages, TAB_LABELS, strict=True):
+            self.tabs.addTab(page, label)
         self.preview_pane = PreviewPane()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tabs)
@@ -186,15 +185,10 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.sample_panel = SamplePanel(
-            samples,
-            catalogue,
-            secret_store=self.secret_store,
-            sample_sets=self.workspace.sample_sets,
-        )
+        self._sample_page = LazyPage(self._build_sample_panel)
         self.sample_dock = QDockWidget("Sample alert data", self)
         self.sample_dock.setObjectName("sampleDock")
-        self.sample_dock.setWidget(self.sample_panel)
+        self.sample_dock.setWidget(self._sample_page)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.sample_dock)
 
         self.problems_model = DiagnosticsModel()
@@ -233,6 +227,124 @@ class MainWindow(QMainWindow):
         if settings.presentation():
             self.set_presentation_mode(True)
         self.controller.refresh_now()
+        self._pages[self.tabs.currentIndex()].widget()  # the tab on screen
+        for page in (*self._pages, self._sample_page):
+            self.staged.add(page.widget)
+        after_preview_painted(self, self.staged.begin)
+
+    # -- the parts built on first use --------------------------------------------------------
+
+    @property
+    def workspace(self) -> Workspace:
+        """The open integration, the sample sets, secrets and history, without Qt."""
+        if self._workspace is None:
+            from uptrends_studio.app.workspace import SampleSets, Workspace
+            from uptrends_studio.core.delivery.history import default_history_dir
+
+            root = self._history_root
+            self._workspace = Workspace(
+                self.document,
+                self.samples,
+                self.catalogue,
+                history_root=root if root is not None else default_history_dir(),
+                sample_sets=SampleSets(self.catalogue, store=self.secret_store, env=os.environ),
+                store=self.secret_store,
+            )
+        return self._workspace
+
+    @property
+    def variables_tab(self) -> VariablesTab:
+        """The "Main & predefined variables" tab."""
+        return cast("VariablesTab", self._pages[TAB_MAIN].widget())
+
+    @property
+    def customizations_tab(self) -> CustomizationsTab:
+        """The Customizations tab: steps, requests and the template editors."""
+        return cast("CustomizationsTab", self._pages[TAB_CUSTOMIZATIONS].widget())
+
+    @property
+    def message_types_tab(self) -> MessageTypesTab:
+        """The Message types tab: which step sends what, every type side by side."""
+        return cast("MessageTypesTab", self._pages[TAB_MESSAGE_TYPES].widget())
+
+    @property
+    def test_tab(self) -> TestTab:
+        """The Test tab: sends, the local receiver and the history."""
+        return cast("TestTab", self._pages[TAB_TEST].widget())
+
+    @property
+    def sample_panel(self) -> SamplePanel:
+        """The sample alert data in the left dock."""
+        return cast("SamplePanel", self._sample_page.widget())
+
+    def page_built(self, index: int) -> bool:
+        """True once the tab at ``index`` exists (tests of the staged start)."""
+        return self._pages[index].is_built()
+
+    def show_tab(self, tab: int | QWidget) -> None:
+        """Make a tab current: its index or its widget (built first if need be)."""
+        if isinstance(tab, int):
+            index = tab
+        else:
+            index = next(i for i, page in enumerate(self._pages) if page.built_widget() is tab)
+        self._pages[index].widget()
+        self.tabs.setCurrentIndex(index)
+
+    def current_tab(self) -> QWidget:
+        """The widget of the current tab (built if need be)."""
+        return self._pages[self.tabs.currentIndex()].widget()
+
+    def _build_variables_tab(self) -> QWidget:
+        from uptrends_studio.gui.variables_tab import VariablesTab
+
+        tab = VariablesTab(
+            self.document, describe_secret=self._describe_secret, secret_store=self.secret_store
+        )
+        tab.status_message.connect(self._show_status)
+        return tab
+
+    def _build_customizations_tab(self) -> QWidget:
+        from uptrends_studio.gui.customizations_tab import CustomizationsTab
+
+        tab = CustomizationsTab(self.document, self.context)
+        tab.status_message.connect(self._show_status)
+        tab.set_compact(self.presentation_action.isChecked())
+        tab.show_diagnostics(self.controller.preview.diagnostics)
+        return tab
+
+    def _build_message_types_tab(self) -> QWidget:
+        from uptrends_studio.gui.message_types_tab import MessageTypesTab
+
+        tab = MessageTypesTab()
+        tab.set_reveal_secrets(self.preview_pane.reveal_secrets())
+        self.preview_pane.reveal_toggled.connect(tab.set_reveal_secrets)
+        tab.reveal_toggled.connect(self.preview_pane.set_reveal_secrets)
+        tab.step_activated.connect(self._on_message_types_step_activated)
+        return tab
+
+    def _build_test_tab(self) -> QWidget:
+        from uptrends_studio.gui.test_tab import TestTab
+
+        tab = TestTab(self.workspace, self.document, self.samples, self.settings)
+        tab.status_message.connect(self._show_status)
+        tab.busy_changed.connect(self._on_test_tab_busy_changed)
+        return tab
+
+    def _build_sample_panel(self) -> QWidget:
+        from uptrends_studio.gui.sample_panel import SamplePanel
+
+        panel = SamplePanel(
+            self.samples,
+            self.catalogue,
+            secret_store=self.secret_store,
+            sample_sets=self.workspace.sample_sets,
+        )
+        panel.diagnostic_activated.connect(self.goto_diagnostic)
+        panel.set_integration(self.document.integration)
+        panel.set_preview(self.controller.preview)
+        if self.document.path is not None:
+            panel.set_default_folder(self.document.path.parent)
+        return panel
 
     # -- construction -------------------------------------------------------------------------
 
@@ -296,7 +408,7 @@ class MainWindow(QMainWindow):
                 self._action(
                     f"Go to {name}",
                     f"Alt+{number + 1}",
-                    lambda _=False, i=number: self.tabs.setCurrentIndex(i),
+                    lambda _=False, i=number: self.show_tab(i),
                 )
             )
         view_menu.addSeparator()
@@ -331,10 +443,10 @@ class MainWindow(QMainWindow):
         self.lifecycle_action = self._action(
             "&Lifecycle run (Error, Reminders, Ok)", "Ctrl+Shift+Return", self.run_lifecycle
         )
-        self.cancel_test_action = self._action("&Cancel test", None, self.test_tab.cancel)
+        self.cancel_test_action = self._action("&Cancel test", None, lambda: self.test_tab.cancel())
         self.cancel_test_action.setEnabled(False)
         self.receiver_action = self._action(
-            "Start/stop the local &receiver", None, self.test_tab.toggle_receiver
+            "Start/stop the local &receiver", None, lambda: self.test_tab.toggle_receiver()
         )
         test_menu.addActions([self.send_action, self.lifecycle_action, self.cancel_test_action])
         test_menu.addSeparator()
@@ -370,16 +482,8 @@ class MainWindow(QMainWindow):
         self.preview_pane.alert_type_changed.connect(self._on_preview_pane_alert_type_changed)
         self.preview_pane.reveal_toggled.connect(self._on_preview_pane_reveal_toggled)
         self.preview_pane.source_requested.connect(self.goto_source)
-        self.preview_pane.reveal_toggled.connect(self.message_types_tab.set_reveal_secrets)
-        self.message_types_tab.reveal_toggled.connect(self.preview_pane.set_reveal_secrets)
-        self.message_types_tab.step_activated.connect(self._on_message_types_step_activated)
         self.problems.doubleClicked.connect(self._on_problems_double_clicked)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        self.sample_panel.diagnostic_activated.connect(self.goto_diagnostic)
-        self.variables_tab.status_message.connect(self._show_status)
-        self.customizations_tab.status_message.connect(self._show_status)
-        self.test_tab.status_message.connect(self._show_status)
-        self.test_tab.busy_changed.connect(self._on_test_tab_busy_changed)
         self.secrets_banner.keep_in_dotenv_requested.connect(self.keep_secrets_in_dotenv)
         self.type_actions[AlertType.ERROR].setChecked(True)
 
@@ -400,8 +504,6 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         else:
             self.splitter.setSizes([600, 480])
-        if self.document.path is not None:
-            self.sample_panel.set_default_folder(self.document.path.parent)
 
     def fit_docks_to_window(self) -> None:
         """Dock sizes for the window's size, as on a first start (the editor gets the room)."""
@@ -427,7 +529,9 @@ class MainWindow(QMainWindow):
     # -- reactions ----------------------------------------------------------------------------
 
     def _on_document_changed(self) -> None:
-        self.sample_panel.set_integration(self.document.integration)
+        panel = self._sample_page.built_widget()
+        if panel is not None:
+            cast("SamplePanel", panel).set_integration(self.document.integration)
 
     def _on_samples_changed(self) -> None:
         self.settings.set_last_sample(self.samples.key)
@@ -438,11 +542,15 @@ class MainWindow(QMainWindow):
         sample = self.samples.sample
         self.preview_pane.set_preview(preview, integration, sample)
         # The side-by-side comparison is costly for big bodies: only while it is on screen.
-        if self.tabs.currentWidget() is self.message_types_tab:
+        if self.tabs.currentIndex() == TAB_MESSAGE_TYPES:
             self.message_types_tab.set_preview(preview, integration, sample)
-        self.sample_panel.set_preview(preview)
+        panel = self._sample_page.built_widget()
+        if panel is not None:
+            cast("SamplePanel", panel).set_preview(preview)
         self.problems_model.set_diagnostics(preview.diagnostics)
-        self.customizations_tab.show_diagnostics(preview.diagnostics)
+        customizations = self._pages[TAB_CUSTOMIZATIONS].built_widget()
+        if customizations is not None:
+            cast("CustomizationsTab", customizations).show_diagnostics(preview.diagnostics)
         errors, warnings, notes = (preview.count(s) for s in Severity)
         self.status_counts.setText(
             f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning"
@@ -462,7 +570,9 @@ class MainWindow(QMainWindow):
             return
         size = self.font().pointSizeF() * PRESENTATION_SCALE
         self.setStyleSheet(f"* {{ font-size: {size:.0f}pt; }}" if on else "")
-        self.customizations_tab.set_compact(on)
+        customizations = self._pages[TAB_CUSTOMIZATIONS].built_widget()
+        if customizations is not None:
+            cast("CustomizationsTab", customizations).set_compact(on)
         # Room for the editor and the preview: the docks step aside (and come back after).
         if on:
             self._docks_before = [
@@ -486,13 +596,12 @@ class MainWindow(QMainWindow):
         self.settings.set_theme(theme)
         self.theme_actions[theme].setChecked(True)
 
-    def _on_tabs_current_changed(self, _index: int) -> None:
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self._pages[index].widget()  # built as it comes on screen, if the start has not yet
         # Message types and Test show every message and the response themselves: the preview
         # steps aside so they get the window's width.
-        self.preview_pane.setVisible(
-            self.tabs.currentWidget() not in (self.message_types_tab, self.test_tab)
-        )
-        if self.tabs.currentWidget() is self.message_types_tab:
+        self.preview_pane.setVisible(index not in (TAB_MESSAGE_TYPES, TAB_TEST))
+        if index == TAB_MESSAGE_TYPES:
             self.message_types_tab.set_preview(
                 self.controller.preview, self.document.integration, self.samples.sample
             )
@@ -569,6 +678,8 @@ class MainWindow(QMainWindow):
 
     def sample_from_uptrends(self) -> UptrendsDialog:
         """Sample → From Uptrends…: replay a real alert as the sample set."""
+        from uptrends_studio.gui.uptrends_dialog import UptrendsDialog  # on first use
+
         folder = self.document.path.parent if self.document.path else None
         dialog = UptrendsDialog(self.secret_store, self, folder=folder)
         dialog.sample_imported.connect(self.sample_panel.use_sample_file)
@@ -577,7 +688,7 @@ class MainWindow(QMainWindow):
 
     def import_request(self) -> None:
         """Show the steps and import a pasted curl command or raw HTTP request as a step."""
-        self.tabs.setCurrentWidget(self.customizations_tab)
+        self.show_tab(TAB_CUSTOMIZATIONS)
         self.customizations_tab.sections.setCurrentIndex(0)
         self.customizations_tab.import_request()
 
@@ -594,12 +705,12 @@ class MainWindow(QMainWindow):
 
     def send_test_alert(self) -> None:
         """Show the Test tab and send the selected message type (Ctrl+Enter)."""
-        self.tabs.setCurrentWidget(self.test_tab)
+        self.show_tab(TAB_TEST)
         self.test_tab.send_test_alert()
 
     def run_lifecycle(self) -> None:
         """Show the Test tab and send Error, Reminders and Ok (Ctrl+Shift+Enter)."""
-        self.tabs.setCurrentWidget(self.test_tab)
+        self.show_tab(TAB_TEST)
         self.test_tab.run_lifecycle()
 
     def _on_test_tab_busy_changed(self, busy: bool) -> None:
@@ -608,7 +719,7 @@ class MainWindow(QMainWindow):
         self.cancel_test_action.setEnabled(busy)
 
     def _on_message_types_step_activated(self, index: int) -> None:
-        self.tabs.setCurrentWidget(self.customizations_tab)
+        self.show_tab(TAB_CUSTOMIZATIONS)
         self.customizations_tab.sections.setCurrentIndex(0)
         self.customizations_tab.steps.setCurrentRow(index)
 
@@ -620,19 +731,19 @@ class MainWindow(QMainWindow):
         assert isinstance(diagnostic, Diagnostic)
         field = diagnostic.field
         if field.section in (STEPS, FUNCTIONS):
-            self.tabs.setCurrentWidget(self.customizations_tab)
+            self.show_tab(TAB_CUSTOMIZATIONS)
             editor = self.customizations_tab.editor_for(field)
             if field.leaf == "alertTypes" or field == FieldPath.STEPS:
-                self.tabs.setCurrentWidget(self.message_types_tab)
+                self.show_tab(TAB_MESSAGE_TYPES)
             elif editor is not None:
                 editor.goto(diagnostic.line, diagnostic.column)
         elif field.section in (VARIABLES, FieldPath.NAME.section):
-            self.tabs.setCurrentWidget(self.variables_tab)
+            self.show_tab(TAB_MAIN)
         self._show_status(diagnostic.message)
 
     def goto_source(self, step_index: int, field: str, offset: int) -> None:
         """Show the template text at ``offset`` of a step's ``field`` (a click in the preview)."""
-        self.tabs.setCurrentWidget(self.customizations_tab)
+        self.show_tab(TAB_CUSTOMIZATIONS)
         editor = self.customizations_tab.editor_for(FieldPath.step_field(step_index, field))
         if editor is not None:
             editor.goto_offset(offset)
@@ -888,7 +999,9 @@ class MainWindow(QMainWindow):
         self.settings.set_window_state(self.saveState())
         self.settings.set_splitter("main", self.splitter.saveState())
         self.settings.sync()
-        self.test_tab.shutdown()
+        test_tab = self._pages[TAB_TEST].built_widget()
+        if test_tab is not None:
+            cast("TestTab", test_tab).shutdown()
         event.accept()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -38,7 +39,9 @@ from uptrends_studio.core.secret_store import LazyStore, SecretStore, variable_e
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.fit import keep_rows, scrolling_page
 from uptrends_studio.gui.models import MODE_LABELS, VariablesModel
-from uptrends_studio.gui.uptrends_dialog import VaultItemPicker
+
+if TYPE_CHECKING:
+    from uptrends_studio.gui.uptrends_dialog import VaultItemPicker
 
 SECRET_SOURCE_DELAY_MS = 300
 """Quiet time before the "where does the secret come from" line is looked up."""
@@ -431,6 +434,8 @@ class VariablesTab(QWidget):
 
     def pick_vault_item(self) -> VaultItemPicker:
         """List the account's vault items by name; the chosen GUID goes in the vault field."""
+        from uptrends_studio.gui.uptrends_dialog import VaultItemPicker  # on first use
+
         picker = VaultItemPicker(self._secret_store or LazyStore(), self)
         picker.accepted.connect(lambda: self._on_vault_item_picked(picker.chosen_guid()))
         picker.open()
