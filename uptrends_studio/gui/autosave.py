@@ -15,7 +15,6 @@ diff against the file on disk) with Restore, Discard and Later.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import logging
 import os
@@ -180,6 +179,8 @@ class AutosaveEntry:
 
     def diff(self) -> str:
         """Unified diff from the file on disk (or nothing) to the autosave."""
+        import difflib  # only when a restore is offered
+
         before = self.disk_text() or ""
         after = self.text()
         label = str(self.original) if self.original is not None else "never saved"

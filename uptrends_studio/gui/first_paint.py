@@ -42,8 +42,9 @@ def after_preview_painted(
 ) -> None:
     """Call ``callback`` once the window's first computed preview has been painted.
 
-    Connect before the window is shown. ``on_updated`` (benchmarks) is called when that first
-    preview has been computed and handed to the view, before it is painted.
+    Call it before the event loop first runs after the window is built. ``on_updated``
+    (benchmarks) is called when that first preview has been computed and handed to the view,
+    before it is painted (at once when the window already holds it).
     """
 
     def updated(_preview: object) -> None:
@@ -52,4 +53,11 @@ def after_preview_painted(
             on_updated()
         PaintWatch(window.preview_pane.code_view("pretty").viewport(), callback)
 
+    if window.controller.delivered:
+        # The window waited for its first preview before being shown (``MainWindow``): its
+        # first paint is the one that shows it.
+        if on_updated is not None:
+            on_updated()
+        PaintWatch(window.preview_pane.code_view("pretty").viewport(), callback)
+        return
     window.controller.updated.connect(updated)

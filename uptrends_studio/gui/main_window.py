@@ -95,6 +95,8 @@ ROOMY_WIDTH = 1500
 PROBLEMS_HEIGHT = 110
 SAMPLE_DOCK_WIDTH = 360
 SAMPLE_DOCK_NARROW = 300
+FIRST_PREVIEW_WAIT_MS = 250
+"""How long a new window waits for its first preview before it is shown without it."""
 TAB_MAIN, TAB_CUSTOMIZATIONS, TAB_MESSAGE_TYPES, TAB_TEST = range(4)
 TAB_LABELS = ("Main && predefined variables", "Customizations", "Message types", "Test")
 FILE_FILTER = "Uptrends integrations (*.integration.json);;JSON files (*.json);;All files (*)"
@@ -157,6 +159,11 @@ class MainWindow(QMainWindow):
         self.staged = StagedStart(self)
         """What the window builds after its first preview is painted (see ``gui/staged``)."""
 
+        # The first preview is computed on the worker while the window is being built.
+        self.controller = PreviewController(
+            document, samples, catalogue, debounce_ms=debounce_ms, parent=self
+        )
+        self.controller.refresh_now()
         self.context = StudioEditorContext(document, samples, catalogue)
         # The tabs are built when first shown or asked for, and at the latest right after the
         # first preview is painted: before it, only the tab on screen and the preview exist.
@@ -217,17 +224,16 @@ class MainWindow(QMainWindow):
         self.problems_badge.clicked.connect(self.show_problems)
         self.statusBar().addPermanentWidget(self.problems_badge)
 
-        self.controller = PreviewController(
-            document, samples, catalogue, debounce_ms=debounce_ms, parent=self
-        )
         self._build_actions()
         self._connect()
         self._restore_state()
         self._update_title()
         if settings.presentation():
             self.set_presentation_mode(True)
-        self.controller.refresh_now()
         self._pages[self.tabs.currentIndex()].widget()  # the tab on screen
+        # The first frame shows the first preview when it is quick to compute (one paint, not
+        # an empty preview and then the rendered one); a slow one arrives when it is ready.
+        self.controller.wait(FIRST_PREVIEW_WAIT_MS)
         for page in (*self._pages, self._sample_page):
             self.staged.add(page.widget)
         after_preview_painted(self, self.staged.begin)

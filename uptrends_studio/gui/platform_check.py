@@ -8,9 +8,7 @@ plain message naming what is missing and the one command that installs it.
 
 from __future__ import annotations
 
-import ctypes
 import re
-import socket
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -60,6 +58,8 @@ def _local_display_reachable(display: str) -> bool:
     match = re.fullmatch(r":(\d+)(?:\.\d+)?", display.strip())
     if match is None:
         return True
+    import socket  # only on this path: the start of the window does not need it
+
     path = f"/tmp/.X11-unix/X{match.group(1)}"
     for address in (path, "\0" + path):
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
@@ -77,7 +77,7 @@ def platform_problem(
     plugins_dir: Path | None,
     *,
     platform: str = sys.platform,
-    load: Loader = ctypes.CDLL,
+    load: Loader | None = None,
 ) -> str | None:
     """Why the Studio window cannot start here, or ``None`` when it can (as far as we can tell).
 
@@ -85,7 +85,8 @@ def platform_problem(
         environ: The environment (``QT_QPA_PLATFORM``, ``DISPLAY``, ``WAYLAND_DISPLAY``).
         plugins_dir: Qt's plugin folder (``QLibraryInfo``'s PluginsPath).
         platform: ``sys.platform``; only Linux is checked.
-        load: Loads a shared library, raising ``OSError`` when it cannot (``ctypes.CDLL``).
+        load: Loads a shared library, raising ``OSError`` when it cannot (default:
+            ``ctypes.CDLL``).
     """
     if not platform.startswith("linux"):
         return None
@@ -99,6 +100,10 @@ def platform_problem(
             "no display to open the window on (DISPLAY is not set). The headless commands "
             "work without one: 'uptrends-studio render demo', 'uptrends-studio check FILE'."
         )
+    if load is None:
+        import ctypes
+
+        load = ctypes.CDLL
     missing: list[str] = []
     if plugins_dir is not None:
         try:

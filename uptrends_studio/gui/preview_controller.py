@@ -87,6 +87,8 @@ class PreviewController(QObject):
         self._samples = samples
         self._catalogue = catalogue
         self.preview = Preview()
+        self.delivered = False
+        """True once a computed preview (or its failure) has been delivered."""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
@@ -116,6 +118,13 @@ class PreviewController(QObject):
         if not self._max_wait.isActive():
             self._max_wait.start()
 
+    def wait(self, timeout_ms: int) -> bool:
+        """Wait up to ``timeout_ms`` for the computation in progress and deliver it now.
+
+        True when a preview was delivered (``updated`` has been emitted).
+        """
+        return self._runner.wait(timeout_ms / 1000)
+
     def shutdown(self) -> None:
         """Stop: no further computation, and the one in progress is cancelled."""
         self._timer.stop()
@@ -134,10 +143,12 @@ class PreviewController(QObject):
     def _on_runner_finished(self, preview: object) -> None:
         assert isinstance(preview, Preview)
         self.preview = preview
+        self.delivered = True
         self.busy_changed.emit(self._runner.is_busy())
         self.updated.emit(preview)
 
     def _on_runner_failed(self, message: str) -> None:
         self.preview = Preview(error=f"internal error while rendering: {message}")
+        self.delivered = True
         self.busy_changed.emit(self._runner.is_busy())
         self.updated.emit(self.preview)

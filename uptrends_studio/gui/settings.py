@@ -13,11 +13,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from uptrends_studio.app.proxy import ProxyChoice
-from uptrends_studio.core.delivery.sending import ProxyMode, SendOptions
-
-if TYPE_CHECKING:  # the receiver (http.server) is imported when its settings are first read
+if TYPE_CHECKING:  # sending and the receiver are imported when their settings are first read
     from uptrends_studio.core.delivery.receiver import ReceiverResponse
+    from uptrends_studio.core.delivery.sending import SendOptions
 
 MAX_RECENT = 10
 
@@ -60,6 +58,8 @@ class Settings:
 
     def send_options(self) -> SendOptions:
         """The Test tab's connection options (timeout, TLS, proxy, redirects)."""
+        from uptrends_studio.core.delivery.sending import ProxyMode, SendOptions
+
         try:
             data = json.loads(str(self._store.value("preferences/sendOptions", "{}") or "{}"))
             return SendOptions(
@@ -76,6 +76,8 @@ class Settings:
 
     def set_send_options(self, options: SendOptions) -> None:
         """Remember the connection options (a proxy password never: it belongs in the keyring)."""
+        from uptrends_studio.app.proxy import ProxyChoice
+
         data = {
             "timeout": options.timeout,
             "verifyTls": options.verify_tls,

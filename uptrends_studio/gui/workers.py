@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 
 from uptrends_studio.core.language.budget import RenderCancelled
 
@@ -79,6 +79,7 @@ class LatestOnlyRunner(QObject):
         self._signals.cancelled.connect(self._on_job_cancelled)
         self._latest = 0
         self._cancels: dict[int, threading.Event] = {}
+        self._thread: threading.Thread | None = None
         self.destroyed.connect(partial(_cancel_all, self._cancels))
 
     def submit(self, function: Job) -> int:
@@ -87,13 +88,31 @@ class LatestOnlyRunner(QObject):
         self._latest += 1
         cancel = threading.Event()
         self._cancels[self._latest] = cancel
-        threading.Thread(
+        self._thread = threading.Thread(
             target=_run_job,
             args=(self._latest, function, cancel, self._signals),
             name=f"preview-{self._latest}",
             daemon=True,
-        ).start()
+        )
+        self._thread.start()
         return self._latest
+
+    def wait(self, timeout_s: float) -> bool:
+        """Wait up to ``timeout_s`` for the newest job; if it ended, deliver its result now.
+
+        The window uses this once, before it is first shown, so that its first frame holds
+        the first preview when that is quick to compute. True when the result (or failure)
+        was delivered.
+        """
+        thread = self._thread
+        if thread is None:
+            return False
+        thread.join(timeout_s)
+        if thread.is_alive():
+            return False
+        # The job's queued signal is waiting in the event queue: handle it now.
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        return self._latest not in self._cancels
 
     def cancel(self) -> None:
         """Ask every running job to stop; none of their results will be delivered."""

@@ -22,7 +22,6 @@ from typing import Any, ClassVar, cast
 
 from pygments.lexer import Lexer
 from pygments.lexers.data import JsonLexer
-from pygments.lexers.html import XmlLexer
 from pygments.token import (
     Comment,
     Keyword,
@@ -165,9 +164,14 @@ def _form_tokens(text: str) -> Iterator[tuple[int, _TokenType, str]]:
 
 
 def _body_tokens(content: str, text: str) -> Iterator[tuple[int, _TokenType, str]]:
-    if content in ("json", "xml"):
-        lexer = cast(Lexer, JsonLexer() if content == "json" else XmlLexer())
-        return lexer.get_tokens_unprocessed(text)
+    if content == "json":
+        return cast(Lexer, JsonLexer()).get_tokens_unprocessed(text)
+    if content == "xml":
+        # Imported when an XML body is first lexed: it brings Pygments' HTML, JavaScript and
+        # JVM lexers, which the start of the window does not need.
+        from pygments.lexers.html import XmlLexer
+
+        return cast(Lexer, XmlLexer()).get_tokens_unprocessed(text)
     if content == "form":
         return _form_tokens(text)
     return iter([(0, Text, text)])
