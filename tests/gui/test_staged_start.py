@@ -9,7 +9,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QRect, QSettings
 from pytestqt.qtbot import QtBot
 
 from uptrends_studio.core import userdirs
@@ -17,11 +17,13 @@ from uptrends_studio.core.checks.diagnostics import Severity
 from uptrends_studio.gui.app import build_window
 from uptrends_studio.gui.autosave import Autosaver
 from uptrends_studio.gui.file_watch import FileWatcher
+from uptrends_studio.gui.first_paint import after_preview_painted
 from uptrends_studio.gui.main_window import (
     TAB_CUSTOMIZATIONS,
     TAB_MAIN,
     TAB_MESSAGE_TYPES,
     TAB_TEST,
+    MainWindow,
 )
 
 # Starts the Studio as `uptrends-studio` does (gui.app.start) and reports, at the first paint
@@ -161,3 +163,33 @@ def test_the_staged_start_brings_autosave_and_file_watching_after_the_paint(
     assert window.findChild(Autosaver) is not None
     assert window.findChild(FileWatcher) is not None
     assert all(window.page_built(i) for i in range(4))
+
+
+def test_the_window_does_not_shift_when_the_sample_panel_arrives(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    settings_path = str(tmp_path / "s.ini")
+
+    def start() -> tuple[MainWindow, dict[str, QRect]]:
+        window, _problems = build_window([], QSettings(settings_path, QSettings.Format.IniFormat))
+        qtbot.addWidget(window)
+        window.resize(1280, 720)
+        at_paint: dict[str, QRect] = {}
+
+        def painted() -> None:
+            at_paint["tabs"] = window.tabs.geometry()
+            at_paint["preview"] = window.preview_pane.geometry()
+
+        after_preview_painted(window, painted)
+        window.show()
+        qtbot.waitUntil(window.staged.is_finished, timeout=10_000)
+        qtbot.waitUntil(lambda: bool(at_paint), timeout=10_000)
+        qtbot.wait(50)  # layouts settle
+        return window, at_paint
+
+    first, _ = start()  # the first start ever learns how wide the sample panel is
+    first.close()
+    window, at_paint = start()
+    assert window.sample_panel.isVisible()
+    assert window.tabs.geometry() == at_paint["tabs"]
+    assert window.preview_pane.geometry() == at_paint["preview"]

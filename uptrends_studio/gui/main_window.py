@@ -193,6 +193,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._sample_page = LazyPage(self._build_sample_panel)
+        # The dock keeps the width the panel needed last time, so it does not jump when the
+        # panel arrives after the first paint.
+        self._sample_page.setMinimumWidth(settings.reserved_width("samplePanel"))
         self.sample_dock = QDockWidget("Sample alert data", self)
         self.sample_dock.setObjectName("sampleDock")
         self.sample_dock.setWidget(self._sample_page)
@@ -350,6 +353,7 @@ class MainWindow(QMainWindow):
         panel.set_preview(self.controller.preview)
         if self.document.path is not None:
             panel.set_default_folder(self.document.path.parent)
+        self.settings.set_reserved_width("samplePanel", panel.minimumSizeHint().width())
         return panel
 
     # -- construction -------------------------------------------------------------------------

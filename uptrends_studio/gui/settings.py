@@ -171,6 +171,18 @@ class Settings:
         """Save the state of the named splitter."""
         self._store.setValue(f"window/splitter/{name}", data)
 
+    def reserved_width(self, name: str) -> int:
+        """The width a part built after the first paint needed last time (0: not known)."""
+        try:
+            width = int(str(self._store.value(f"window/reserved/{name}", 0)))
+        except ValueError:
+            return 0
+        return width if 0 < width < 4000 else 0
+
+    def set_reserved_width(self, name: str, width: int) -> None:
+        """Remember the width a part built after the first paint needs (see ``LazyPage``)."""
+        self._store.setValue(f"window/reserved/{name}", width)
+
     def sync(self) -> None:
         """Flush to disk."""
         self._store.sync()
