@@ -175,12 +175,30 @@ def test_copy_as_masks_unless_revealed(catalogue: Catalogue, tmp_path: Path) -> 
     assert dict(shown.headers)["X-Key"] == SECRET
 
 
+def test_sample_sets_are_listed_without_parsing_them_and_parsed_once_chosen(
+    catalogue: Catalogue,
+) -> None:
+    sets = SampleSets(catalogue)
+    headers = sets.builtin_headers()
+    assert [h.key for h in headers][-1] == "edge-cases"
+    assert not any(sets.is_parsed(h.key) for h in headers)  # the 1.2 MB set waits
+    edge = sets.builtin("edge-cases")
+    assert edge is not None
+    assert edge.name == headers[-1].name
+    assert sets.is_parsed("edge-cases")
+    assert sets.builtin("edge-cases") is edge  # read once
+    assert not sets.is_parsed("https")
+    assert sets.builtin("no-such-set") is None
+
+
 def test_one_list_of_sample_sets_edge_cases_last(catalogue: Catalogue) -> None:
     sets = SampleSets(catalogue)
     keys = list(sets.builtins())
     assert keys[-1] == "edge-cases"
     assert "https" in keys
-    assert sets.builtins() is sets.builtins()  # read once
+    assert all(
+        a is b for a, b in zip(sets.builtins().values(), sets.builtins().values(), strict=True)
+    )  # read once
     named = sets.builtin_named(sets.builtins()["dns"].name)
     assert named is not None
     assert named[0] == "dns"

@@ -20,9 +20,9 @@ from uptrends_studio.core.document.sample_files import (
     find_sample_with_secrets,
     load_sample_with_secrets,
 )
+from uptrends_studio.core.document.sample_headers import SampleHeader, read_sample_header
 from uptrends_studio.core.document.samples import (
     EDGE_CASES_SAMPLE,
-    SUFFIX,
     SampleSet,
     builtin_sample_paths,
     load_sample,
@@ -83,8 +83,10 @@ class ChosenSample:
 class SampleSets:
     """The sample sets to choose from: the built-in ones, and files with their secrets.
 
-    One list for the sample panel and the Test tab alike. The built-in sets are read on first
-    use; ``edge-cases`` is listed last (it is for trying templates out, not a monitor).
+    One list for the sample panel and the Test tab alike. The list of built-in sets (names
+    and descriptions) is read on first use from the files' first bytes; a set itself is parsed
+    when it is first asked for, so the 1.2 MB ``edge-cases`` set waits until it is chosen. It is
+    listed last (it is for trying templates out, not a monitor).
     """
 
     def __init__(
@@ -97,31 +99,54 @@ class SampleSets:
         self.catalogue = catalogue
         self.store = store
         self.env = env
-        self._builtins: dict[str, SampleSet] | None = None
+        self._headers: list[SampleHeader] | None = None
+        self._loaded: dict[str, SampleSet | None] = {}
 
-    def builtins(self) -> dict[str, SampleSet]:
-        """The built-in sample sets by file stem, in display order (broken ones left out)."""
-        if self._builtins is None:
-            found: dict[str, SampleSet] = {}
+    def builtin_headers(self) -> list[SampleHeader]:
+        """The built-in sample sets' names and descriptions, in display order.
+
+        Unreadable ones are left out (a broken install stays usable).
+        """
+        if self._headers is None:
+            found: list[SampleHeader] = []
             for path in builtin_sample_paths():
-                key = path.name.removesuffix(SUFFIX)
                 try:
-                    found[key] = load_sample(path, self.catalogue)
-                except SampleError:  # a broken install: leave the set out, stay usable
+                    found.append(read_sample_header(path, self.catalogue))
+                except SampleError:
                     log.exception("built-in sample set %s cannot be loaded", path)
-            edge = found.pop(EDGE_CASES_SAMPLE, None)
-            if edge is not None:
-                found[EDGE_CASES_SAMPLE] = edge
-            self._builtins = found
-        return self._builtins
+            found.sort(key=lambda header: header.key == EDGE_CASES_SAMPLE)
+            self._headers = found
+        return self._headers
 
     def builtin(self, key: str) -> SampleSet | None:
-        """The built-in set with file stem ``key``, if there is one."""
-        return self.builtins().get(key)
+        """The built-in set with file stem ``key`` (parsed now if it was not yet), if any."""
+        if key not in self._loaded:
+            header = next((h for h in self.builtin_headers() if h.key == key), None)
+            sample: SampleSet | None = None
+            if header is not None:
+                try:
+                    sample = load_sample(header.path, self.catalogue)
+                except SampleError:
+                    log.exception("built-in sample set %s cannot be loaded", header.path)
+            self._loaded[key] = sample
+        return self._loaded[key]
+
+    def is_parsed(self, key: str) -> bool:
+        """True once the built-in set ``key`` has been read in full."""
+        return key in self._loaded
+
+    def builtins(self) -> dict[str, SampleSet]:
+        """Every built-in sample set by file stem, in display order (this parses them all)."""
+        found = ((h.key, self.builtin(h.key)) for h in self.builtin_headers())
+        return {key: sample for key, sample in found if sample is not None}
 
     def builtin_named(self, name: str) -> tuple[str, SampleSet] | None:
         """The built-in set whose display name is ``name`` (a stored run's sample), with its key."""
-        return next(((k, s) for k, s in self.builtins().items() if s.name == name), None)
+        for header in self.builtin_headers():
+            if header.name == name:
+                sample = self.builtin(header.key)
+                return None if sample is None else (header.key, sample)
+        return None
 
     def load_file(self, path: Path) -> LoadedSample:
         """A ``*.sample.json`` file with its mock-vault passwords from the secret sources.

@@ -342,6 +342,7 @@ def start(
         # the user chose to drop the changes. A crash never gets here, so its autosave stays,
         # and neither does SIGTERM (a logout, `kill`): it writes the autosave instead.
         app.aboutToQuit.connect(lambda: None if terminated.is_set() else autosaver.discard())
+        log.info("SIGTERM and SIGINT now quit the Studio, keeping unsaved work in the autosave")
 
     window.staged.add(after_first_paint)
     if quit_after_start:
@@ -396,7 +397,6 @@ def quit_on_sigterm(app: QApplication, window: MainWindow, terminated: threading
     poll = QTimer(app)
     poll.timeout.connect(lambda: None)
     poll.start(SIGNAL_POLL_MS)
-    log.info("SIGTERM and SIGINT now quit the Studio, keeping unsaved work in the autosave")
 
 
 def run(argv: Sequence[str]) -> int:

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -65,7 +66,7 @@ from uptrends_studio.core.secret_store import (
 )
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.editor_context import StudioEditorContext
-from uptrends_studio.gui.first_paint import after_preview_painted
+from uptrends_studio.gui.first_paint import PaintWatch
 from uptrends_studio.gui.models import DiagnosticsModel
 from uptrends_studio.gui.preview_controller import DEBOUNCE_MS, PreviewController
 from uptrends_studio.gui.preview_pane import PreviewPane
@@ -97,6 +98,8 @@ SAMPLE_DOCK_WIDTH = 360
 SAMPLE_DOCK_NARROW = 300
 FIRST_PREVIEW_WAIT_MS = 250
 """How long a new window waits for its first preview before it is shown without it."""
+STAGED_START_LATEST_MS = 1000
+"""The staged start begins at the latest this long after the window is shown."""
 TAB_MAIN, TAB_CUSTOMIZATIONS, TAB_MESSAGE_TYPES, TAB_TEST = range(4)
 TAB_LABELS = ("Main && predefined variables", "Customizations", "Message types", "Test")
 FILE_FILTER = "Uptrends integrations (*.integration.json);;JSON files (*.json);;All files (*)"
@@ -239,7 +242,9 @@ class MainWindow(QMainWindow):
         self.controller.wait(FIRST_PREVIEW_WAIT_MS)
         for page in (*self._pages, self._sample_page):
             self.staged.add(page.widget)
-        after_preview_painted(self, self.staged.begin)
+        # The rest right after the first paint, with the preview in it or (a slow first
+        # preview) still to come.
+        self._start_watch = PaintWatch(self.preview_pane, self.staged.begin)
 
     # -- the parts built on first use --------------------------------------------------------
 
@@ -1000,6 +1005,12 @@ class MainWindow(QMainWindow):
             self.samples.set_sample(sample, str(path))
             return True
         return self.open_path(path)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        # Should the preview not be painted (a splitter closed onto it), the rest of the window
+        # comes all the same.
+        QTimer.singleShot(STAGED_START_LATEST_MS, self.staged.begin)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if not self.maybe_save(with_sample=True):

@@ -67,15 +67,15 @@ class SamplePanel(QWidget):
         self._secret_store: SecretStore = secret_store or LazyStore()
         # The sample sets to choose from: the same list as the Test tab's.
         sets = sample_sets or SampleSets(catalogue, store=self._secret_store, env=os.environ)
-        builtins: dict[str, SampleSet] = dict(sets.builtins())
-
-        self.chooser = SampleChooser(samples, sets, builtins, self._secret_store, self)
+        self.chooser = SampleChooser(
+            samples, sets, sets.builtin_headers(), self._secret_store, self
+        )
         self.values = SampleValuesSection(SampleValuesModel(catalogue, self), self)
         self.zone_section = ZoneCultureSection(samples, catalogue, self)
         self.escalation_section = EscalationSection(self)
         self.custom_fields_section = CustomFieldsSection(self)
         self.vault_section = MockVaultSection(self)
-        self.edge_cases = EdgeCasesToggle(samples, builtins.get(EDGE_CASES_SAMPLE), self)
+        self.edge_cases = EdgeCasesToggle(samples, lambda: sets.builtin(EDGE_CASES_SAMPLE), self)
         self._expose_parts()
 
         layout = QVBoxLayout(self)

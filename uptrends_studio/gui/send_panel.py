@@ -209,10 +209,10 @@ class SendPanel(QWidget):
         self.sample_combo.blockSignals(True)
         self.sample_combo.clear()
         current = self.samples.key
-        builtins = self.sample_sets.builtins()
-        for key, sample in builtins.items():
-            self.sample_combo.addItem(sample.name or key, key)
-        if current not in builtins:
+        builtins = self.sample_sets.builtin_headers()
+        for header in builtins:
+            self.sample_combo.addItem(header.name or header.key, header.key)
+        if current not in {header.key for header in builtins}:
             self.sample_combo.addItem(self.samples.sample.name or Path(current).name, current)
         index = self.sample_combo.findData(current)
         self.sample_combo.setCurrentIndex(max(index, 0))

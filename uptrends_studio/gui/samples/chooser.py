@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from uptrends_studio.app.workspace import SampleSets
 from uptrends_studio.core.document import sample_edit as se
 from uptrends_studio.core.document.sample_files import save_sample_with_secrets
+from uptrends_studio.core.document.sample_headers import SampleHeader
 from uptrends_studio.core.document.samples import SampleSet
 from uptrends_studio.core.errors import StudioError
 from uptrends_studio.core.secret_store import SecretStore
@@ -46,14 +47,14 @@ class SampleChooser(QWidget):
         self,
         samples: SampleState,
         sample_sets: SampleSets,
-        builtins: Mapping[str, SampleSet],
+        builtins: Sequence[SampleHeader],
         secret_store: SecretStore,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._samples = samples
         self._sample_sets = sample_sets
-        self._builtins = builtins
+        self._builtins = {header.key for header in builtins}
         self._secret_store = secret_store
         self._default_folder: Path | None = None
 
@@ -65,10 +66,10 @@ class SampleChooser(QWidget):
         self.picker.setMinimumContentsLength(12)
         self.picker.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.picker.setToolTip("The sample alert data the preview renders with")
-        for key, sample in self._builtins.items():
-            self.picker.addItem(sample.name, key)
+        for header in builtins:
+            self.picker.addItem(header.name, header.key)
             self.picker.setItemData(
-                self.picker.count() - 1, sample.description, Qt.ItemDataRole.ToolTipRole
+                self.picker.count() - 1, header.description, Qt.ItemDataRole.ToolTipRole
             )
         self.picker.insertSeparator(self.picker.count())
         self.picker.addItem("Open sample file…", OPEN_FILE)
@@ -156,8 +157,18 @@ class SampleChooser(QWidget):
     def _choose(self, key: str) -> None:
         if not self._confirm_discard():
             return
-        sample = self._builtins.get(key)
-        if sample is None:  # the file entry: read it again
+        sample: SampleSet | None
+        if key in self._builtins:  # parsed now if it was not yet
+            sample = self._sample_sets.builtin(key)
+            if sample is None:
+                QMessageBox.warning(
+                    self,
+                    "Cannot use the sample set",
+                    f"The built-in sample set “{key}” cannot be read; the installation may "
+                    "be damaged (the details are in the log file).",
+                )
+                return
+        else:  # the file entry: read it again
             try:
                 sample = self._load_file(Path(key))
             except StudioError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -45,11 +47,15 @@ class EdgeCasesToggle(QWidget):
     diagnostic_activated = Signal(object)
 
     def __init__(
-        self, samples: SampleState, edge_cases: SampleSet | None, parent: QWidget | None = None
+        self,
+        samples: SampleState,
+        edge_cases: Callable[[], SampleSet | None],
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._samples = samples
         self._edge_cases = edge_cases
+        """Gives the edge-cases set (read when first turned on), or None when it is missing."""
         self._before_edge_cases: tuple[SampleSet, str, bool] | None = None
         self._preview: Preview | None = None
         self._preview_seen = False
@@ -103,7 +109,8 @@ class EdgeCasesToggle(QWidget):
 
     def _on_edge_button_toggled(self, checked: bool) -> None:
         if checked:
-            if self._edge_cases is None:
+            edge_cases = self._edge_cases()
+            if edge_cases is None:
                 self.edge_button.setChecked(False)
                 return
             self._before_edge_cases = (
@@ -112,7 +119,7 @@ class EdgeCasesToggle(QWidget):
                 self._samples.edited,
             )
             self._preview_seen = False
-            self._samples.set_sample(self._edge_cases, key=EDGE_CASES_SAMPLE)
+            self._samples.set_sample(edge_cases, key=EDGE_CASES_SAMPLE)
         elif self._before_edge_cases is not None:
             sample, key, edited = self._before_edge_cases
             self._before_edge_cases = None
