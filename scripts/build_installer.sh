@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the installer folder dist/UptrendsStudio/ (GUI + CLI, one runtime) with PyInstaller and
-# smoke-test what was built: the CLI's version, check and render; the windowed Studio started
-# offscreen on the demo, on a missing file and through the CLI; the shipped resources.
+# smoke-test what was built: the CLI's version, check and render, none of them loading Qt; the
+# windowed Studio started offscreen on the demo, on a missing file and through the CLI; the
+# shipped resources.
 #
 #   scripts/build_installer.sh
 #
@@ -110,6 +111,36 @@ for file in "${files[@]}"; do
 $(cat "$out/check.txt")"
     ! grep -q Traceback "$out/check.txt" || fail "'uptrends-studio check $file' crashed:
 $(cat "$out/check.txt")"
+done
+
+# The shared libraries a command loads, one path a line, where the system can list them: glibc's
+# loader (LD_DEBUG) and macOS dyld (DYLD_PRINT_LIBRARIES) report on stderr. Fails elsewhere.
+loaded_libraries() {
+    case "$(uname -s)" in
+        Linux) { LD_DEBUG=libs "$@" 2>&1 > /dev/null || true; } | sed -n 's/.*calling init: //p' ;;
+        Darwin)
+            { DYLD_PRINT_LIBRARIES=1 "$@" 2>&1 > /dev/null || true; } \
+                | sed -n 's/^dyld[^:]*: loaded: //p'
+            ;;
+        *) return 1 ;;
+    esac
+}
+
+# The command line must not load Qt: PyInstaller's PySide6 runtime hook would (the spec puts
+# scripts/rthook_cli_qt_paths.py in its place for this executable).
+for command in "--version" "render demo --type all" "check demo"; do
+    echo "== smoke test: uptrends-studio $command loads no Qt library"
+    # shellcheck disable=SC2086 # the command's words are meant to split
+    if ! loaded_libraries "$cli" $command > "$out/libraries.txt"; then
+        echo "   (skipped: this system cannot list the libraries a program loads)"
+        break
+    fi
+    grep -q "libpython" "$out/libraries.txt" \
+        || fail "could not list the libraries 'uptrends-studio $command' loads (no libpython):
+$(head -20 "$out/libraries.txt")"
+    qt=$(grep -E 'Qt6|/PySide6/|/shiboken6/|Qt[A-Za-z]*\.framework' "$out/libraries.txt" || true)
+    [ -z "$qt" ] || fail "'uptrends-studio $command' loaded Qt libraries:
+$qt"
 done
 
 export QT_QPA_PLATFORM=offscreen

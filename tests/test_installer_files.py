@@ -6,6 +6,7 @@ smoke-tests the executables; these checks are the quick part that fails before t
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import struct
@@ -102,6 +103,37 @@ def test_frozen_cli_entry_script_prints_the_version() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"uptrends-studio \d+\.\d+\.\d+\S*\n", result.stdout)
+
+
+_RUN_CLI_HOOK = """
+import json, os, runpy, sys
+sys._MEIPASS = sys.argv[1]
+runpy.run_path(sys.argv[2])
+print(json.dumps({"plugins": os.environ.get("QT_PLUGIN_PATH"), "modules": sorted(sys.modules)}))
+"""
+
+
+def test_frozen_cli_runtime_hook_points_qt_at_the_bundle_without_loading_qt(
+    tmp_path: Path,
+) -> None:
+    """The console executable runs this hook instead of PyInstaller's PySide6 one (which loads
+    Qt into every ``render``); the window it opens still finds the bundle's Qt plugins."""
+    hook = ROOT / "scripts" / "rthook_cli_qt_paths.py"
+    assert '"scripts" / "rthook_cli_qt_paths.py"' in SPEC.read_text(encoding="utf-8")
+    bundle = tmp_path / "_internal"
+    env = {k: v for k, v in os.environ.items() if k != "QT_PLUGIN_PATH"}
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN_CLI_HOOK, str(bundle), str(hook)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    qt = bundle / "PySide6" if sys.platform == "win32" else bundle / "PySide6" / "Qt"
+    assert report["plugins"] == str(qt / "plugins")
+    assert [m for m in report["modules"] if m.startswith(("PySide6", "shiboken6"))] == []
 
 
 def test_ci_ends_with_the_installer_build_and_smoke_test() -> None:

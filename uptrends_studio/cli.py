@@ -12,12 +12,11 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from uptrends_studio import __version__
-from uptrends_studio.core.checks.integration import check_integration, exit_status
 from uptrends_studio.core.document import integration_file
 from uptrends_studio.core.document.model import AlertType, Integration
 from uptrends_studio.core.document.sample_files import find_sample_with_secrets
@@ -51,7 +50,18 @@ PRINT_CAP = 64 * 1024
 """Characters of a request or response body ``send`` prints; the rest is summarised."""
 
 
-def _build_parser() -> argparse.ArgumentParser:
+_Subparsers = argparse._SubParsersAction
+"""What ``add_subparsers`` returns (argparse names no public type for it)."""
+
+
+def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command-line parser; with ``command``, the parser of that one subcommand.
+
+    A command line that starts with ``command`` parses exactly as with the full parser (the
+    top-level options come before a command, so there are none), but building one subcommand
+    instead of all of them saves a good part of the CLI's start: argparse looks up its
+    translations and terminal width for every parser and option.
+    """
     parser = argparse.ArgumentParser(
         prog="uptrends-studio",
         description="Design, preview and check Uptrends custom integrations. With no "
@@ -59,7 +69,13 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, add in _SUBCOMMANDS.items():
+        if command is None or name == command:
+            add(sub)
+    return parser
 
+
+def _add_render_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
     render = sub.add_parser(
         "render",
         help="print the exact requests Uptrends would send for an alert type",
@@ -87,6 +103,8 @@ def _build_parser() -> argparse.ArgumentParser:
         help="print secret values (secret variables, vault fields, passwords) instead of ******",
     )
 
+
+def _add_check_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
     check = sub.add_parser(
         "check",
         help="report problems for all three alert types",
@@ -102,9 +120,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "--reveal", action="store_true", help="show secret values in messages instead of ******"
     )
 
+
+def _add_samples_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
     samples = sub.add_parser("samples", help="list the built-in sample sets")
     samples.set_defaults(command="samples")
 
+
+def _add_receive_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
     receive = sub.add_parser(
         "receive",
         help="run a local webhook receiver on 127.0.0.1 and print each request it gets",
@@ -135,6 +157,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     receive.add_argument("--sample", "-s", help="sample set for --integration (default: https)")
     receive.add_argument("--reveal", action="store_true", help="print secret values unmasked")
+
+
+def _add_send_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
     send = sub.add_parser(
         "send",
         help="send an alert type's steps for real and print each exchange",
@@ -191,6 +216,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "--no-history", action="store_true", help="do not store the run in the test history"
     )
 
+
+def _add_export_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
     export = sub.add_parser(
         "export",
         help="export requests as snippets, the Uptrends checklist, or a handover sheet",
@@ -219,8 +246,6 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--output", "-o", metavar="PATH", help="write to this file instead of printing"
     )
-    _add_uptrends_parser(sub)
-    return parser
 
 
 def _add_budget_option(parser: argparse.ArgumentParser) -> None:
@@ -237,7 +262,7 @@ def _budget(args: argparse.Namespace) -> float:
     return _number("--budget", args.budget, float, 0)
 
 
-def _add_uptrends_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_uptrends_parser(sub: _Subparsers[argparse.ArgumentParser]) -> None:
     uptrends = sub.add_parser(
         "uptrends",
         help="read monitors and alerts of an Uptrends account (read-only) and make samples",
@@ -263,6 +288,18 @@ def _add_uptrends_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser
     sample.add_argument("monitor", metavar="MONITOR_GUID")
     sample.add_argument("--alert", metavar="ALERT_ID", help="the alert to replay")
     sample.add_argument("--output", "-o", required=True, metavar="FILE", help="file to write")
+
+
+_SUBCOMMANDS: dict[str, Callable[[_Subparsers[argparse.ArgumentParser]], None]] = {
+    "render": _add_render_parser,
+    "check": _add_check_parser,
+    "samples": _add_samples_parser,
+    "receive": _add_receive_parser,
+    "send": _add_send_parser,
+    "export": _add_export_parser,
+    "uptrends": _add_uptrends_parser,
+}
+"""Each subcommand and what adds its parser, in the order ``--help`` lists them."""
 
 
 def _one_line(text: str) -> str:
@@ -398,6 +435,8 @@ def _render(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -
 
 
 def _check(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -> int:
+    from uptrends_studio.core.checks.integration import check_integration, exit_status
+
     path = _integration_path(args.file)
     integration = _load_integration(args.file)
     diagnostics = check_integration(integration, sample, catalogue, budget_seconds=_budget(args))
@@ -846,7 +885,8 @@ def _export(args: argparse.Namespace, catalogue: Catalogue, sample: SampleSet) -
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = _build_parser()
+    first = args_list[0] if args_list else None
+    parser = _build_parser(first if first in _SUBCOMMANDS else None)
     args = parser.parse_args(args_list)
     if args.command is None:  # e.g. only an option of the window: nothing to run here
         parser.print_usage(sys.stderr)

@@ -57,6 +57,7 @@ DATA = sample(
         quote(SECRET),
         quote_plus(SECRET),
         html.escape(SECRET),
+        html.escape(SECRET, quote=False),
         base64.b64encode(SECRET.encode()).decode(),
         base64.urlsafe_b64encode(SECRET.encode()).decode(),
         base64.b64encode(f"svc:{SECRET}".encode()).decode(),

@@ -23,7 +23,6 @@ integrations, and :mod:`uptrends_studio.core.document.sample_files` does the sam
 from __future__ import annotations
 
 import io
-import logging
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -31,8 +30,6 @@ from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol
-
-from dotenv.parser import parse_stream
 
 from uptrends_studio.core.document.jsonfile import pointer, read_file_bytes, write_text_atomic
 from uptrends_studio.core.document.model import (
@@ -45,9 +42,20 @@ from uptrends_studio.core.document.model import (
 from uptrends_studio.core.errors import FileFormatError, StudioError
 
 if TYPE_CHECKING:
+    import logging
+
     from keyring.backend import KeyringBackend
 
-log = logging.getLogger(__name__)
+
+def _log() -> logging.Logger:
+    """This module's logger; ``logging`` is imported only when there is something to log.
+
+    ``render`` and ``check`` never log here, and importing ``logging`` would slow their start.
+    """
+    import logging
+
+    return logging.getLogger(__name__)
+
 
 SERVICE = "UptrendsStudio"
 """The keyring service name every Studio secret is stored under."""
@@ -154,7 +162,7 @@ class KeyringStore:
         try:
             return self._backend.get_password(SERVICE, ref)
         except KeyringError as exc:
-            log.warning("cannot read %s from the keyring: %s", ref, exc)
+            _log().warning("cannot read %s from the keyring: %s", ref, exc)
             return None
 
     def set(self, ref: str, value: str) -> None:
@@ -181,7 +189,7 @@ class KeyringStore:
         except PasswordDeleteError:
             pass
         except KeyringError as exc:
-            log.warning("cannot delete %s from the keyring: %s", ref, exc)
+            _log().warning("cannot delete %s from the keyring: %s", ref, exc)
 
 
 def keyring_usable(backend: KeyringBackend) -> bool:
@@ -197,7 +205,7 @@ def keyring_usable(backend: KeyringBackend) -> bool:
             return False
         backend.get_password(SERVICE, "uptrends-studio-probe")
     except (KeyringError, RuntimeError, OSError) as exc:
-        log.info("keyring %s is not usable: %s", backend.name, exc)
+        _log().info("keyring %s is not usable: %s", backend.name, exc)
         return False
     return True
 
@@ -448,6 +456,8 @@ def parse_dotenv(text: str, name: str = DOTENV_NAME) -> dict[str, str]:
     Raises:
         FileFormatError: naming the line of a statement that is not ``NAME=value``.
     """
+    from dotenv.parser import parse_stream  # only when there is a .env: a fast CLI start
+
     values: dict[str, str] = {}
     for binding in parse_stream(io.StringIO(text.removeprefix("\ufeff"))):
         line = binding.original.line

@@ -12,7 +12,6 @@ never written: the file keeps a ``"source"`` marker and :func:`save` puts the va
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -160,6 +159,8 @@ def loads_with_secrets(
 
 def new_id() -> str:
     """A fresh random integration id (a UUID)."""
+    import uuid  # imported here: loading a file needs none, and the CLI starts faster
+
     return str(uuid.uuid4())
 
 

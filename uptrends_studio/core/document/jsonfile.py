@@ -7,12 +7,10 @@ Every loader goes dict -> migrate -> validate -> model. The helpers here turn ea
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
 import json
 import os
 import re
-import shutil
 import stat
 import threading
 import time
@@ -243,7 +241,10 @@ class Reader:
             for key in value:
                 if key not in allowed:
                     hint = [a for a in allowed if a.casefold() == key.casefold()]
-                    hint = hint or difflib.get_close_matches(key, allowed, n=1)
+                    if not hint:  # imported here: keeps the start of the CLI fast
+                        import difflib
+
+                        hint = difflib.get_close_matches(key, allowed, n=1)
                     maybe = f" (did you mean {hint[0]!r}?)" if hint else ""
                     known = ", ".join(allowed)
                     raise self.fail(pointer(where, key), f"unknown field{maybe}; known: {known}")
@@ -309,6 +310,8 @@ class Reader:
         choices = tuple(str(c) for c in choices)  # StrEnum members print as their value
         text = self.string(value, where)
         if text not in choices:
+            import difflib  # only for a "did you mean": keeps the start of the CLI fast
+
             folded = {c.lower(): c for c in choices}
             hint = folded.get(text.lower()) or next(
                 iter(difflib.get_close_matches(text, choices, n=1)), None
@@ -436,6 +439,8 @@ def write_text_atomic(path: Path, text: str, *, mode: int | None = None) -> None
     tmp = _write_temp(path, text, mode)
     try:
         if mode is None and path.exists():
+            import shutil  # on the first save only: keeps the start of the CLI fast
+
             shutil.copymode(path, tmp)  # a save keeps the file's permissions
         os.replace(tmp, path)
         _fsync_folder(path.parent)

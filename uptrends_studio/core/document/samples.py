@@ -13,7 +13,6 @@ writes a sample file with its mock-vault passwords kept out of it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -174,7 +173,10 @@ def _values(reader: Reader, raw: object, where: str, catalogue: Catalogue) -> di
         else:
             names = [v.name for v in catalogue.variables]
             hint = [n for n in names if n.casefold() == key.casefold()]
-            hint = hint or difflib.get_close_matches(key, names, n=1)
+            if not hint:  # imported here: keeps the start of the CLI fast
+                import difflib
+
+                hint = difflib.get_close_matches(key, names, n=1)
             problem = "not an Uptrends system variable" + (
                 f" (did you mean {hint[0]!r}?)" if hint else ""
             )

@@ -6,7 +6,6 @@ tooltips (descriptions, examples) and the defaults behind sample data.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,6 +101,8 @@ class Catalogue:
         folded = [c for c in candidates if c.casefold() == name.casefold()]
         if folded:
             return folded[0]
+        import difflib  # only for a "did you mean": keeps the start of the CLI fast
+
         match = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
         return match[0] if match else None
 

@@ -13,13 +13,11 @@ quote a secret-derived value. :mod:`uptrends_studio.core.secrets` masks by these
 
 from __future__ import annotations
 
-import difflib
-import random
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from uptrends_studio.core.checks.diagnostics import Diagnostic, Fix, Severity
 from uptrends_studio.core.checks.field_path import FieldPath
@@ -35,6 +33,9 @@ from uptrends_studio.core.language import functions as fn
 from uptrends_studio.core.language.budget import RenderBudget
 from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.language.parser import Node, Template, Text, Token, parse, split_arguments
+
+if TYPE_CHECKING:
+    import random
 
 V = TypeVar("V")
 
@@ -97,6 +98,8 @@ class Scope:
 
     def unique_guid(self) -> str:
         """The ``@UniqueGuid`` of this message: one per (seed, salt)."""
+        import random  # on first use, as below: keeps the start of the CLI fast
+
         return fn.random_guid(random.Random(f"{self.seed}/{self.salt}/unique"))
 
 
@@ -215,6 +218,8 @@ class _Evaluator:
     def rng(self) -> random.Random:
         """The random stream of this field, created on first use (seeding costs a few µs)."""
         if self._rng is None:
+            import random
+
             self._rng = random.Random(f"{self.scope.seed}/{self.scope.salt}/{self.field}")
         return self._rng
 
@@ -506,6 +511,8 @@ class _Evaluator:
         return table[real]
 
     def unknown(self, token: Token, code: str, what: str, known: list[str]) -> None:
+        import difflib  # only for a "did you mean": keeps the start of the CLI fast
+
         hint = difflib.get_close_matches(token.name, known, n=1, cutoff=0.6)
         fixes: tuple[Fix, ...] = ()
         message = f"unknown {what} '{token.name}'; it is sent as written"

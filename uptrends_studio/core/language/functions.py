@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import calendar
-import hashlib
-import hmac
 import json
-import random
 import re
-import string
-import uuid
 import warnings
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
 from uptrends_studio.core.document.model import (
@@ -30,6 +25,9 @@ from uptrends_studio.core.document.model import (
 )
 from uptrends_studio.core.language.budget import DEFAULT_RENDER_SECONDS
 from uptrends_studio.core.language.dotnet_format import DateFormatError, format_datetime
+
+if TYPE_CHECKING:
+    import random
 
 
 class FunctionError(ValueError):
@@ -207,6 +205,8 @@ def apply_offset(now: datetime, offset: str) -> datetime:
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     elif "Next" in name:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    import calendar  # here and below: imported on first use, for a fast start of the CLI
+
     day = 1 if name.startswith("First") else calendar.monthrange(year, month)[1]
     return now.replace(year=year, month=month, day=day)
 
@@ -228,6 +228,8 @@ def date_time(now: datetime, fmt: str, offset: str | None) -> str:
     if keyword == "iso":
         return format_datetime(moment, "yyyy-MM-ddTHH:mm:ss.fffffffZ", "invariant")
     if keyword == "unix":
+        import calendar
+
         return str(calendar.timegm(moment.utctimetuple()))
     try:
         return format_datetime(moment, fmt, "invariant")
@@ -237,6 +239,8 @@ def date_time(now: datetime, fmt: str, offset: str | None) -> str:
 
 def random_guid(rng: random.Random) -> str:
     """A version-4 GUID in upper case, as in the KB's example."""
+    import uuid
+
     return str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper()
 
 
@@ -264,10 +268,11 @@ def random_chars(rng: random.Random, length_text: str) -> str:
         raise FunctionError(f"length must be a whole number, not {length_text!r}") from None
     if not 0 <= length <= MAX_RANDOM_CHARS:
         raise FunctionError(f"length must be between 0 and {MAX_RANDOM_CHARS}, not {length}")
-    return "".join(rng.choice(string.ascii_uppercase) for _ in range(length))
+    return "".join(rng.choice(_UPPERCASE) for _ in range(length))
 
 
-_MBI_LETTERS = "".join(c for c in string.ascii_uppercase if c not in "SLOIBZ")
+_UPPERCASE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_MBI_LETTERS = "".join(c for c in _UPPERCASE if c not in "SLOIBZ")
 
 
 def random_us_medicare(rng: random.Random) -> str:
@@ -438,6 +443,9 @@ def jwt_encode(algorithm: str, claims: str, key: str, header: str = "") -> str:
 
 def hash_text(function: HashFunction, argument: str, key: str) -> str:
     """Hash (or HMAC) the UTF-8 bytes of ``argument``; lower-case hex."""
+    import hashlib
+    import hmac
+
     algorithm = function.algorithm.upper()
     data = argument.encode("utf-8", "surrogatepass")
     if algorithm.startswith("HMAC-"):

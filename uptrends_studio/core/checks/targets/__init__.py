@@ -23,7 +23,6 @@ Adding a target:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
@@ -100,6 +99,8 @@ def target_diagnostics(
         return []
     target = TARGETS.get(key.casefold())
     if target is None:
+        import difflib  # only for a "did you mean": keeps the start of the CLI fast
+
         close = difflib.get_close_matches(key.casefold(), list(TARGETS), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return [
