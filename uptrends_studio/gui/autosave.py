@@ -15,11 +15,9 @@ diff against the file on disk) with Restore, Discard and Later.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import sys
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,7 +60,7 @@ SIDECAR_SUFFIX = ".autosave.meta.json"
 MAX_DIFF_LINES = 5000
 """Longer diffs are cut in the restore dialog (the whole autosave is still restored)."""
 
-RUN_ID = uuid.uuid4().hex
+RUN_ID = os.urandom(16).hex()
 """Identifies this run of the Studio; a process id alone may be reused after a reboot."""
 
 _SIDECAR_FIELDS = (
@@ -84,6 +82,8 @@ def slot_name(path: Path | None, pid: int) -> str:
     One slot per open document: the file name plus a hash of its absolute path (or
     ``untitled``), and the process id so that two running Studios never share a slot.
     """
+    import hashlib  # when the first autosave is written (not on the start path)
+
     if path is None:
         return f"untitled-{pid}"
     absolute = os.path.normcase(str(path.absolute()))
