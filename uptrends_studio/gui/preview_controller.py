@@ -13,7 +13,7 @@ from uptrends_studio.core.document.samples import SampleSet
 from uptrends_studio.core.language.budget import RenderCancelled
 from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.rendering.preview import Preview, compute_preview, mask_preview
-from uptrends_studio.gui.code_view import pretty_json
+from uptrends_studio.gui.code_view import pretty_json_head
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.workers import LatestOnlyRunner
@@ -39,9 +39,9 @@ def compute_and_prepare(
     """Compute the preview, mask it and pretty-print its JSON bodies, on the worker thread.
 
     The masked requests travel with the preview, so the views mask nothing on the UI thread.
-    ``pretty_json`` is cached, so the preview pane and the Message types tab then find the
-    indented text of the masked bodies ready instead of re-indenting a 1 MB body on the UI
-    thread.
+    ``pretty_json_head`` is cached, so the preview pane and the Message types tab then find the
+    indented text of the masked bodies (as much of it as a view shows) ready instead of
+    indenting a 1 MB body on the UI thread.
 
     Raises:
         RenderCancelled: ``cancel`` was set (a newer edit, the window closing).
@@ -54,7 +54,7 @@ def compute_and_prepare(
             if cancel is not None and cancel.is_set():
                 raise RenderCancelled
             if request.body_kind is BodyKind.JSON:
-                pretty_json(request.body)
+                pretty_json_head(request.body)
     return preview
 
 
