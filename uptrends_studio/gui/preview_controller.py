@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections import deque
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from uptrends_studio.core.checks.content_type import BodyKind
 from uptrends_studio.core.document.model import Integration
@@ -22,12 +24,14 @@ DEBOUNCE_MS = 150
 """Quiet time after the last keystroke before the preview is recomputed."""
 
 MAX_WAIT_MS = 300
-"""Longest time an edit waits for its preview while the user keeps typing.
+"""Longest time between two previews while the user keeps typing (see :class:`PreviewController`).
 
 The debounce restarts with every keystroke; without a bound, continuous typing (a key every
-50 ms) would never show a new preview. This timer starts with the first edit of a burst and is
-not restarted by the ones after it.
+50 ms) would never show a new preview.
 """
+
+COMPUTE_HISTORY = 4
+"""How many recent computations the expected computing time is taken from (the longest)."""
 
 
 def compute_and_prepare(
@@ -61,8 +65,20 @@ def compute_and_prepare(
 class PreviewController(QObject):
     """Recomputes the preview when the document or the sample changes.
 
-    A change cancels the computation in progress (its result would be stale); so does
-    :meth:`shutdown` and the application quitting.
+    When to compute: after ``debounce_ms`` without an edit (the debounce restarts with every
+    edit), and, while edits keep coming, on a deadline, so that previews are delivered at most
+    ``max_wait_ms`` apart. A computation takes time, so the deadline is
+    ``max_wait_ms`` after the previous preview was delivered *minus the expected computing
+    time* (the longest of the last :data:`COMPUTE_HISTORY` computations, start to delivery).
+    Two bounds keep the debounce meaningful: the deadline is never sooner than
+    ``min(debounce_ms, max_wait_ms)`` after the first edit it includes (a lone keystroke after
+    a pause waits for the debounce, as before), and never later than ``max_wait_ms`` after it.
+    The deadline is only set while no computation runs (it is set again when one delivers), so
+    a computation started by it finishes while the user keeps typing; the worker is never
+    asked for more than one preview at a time.
+
+    A change that starts a computation cancels the one in progress (its result would be
+    stale); so does :meth:`shutdown` and the application quitting.
 
     Signals:
         updated(Preview): a new preview is ready.
@@ -91,10 +107,20 @@ class PreviewController(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
         self._timer.timeout.connect(self.refresh_now)
+        self._debounce_ms = debounce_ms
+        self._max_wait_ms = max_wait_ms
         self._max_wait = QTimer(self)
         self._max_wait.setSingleShot(True)
-        self._max_wait.setInterval(max_wait_ms)
+        self._max_wait.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse one may fire 5% late
         self._max_wait.timeout.connect(self.refresh_now)
+        self._pending_since: float | None = None
+        """When the first edit not in the computation last started came (monotonic seconds)."""
+        self._started_at: float | None = None
+        """When the computation whose result is awaited started; ``None``: none is."""
+        self._delivered_at: float | None = None
+        """When the last preview was delivered."""
+        self._durations: deque[float] = deque(maxlen=COMPUTE_HISTORY)
+        """Start to delivery of the last computations, in seconds."""
         self._runner = LatestOnlyRunner(self)
         self._runner.finished.connect(self._on_runner_finished)
         self._runner.failed.connect(self._on_runner_failed)
@@ -107,37 +133,70 @@ class PreviewController(QObject):
     def schedule(self) -> None:
         """Recompute after the debounce interval (restarted by every call).
 
-        However often it is called, the computation starts at the latest after the maximum
-        wait counted from the first call since the last computation. Starting it cancels the
-        one still in progress (``LatestOnlyRunner``); a keystroke alone does not, so a preview
-        started by the maximum wait finishes while the user keeps typing.
+        However often it is called, the computation starts by the deadline described in the
+        class docstring. Starting it cancels the one still in progress (``LatestOnlyRunner``);
+        a keystroke alone does not, so a preview started by the deadline finishes while the
+        user keeps typing.
         """
         self._timer.start()
-        if not self._max_wait.isActive():
-            self._max_wait.start()
+        if self._pending_since is None:
+            self._pending_since = time.monotonic()
+        if self._started_at is None and not self._max_wait.isActive():
+            self._start_deadline()
+
+    def expected_compute_seconds(self) -> float:
+        """How long a computation is expected to take, start to delivery (0 before the first)."""
+        return max(self._durations, default=0.0)
 
     def shutdown(self) -> None:
         """Stop: no further computation, and the one in progress is cancelled."""
         self._timer.stop()
+        self._max_wait.stop()
+        self._pending_since = self._started_at = None
         self._runner.cancel()
 
     def refresh_now(self) -> None:
         """Start a computation now with the current document and sample."""
         self._timer.stop()
         self._max_wait.stop()
+        self._pending_since = None
+        self._started_at = time.monotonic()
         job = partial(
             compute_and_prepare, self._document.integration, self._samples.sample, self._catalogue
         )
         self._runner.submit(job)
         self.busy_changed.emit(True)
 
+    def _start_deadline(self) -> None:
+        """Start the maximum-wait timer for the edits pending (see the class docstring)."""
+        assert self._pending_since is not None
+        first_edit = self._pending_since
+        earliest = first_edit + min(self._debounce_ms, self._max_wait_ms) / 1000
+        latest = first_edit + self._max_wait_ms / 1000
+        deadline = latest
+        if self._delivered_at is not None:
+            paced = self._delivered_at + self._max_wait_ms / 1000
+            deadline = min(max(earliest, paced - self.expected_compute_seconds()), latest)
+        self._max_wait.start(max(0, round((deadline - time.monotonic()) * 1000)))
+
+    def _delivered(self) -> None:
+        now = time.monotonic()
+        if self._started_at is not None:
+            self._durations.append(now - self._started_at)
+        self._started_at = None
+        self._delivered_at = now
+        if self._pending_since is not None:  # edits came while it computed
+            self._start_deadline()
+
     def _on_runner_finished(self, preview: object) -> None:
         assert isinstance(preview, Preview)
         self.preview = preview
+        self._delivered()
         self.busy_changed.emit(self._runner.is_busy())
         self.updated.emit(preview)
 
     def _on_runner_failed(self, message: str) -> None:
         self.preview = Preview(error=f"internal error while rendering: {message}")
+        self._delivered()
         self.busy_changed.emit(self._runner.is_busy())
         self.updated.emit(self.preview)
