@@ -226,6 +226,13 @@ class MainWindow(QMainWindow):
         self.controller = PreviewController(
             document, samples, catalogue, debounce_ms=debounce_ms, parent=self
         )
+        self.controller.set_shown_types(  # all (None) while the comparison is on screen
+            lambda: (
+                None
+                if self.tabs.currentWidget() is self.message_types_tab
+                else (self.preview_pane.alert_type(),)
+            )
+        )
         self._build_actions()
         self._connect()
         self._restore_state()

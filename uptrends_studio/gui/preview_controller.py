@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Collection
 from functools import partial
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from uptrends_studio.core.checks.content_type import BodyKind
-from uptrends_studio.core.document.model import Integration
+from uptrends_studio.core.document.model import ALERT_TYPES, AlertType, Integration
 from uptrends_studio.core.document.samples import SampleSet
 from uptrends_studio.core.language.budget import RenderCancelled
 from uptrends_studio.core.language.catalogue import Catalogue
@@ -33,14 +34,26 @@ The debounce restarts with every keystroke; without a bound, continuous typing (
 COMPUTE_HISTORY = 4
 """How many recent computations the expected computing time is taken from (the longest)."""
 
+PACE_MARGIN = 0.1
+"""Part of the maximum wait kept for what delays a preview beyond the expected computing time.
+
+The timer fires late when a keystroke is being handled, and a computation can be slower than
+the ones before it; a tenth of 300 ms covers a keystroke in a 1 MB body.
+"""
+
 
 def compute_and_prepare(
     integration: Integration,
     sample: SampleSet,
     catalogue: Catalogue,
     cancel: threading.Event | None = None,
+    *,
+    shown: Collection[AlertType] = ALERT_TYPES,
 ) -> Preview:
     """Compute the preview, mask it and pretty-print its JSON bodies, on the worker thread.
+
+    Only the bodies of the ``shown`` alert types are pretty-printed: a view that shows another
+    type later indents its body then (once; it is cached).
 
     The masked requests travel with the preview, so the views mask nothing on the UI thread.
     ``pretty_json_head`` is cached, so the preview pane and the Message types tab then find the
@@ -53,7 +66,9 @@ def compute_and_prepare(
     preview = mask_preview(
         compute_preview(integration, sample, catalogue, cancel=cancel), integration, sample
     )
-    for requests in (preview.masked or {}).values():
+    for alert_type, requests in (preview.masked or {}).items():
+        if alert_type not in shown:
+            continue
         for request in requests:
             if cancel is not None and cancel.is_set():
                 raise RenderCancelled
@@ -69,7 +84,8 @@ class PreviewController(QObject):
     edit), and, while edits keep coming, on a deadline, so that previews are delivered at most
     ``max_wait_ms`` apart. A computation takes time, so the deadline is
     ``max_wait_ms`` after the previous preview was delivered *minus the expected computing
-    time* (the longest of the last :data:`COMPUTE_HISTORY` computations, start to delivery).
+    time* (the longest of the last :data:`COMPUTE_HISTORY` computations, start to delivery)
+    and minus a margin (:data:`PACE_MARGIN` of the wait).
     Two bounds keep the debounce meaningful: the deadline is never sooner than
     ``min(debounce_ms, max_wait_ms)`` after the first edit it includes (a lone keystroke after
     a pause waits for the debounce, as before), and never later than ``max_wait_ms`` after it.
@@ -121,6 +137,7 @@ class PreviewController(QObject):
         """When the last preview was delivered."""
         self._durations: deque[float] = deque(maxlen=COMPUTE_HISTORY)
         """Start to delivery of the last computations, in seconds."""
+        self._shown: Callable[[], Collection[AlertType] | None] = lambda: None
         self._runner = LatestOnlyRunner(self)
         self._runner.finished.connect(self._on_runner_finished)
         self._runner.failed.connect(self._on_runner_failed)
@@ -144,6 +161,14 @@ class PreviewController(QObject):
         if self._started_at is None and not self._max_wait.isActive():
             self._start_deadline()
 
+    def set_shown_types(self, shown: Callable[[], Collection[AlertType] | None]) -> None:
+        """Tell which alert types the window shows (asked at each computation; ``None``: all).
+
+        The worker pretty-prints only their bodies; another type's body is indented when a
+        view first shows it (a 1 MB body costs about 10 ms, twice saved on every edit).
+        """
+        self._shown = shown
+
     def expected_compute_seconds(self) -> float:
         """How long a computation is expected to take, start to delivery (0 before the first)."""
         return max(self._durations, default=0.0)
@@ -162,7 +187,11 @@ class PreviewController(QObject):
         self._pending_since = None
         self._started_at = time.monotonic()
         job = partial(
-            compute_and_prepare, self._document.integration, self._samples.sample, self._catalogue
+            compute_and_prepare,
+            self._document.integration,
+            self._samples.sample,
+            self._catalogue,
+            shown=frozenset(self._shown() or ALERT_TYPES),
         )
         self._runner.submit(job)
         self.busy_changed.emit(True)
@@ -175,7 +204,7 @@ class PreviewController(QObject):
         latest = first_edit + self._max_wait_ms / 1000
         deadline = latest
         if self._delivered_at is not None:
-            paced = self._delivered_at + self._max_wait_ms / 1000
+            paced = self._delivered_at + (1 - PACE_MARGIN) * self._max_wait_ms / 1000
             deadline = min(max(earliest, paced - self.expected_compute_seconds()), latest)
         self._max_wait.start(max(0, round((deadline - time.monotonic()) * 1000)))
 
