@@ -20,6 +20,7 @@ import bisect
 import functools
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -826,7 +827,38 @@ def _indented_head(text: str, chars: int, long_line_chars: int) -> PrettyJson | 
     return PrettyJson("".join(parts), complete=True, source=text)
 
 
-@functools.lru_cache(maxsize=4)
+class _PrettyHeads:
+    """The cache of :func:`pretty_json_head`: the bodies of the preview on screen, and newer.
+
+    The preview worker fills it (another thread: a lock guards the entries) and the views read
+    it. :func:`keep_pretty_json_heads` drops every entry but the bodies of the preview just
+    delivered, so it never holds old bodies: with 1 MB bodies, each entry keeps megabytes (the
+    body, and its indented beginning with its very long lines), and a cache with room for a
+    few old ones made typing look like a leak.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, PrettyJson | None] = {}
+
+    def get(self, text: str) -> PrettyJson | None:
+        with self._lock:
+            if text in self._entries:
+                return self._entries[text]
+        found = _indented_head(text, LARGE_TEXT_CHARS, LONG_LINE_CHARS)
+        with self._lock:
+            self._entries[text] = found
+        return found
+
+    def keep(self, texts: Iterable[str]) -> None:
+        wanted = dict.fromkeys(texts)
+        with self._lock:
+            self._entries = {k: v for k, v in self._entries.items() if k in wanted}
+
+
+_HEADS = _PrettyHeads()
+
+
 def pretty_json_head(text: str) -> PrettyJson | None:
     """What a :class:`CodeView` shows of ``text`` re-indented, when it parses as JSON.
 
@@ -836,9 +868,16 @@ def pretty_json_head(text: str) -> PrettyJson | None:
     indents the rest (:meth:`PrettyJson.whole`). The beginning is exactly that of the whole
     text, so the view shows the same either way.
 
-    Cached: the preview worker fills it for the bodies of a new preview, so the preview pane
-    and the Message types tab find them ready on the UI thread. Four entries: the three message
-    bodies of the newest preview and one more; each holds the body (shared with the preview)
-    and at most about 200 KB of indented text, unless a line is very long.
+    Cached until :func:`keep_pretty_json_heads` says the text is no longer needed: the preview
+    worker fills the cache for the bodies of a new preview, so the preview pane and the Message
+    types tab find them ready on the UI thread.
     """
-    return _indented_head(text, LARGE_TEXT_CHARS, LONG_LINE_CHARS)
+    return _HEADS.get(text)
+
+
+def keep_pretty_json_heads(texts: Iterable[str]) -> None:
+    """Forget the cached :func:`pretty_json_head` of every text but ``texts``.
+
+    The preview controller calls it with the bodies of each preview it delivers.
+    """
+    _HEADS.keep(texts)

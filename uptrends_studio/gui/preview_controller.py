@@ -16,7 +16,7 @@ from uptrends_studio.core.document.samples import SampleSet
 from uptrends_studio.core.language.budget import RenderCancelled
 from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.rendering.preview import Preview, compute_preview, mask_preview
-from uptrends_studio.gui.code_view import pretty_json_head
+from uptrends_studio.gui.code_view import keep_pretty_json_heads, pretty_json_head
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.workers import LatestOnlyRunner
@@ -220,6 +220,10 @@ class PreviewController(QObject):
     def _on_runner_finished(self, preview: object) -> None:
         assert isinstance(preview, Preview)
         self.preview = preview
+        # The indented bodies of older previews are not shown any more: megabytes each.
+        keep_pretty_json_heads(
+            request.body for requests in (preview.masked or {}).values() for request in requests
+        )
         self._delivered()
         self.busy_changed.emit(self._runner.is_busy())
         self.updated.emit(preview)
