@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from dataclasses import replace
@@ -14,6 +15,7 @@ from uptrends_studio.core.document.model import AlertType
 from uptrends_studio.core.document.samples import find_sample
 from uptrends_studio.core.language.catalogue import load_catalogue
 from uptrends_studio.core.rendering.preview import Preview
+from uptrends_studio.gui.code_view import PrettyJson
 from uptrends_studio.gui.document import IntegrationDocument
 from uptrends_studio.gui.preview_controller import PreviewController
 from uptrends_studio.gui.sample_state import SampleState
@@ -215,3 +217,21 @@ def test_a_lone_edit_after_a_pause_still_waits_for_the_debounce(qtbot: QtBot) ->
     )
     qtbot.waitUntil(lambda: len(delivered) == 2, timeout=5000)
     assert delivered[1] - edited >= 0.9 * debounce / 1000  # Qt's coarse timer: up to 5% early
+
+
+def test_typing_in_a_large_body_keeps_only_the_newest_indented_bodies(qtbot: QtBot) -> None:
+    """The indented bodies of older previews are let go (megabytes each with 1 MB bodies)."""
+    document, _samples, controller = make()
+    step = document.integration.steps[0]
+    padding = ",".join(f'{{"n": {i}, "note": "some words here"}}' for i in range(8000))
+    received: list[Preview] = []
+    controller.updated.connect(received.append)
+    for number in range(6):
+        body = f'{{"type": "{{{{@alert.type}}}}", "edit": {number}, "padding": [{padding}]}}'
+        with qtbot.waitSignal(controller.updated, timeout=10_000):
+            document.apply(replace(document.integration, steps=(replace(step, body=body),)), "Edit")
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, PrettyJson) and len(o.source) > 300_000]
+    newest = {r.body for requests in (received[-1].masked or {}).values() for r in requests}
+    assert alive  # the newest preview's bodies are ready for the views
+    assert {o.source for o in alive} <= newest

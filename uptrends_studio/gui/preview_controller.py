@@ -18,6 +18,7 @@ from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.rendering.preview import Preview, compute_preview, mask_preview
 from uptrends_studio.gui.code_view import keep_pretty_json_heads, pretty_json_head
 from uptrends_studio.gui.document import IntegrationDocument
+from uptrends_studio.gui.memory import return_large_blocks_to_the_system
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.workers import LatestOnlyRunner
 
@@ -115,6 +116,8 @@ class PreviewController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        # Each preview of a 1 MB body makes megabytes of short-lived texts: give them back.
+        return_large_blocks_to_the_system()
         self._document = document
         self._samples = samples
         self._catalogue = catalogue
