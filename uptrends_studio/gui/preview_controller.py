@@ -18,7 +18,7 @@ from uptrends_studio.core.language.catalogue import Catalogue
 from uptrends_studio.core.rendering.preview import Preview, compute_preview, mask_preview
 from uptrends_studio.gui.code_view import keep_pretty_json_heads, pretty_json_head
 from uptrends_studio.gui.document import IntegrationDocument
-from uptrends_studio.gui.memory import return_large_blocks_to_the_system
+from uptrends_studio.gui.memory import release_free_memory
 from uptrends_studio.gui.sample_state import SampleState
 from uptrends_studio.gui.workers import LatestOnlyRunner
 
@@ -116,8 +116,6 @@ class PreviewController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        # Each preview of a 1 MB body makes megabytes of short-lived texts: give them back.
-        return_large_blocks_to_the_system()
         self._document = document
         self._samples = samples
         self._catalogue = catalogue
@@ -230,6 +228,19 @@ class PreviewController(QObject):
         self._delivered()
         self.busy_changed.emit(self._runner.is_busy())
         self.updated.emit(preview)
+        if self._pending_since is None:  # the user paused: see _release_memory
+            QTimer.singleShot(0, self._release_memory)
+
+    def _release_memory(self) -> None:
+        """Give the memory the previous previews freed back to the system, once typing pauses.
+
+        With a 1 MB body the views now hold the new preview and the texts of the old ones
+        (megabytes) are free, but the C library keeps most of that memory, in fragments
+        (see :mod:`uptrends_studio.gui.memory`). Not while edits are pending: the next
+        keystroke would pay for mapping the memory again.
+        """
+        if self._pending_since is None and self._started_at is None:
+            release_free_memory()
 
     def _on_runner_failed(self, message: str) -> None:
         self.preview = Preview(error=f"internal error while rendering: {message}")
