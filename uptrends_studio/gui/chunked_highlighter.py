@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QSyntaxHighlighter, QTextDocument
-
-CHUNK_SECONDS = 0.012
-"""Time one tick of the chunked highlighting aims at: the event loop turns in between."""
 
 _EVERY_LINE = 2**31 - 1
 """A :attr:`ChunkedHighlighter.chunk_limit` past any line: every line is coloured when edited."""
@@ -19,11 +14,9 @@ class ChunkedHighlighter(QSyntaxHighlighter):
 
     Qt highlights every block of a new text synchronously. A subclass's ``highlightBlock``
     returns early for blocks at or past :attr:`chunk_limit` (marking them pending, and starting
-    :meth:`start_chunks`); each tick of a zero-interval timer moves the limit on and
-    re-highlights from there (Qt continues while block states change). A tick colours as many
-    lines as took about :data:`CHUNK_SECONDS` in the tick before (at most ``chunk_lines``), so
-    a line that is slow to colour never blocks the UI thread for long. Subclasses say when
-    every line is done in :meth:`is_finished`.
+    :meth:`start_chunks`); each tick of a zero-interval timer moves the limit on by
+    ``chunk_lines`` lines and re-highlights from there (Qt continues while block states
+    change). Subclasses say when every line is done in :meth:`is_finished`.
 
     Signals: none.
     """
@@ -32,8 +25,6 @@ class ChunkedHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self._first_lines = first_lines
         self._chunk_lines = chunk_lines
-        self._tick_lines = min(chunk_lines, first_lines)
-        """Lines coloured in the next tick, adapted to the time the previous tick took."""
         self.chunk_limit = first_lines
         """Blocks from this number on are not highlighted yet."""
         self._timer = QTimer(self)
@@ -78,14 +69,7 @@ class ChunkedHighlighter(QSyntaxHighlighter):
             self._timer.stop()
             return
         first = document.findBlockByNumber(self.chunk_limit)
-        lines = self._tick_lines
-        self.chunk_limit += lines
-        started = time.perf_counter()
+        self.chunk_limit += self._chunk_lines
         self.rehighlightBlock(first)
-        elapsed = time.perf_counter() - started
-        # As many lines as fit in the time of a tick at this pace: at most twice as many as
-        # now, never fewer than ten.
-        fitting = int(lines * CHUNK_SECONDS / max(elapsed, 1e-6))
-        self._tick_lines = max(10, min(fitting, 2 * lines, self._chunk_lines))
         if self.is_finished():
             self._timer.stop()

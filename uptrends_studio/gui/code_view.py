@@ -78,8 +78,8 @@ LONG_LINE_CHARS = 2_000
 FIRST_HIGHLIGHT_LINES = 300
 """Lines highlighted at once when a text is set (more than a screenful)."""
 
-HIGHLIGHT_CHUNK_LINES = 1500
-"""Lines highlighted per timer tick after the first screenful."""
+HIGHLIGHT_CHUNK_LINES = 300
+"""Lines highlighted per timer tick after the first screenful (about 15 ms of JSON)."""
 
 MAX_HIGHLIGHT_LINE_CHARS = 10_000
 """Longer lines (a minified body) are left plain: colouring them is slow and of little use."""
