@@ -827,6 +827,10 @@ def _indented_head(text: str, chars: int, long_line_chars: int) -> PrettyJson | 
     return PrettyJson("".join(parts), complete=True, source=text)
 
 
+_PRETTY_HEADS_MAX = 12
+"""The most texts :func:`pretty_json_head` keeps (the oldest go first)."""
+
+
 class _PrettyHeads:
     """The cache of :func:`pretty_json_head`: the bodies of the preview on screen, and newer.
 
@@ -848,6 +852,8 @@ class _PrettyHeads:
         found = _indented_head(text, LARGE_TEXT_CHARS, LONG_LINE_CHARS)
         with self._lock:
             self._entries[text] = found
+            while len(self._entries) > _PRETTY_HEADS_MAX:  # without a controller to prune it
+                del self._entries[next(iter(self._entries))]
         return found
 
     def keep(self, texts: Iterable[str]) -> None:

@@ -91,8 +91,9 @@ class PreviewController(QObject):
     ``min(debounce_ms, max_wait_ms)`` after the first edit it includes (a lone keystroke after
     a pause waits for the debounce, as before), and never later than ``max_wait_ms`` after it.
     The deadline is only set while no computation runs (it is set again when one delivers), so
-    a computation started by it finishes while the user keeps typing; the worker is never
-    asked for more than one preview at a time.
+    a computation started by it finishes while the user keeps typing instead of being replaced
+    by the next one. When a preview is delivered and no edit is pending, the memory the old
+    previews freed is given back to the system (:mod:`uptrends_studio.gui.memory`).
 
     A change that starts a computation cancels the one in progress (its result would be
     stale); so does :meth:`shutdown` and the application quitting.
