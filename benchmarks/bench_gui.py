@@ -802,12 +802,39 @@ def _type_continuously(
     timer.start()
     loop.exec()
     window.controller.updated.disconnect(on_updated)
+    _wait_for_the_last_preview(window)
     probe.settle()
     import itertools
 
     started, ended = keys[0], keys[-1]
     marks = [started, *(t for t in delivered if started < t <= ended), ended]
     return [b - a for a, b in itertools.pairwise(marks)]
+
+
+def _wait_for_the_last_preview(window: MainWindow) -> None:
+    """Run the event loop until the preview of the last edit is delivered (at most 10 s).
+
+    Memory read while that preview is computed would count its texts, which are freed (and
+    given back) once it is delivered.
+    """
+    from PySide6.QtTest import QTest
+
+    controller = window.controller
+
+    def idle() -> bool:
+        check = getattr(controller, "is_idle", None)
+        if check is not None:
+            return bool(check())
+        # Older trees: no computation due or running.
+        return not (
+            controller._timer.isActive()
+            or controller._max_wait.isActive()
+            or controller._runner.is_busy()
+        )
+
+    deadline = time.perf_counter() + 10
+    while not idle() and time.perf_counter() < deadline:
+        QTest.qWait(5)
 
 
 MAX_KEY_CHILDREN = 10

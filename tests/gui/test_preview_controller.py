@@ -215,8 +215,10 @@ def test_a_lone_edit_after_a_pause_still_waits_for_the_debounce(qtbot: QtBot) ->
     document.apply(
         replace(document.integration, steps=(replace(step, url="{{ApiUrl}}/lone"),)), "Edit"
     )
+    assert not controller.is_idle()  # the edit waits for its preview
     qtbot.waitUntil(lambda: len(delivered) == 2, timeout=5000)
     assert delivered[1] - edited >= 0.9 * debounce / 1000  # Qt's coarse timer: up to 5% early
+    assert controller.is_idle()
 
 
 def test_typing_in_a_large_body_keeps_only_the_newest_indented_bodies(qtbot: QtBot) -> None:

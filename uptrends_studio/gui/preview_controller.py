@@ -171,6 +171,10 @@ class PreviewController(QObject):
         """
         self._shown = shown
 
+    def is_idle(self) -> bool:
+        """True when no edit waits for its preview and no computation runs."""
+        return self._pending_since is None and self._started_at is None
+
     def expected_compute_seconds(self) -> float:
         """How long a computation is expected to take, start to delivery (0 before the first)."""
         return max(self._durations, default=0.0)
