@@ -25,7 +25,12 @@ from uptrends_studio.core.document.samples import SampleSet, find_sample
 from uptrends_studio.core.language.catalogue import load_catalogue
 from uptrends_studio.core.rendering.preview import Preview, compute_preview
 from uptrends_studio.core.secrets import MASK
-from uptrends_studio.gui.code_view import LARGE_TEXT_CHARS, LONG_LINE_CHARS, CodeView
+from uptrends_studio.gui.code_view import (
+    LARGE_TEXT_CHARS,
+    LONG_LINE_CHARS,
+    CodeView,
+    pretty_json_head,
+)
 from uptrends_studio.gui.main_window import MainWindow
 from uptrends_studio.gui.preview_pane import PreviewPane
 
@@ -371,3 +376,82 @@ def test_clicking_raw_preview_text_moves_the_editor_to_its_token(
     body = window.customizations_tab.step_editor.body
     token = body.text().index("{{@alert.type}}")
     assert token <= body.textCursor().position() <= token + len("{{@alert.type}}")
+
+
+def _formats(view: CodeView) -> list[list[tuple[int, int, str]]]:
+    """Per line of the view, the coloured ranges: (start, length, colour)."""
+    lines = []
+    block = view.document().firstBlock()
+    while block.isValid():
+        lines.append(
+            [
+                (r.start, r.length, r.format.foreground().color().name())
+                for r in block.layout().formats()
+            ]
+        )
+        block = block.next()
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("language", "prefix"),
+    [("json", ""), ("http", "POST http://x\nContent-Type: application/json\n\n")],
+)
+def test_a_view_updated_with_an_edited_text_shows_it_as_a_new_view_would(
+    qtbot: QtBot, language: str, prefix: str
+) -> None:
+    """Updating a view changes only what differs: text and colours end up the same."""
+    value: dict[str, list[object]] = {"items": [{"id": i, "name": f"item {i}"} for i in range(200)]}
+    view = CodeView()
+    qtbot.addWidget(view)
+    view.show()
+    edits = [
+        lambda: value["items"].insert(7, {"new": [1, {"z": "q"}]}),
+        lambda: value["items"].__setitem__(150, "a 🙂 and \n a line break"),
+        lambda: value["items"].pop(3),
+        lambda: value.__setitem__("tail", [True, None, 1.5]),
+        lambda: value["items"].clear(),
+    ]
+    for edit in [lambda: None, *edits]:
+        edit()
+        text = prefix + json.dumps(value, indent=2, ensure_ascii=False)
+        view.set_code(text, language)
+        view.highlighter().finish()
+        fresh = CodeView()
+        qtbot.addWidget(fresh)
+        fresh.set_code(text, language)
+        fresh.highlighter().finish()
+        assert view.toPlainText() == text
+        assert _formats(view) == _formats(fresh)
+        assert any(_formats(view))  # coloured at all
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"items": [{"id": i, "name": f"item {i}"} for i in range(20_000)]},
+        {"lines": ["x" * (i % 5000) for i in range(800)]},  # many long lines, shown cut
+        {"page": "y" * 1_100_000, "after": [1, {"b": "c"}]},  # one 1 MB line
+    ],
+    ids=["many-items", "long-lines", "one-huge-line"],
+)
+def test_a_long_json_body_is_indented_as_far_as_shown_and_show_all_indents_the_rest(
+    qtbot: QtBot, value: object
+) -> None:
+    body = json.dumps(value, separators=(",", ":"))
+    whole = json.dumps(value, indent=2, ensure_ascii=False)
+    head = pretty_json_head(body)
+    assert head is not None
+    assert whole.startswith(head.text)
+    assert head.whole() == whole
+    cut, full = CodeView(), CodeView()
+    qtbot.addWidget(cut)
+    qtbot.addWidget(full)
+    cut.set_code(head.text, "json", whole=None if head.complete else head.whole)
+    full.set_code(whole, "json")
+    assert cut.toPlainText() == full.toPlainText()  # the same beginning, lines cut the same
+    assert cut.is_truncated()
+    assert cut.truncation_message().startswith(full.truncation_message().split(" of ")[0])
+    assert cut.code() == whole
+    cut.show_all()
+    assert cut.toPlainText() == whole

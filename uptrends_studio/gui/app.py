@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -148,6 +149,17 @@ def start_logging(log_dir: Path | None = None) -> Path | None:
         return None
     log.info("Uptrends Studio %s started (pid %d)", __version__, os.getpid())
     return path
+
+
+def freeze_start_objects() -> None:
+    """Collect once, then keep what the start built out of later garbage collections.
+
+    The modules, widgets and tables made at start are long-lived; without this, every full
+    collection walks them again, a pause of 30 to 50 ms on the UI thread now and then while
+    typing in a big body. Called once the staged start has finished.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def attach_autosave(
@@ -345,6 +357,7 @@ def start(
         log.info("SIGTERM and SIGINT now quit the Studio, keeping unsaved work in the autosave")
 
     window.staged.add(after_first_paint)
+    window.staged.when_finished(freeze_start_objects)
     if quit_after_start:
         # Start-up measure and smoke test: start, render and paint the preview, quit by itself.
         for problem in problems:

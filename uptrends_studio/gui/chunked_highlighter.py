@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QSyntaxHighlighter, QTextDocument
 
+_EVERY_LINE = 2**31 - 1
+"""A :attr:`ChunkedHighlighter.chunk_limit` past any line: every line is coloured when edited."""
+
 
 class ChunkedHighlighter(QSyntaxHighlighter):
     """Colours the first lines of a text at once and the rest in chunks from a timer.
@@ -36,6 +39,15 @@ class ChunkedHighlighter(QSyntaxHighlighter):
         """Start over from the top: the first lines at once, the rest in chunks."""
         self._timer.stop()
         self.chunk_limit = self._first_lines
+
+    def colour_edits_at_once(self) -> None:
+        """From now until :meth:`reset_chunks`, colour every line an edit adds or changes.
+
+        For a text whose lines are all coloured (:meth:`is_finished`) and that is then edited
+        in place: Qt re-highlights the changed lines, and none of them is left pending.
+        """
+        self._timer.stop()
+        self.chunk_limit = _EVERY_LINE
 
     def start_chunks(self) -> None:
         """Keep colouring in chunks until every line is done."""

@@ -20,7 +20,9 @@ import bisect
 import functools
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from pygments.lexer import ExtendedRegexLexer, LexerContext
 from pygments.lexers.data import JsonLexer
@@ -76,8 +78,8 @@ LONG_LINE_CHARS = 2_000
 FIRST_HIGHLIGHT_LINES = 300
 """Lines highlighted at once when a text is set (more than a screenful)."""
 
-HIGHLIGHT_CHUNK_LINES = 1500
-"""Lines highlighted per timer tick after the first screenful."""
+HIGHLIGHT_CHUNK_LINES = 300
+"""Lines highlighted per timer tick after the first screenful (about 15 ms of JSON)."""
 
 MAX_HIGHLIGHT_LINE_CHARS = 10_000
 """Longer lines (a minified body) are left plain: colouring them is slow and of little use."""
@@ -181,6 +183,16 @@ class FoldedText:
         parts.append(original[last:])
         self.text = "".join(parts) if self.cuts else original
 
+    def cuts_before(self, shown: int) -> int:
+        """How many cut lines are cut within the first ``shown`` characters of :attr:`text`."""
+        count = previous = 0
+        for start, _end, shift in self.cuts:
+            if start + previous >= shown:
+                break
+            count += 1
+            previous = shift
+        return count
+
     def position(self, original: int) -> int:
         """Where the character at ``original`` is shown (a hidden one: at its line's cut)."""
         index = bisect.bisect_right(self.cuts, original, key=lambda cut: cut[0]) - 1
@@ -191,6 +203,30 @@ class FoldedText:
             previous = self.cuts[index - 1][2] if index else 0
             return start + previous
         return original + shift
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common beginning of ``a`` and ``b``."""
+    low, high = 0, min(len(a), len(b))
+    step = 4096
+    while low < high:  # compare slices (C speed): in steps, then by halving within one
+        end = min(low + step, high)
+        if a[low:end] == b[low:end]:
+            low = end
+            continue
+        high = end - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if a[low:middle] == b[low:middle]:
+                low = middle
+            else:
+                high = middle - 1
+    return low
+
+
+def _utf16_length(text: str) -> int:
+    """``len(text)`` in UTF-16 code units, as Qt counts positions."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 class RequestHighlighter(ChunkedHighlighter):
@@ -221,6 +257,11 @@ class RequestHighlighter(ChunkedHighlighter):
     def language(self) -> str:
         """The current language."""
         return self._language
+
+    @property
+    def body_language(self) -> str:
+        """The language of the body of an HTTP message."""
+        return self._body_language
 
     def prepare(self, language: str, body_language: str = "text") -> None:
         """Set the language before a new text is set; highlighting restarts from the top."""
@@ -416,6 +457,9 @@ class CodeView(QPlainTextEdit):
         self._long_line_chars = long_line_chars
         self._folded: FoldedText | None = None
         self._text = ""
+        self._shown_text = ""
+        """The text in the document (what :meth:`_load` set)."""
+        self._whole: Callable[[], str] | None = None
         self._language = "text"
         self._shown_chars = 0
         self._display_chars = 0
@@ -449,26 +493,41 @@ class CodeView(QPlainTextEdit):
 
     # -- public API -------------------------------------------------------------------------
 
-    def set_code(self, text: str, language: str = "text") -> None:
+    def set_code(
+        self, text: str, language: str = "text", *, whole: Callable[[], str] | None = None
+    ) -> None:
         """Show ``text`` highlighted as ``language`` (``json``, ``xml``, ``http`` or ``text``).
 
         Setting the same text and language again does nothing (the scroll position stays).
         Texts above the size limit are cut, and so are very long lines; :meth:`show_all` loads
         the rest.
 
+        Args:
+            text: The text, or only its beginning (whole lines) when ``whole`` is given.
+            language: How to highlight it.
+            whole: Returns the whole text when ``text`` is only its beginning; called by
+                :meth:`show_all` (and :meth:`code`), or at once when ``text`` is too short to
+                fill what the view shows.
+
         Raises:
             ValueError: for an unknown language.
         """
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
+        if whole is not None and len(text) <= self._large_text_chars:
+            text, whole = whole(), None  # not enough to fill the view
         if text == self._text and language == self._language:
+            self._whole = whole  # the same beginning; the rest may differ
             return
         self._text = text
+        self._whole = whole
         self._language = language
         self._load(whole=False)
 
     def code(self) -> str:
         """The whole text last set (also the part not shown of a cut text)."""
+        if self._whole is not None:
+            return self._whole()
         return self._text
 
     def language(self) -> str:
@@ -477,7 +536,11 @@ class CodeView(QPlainTextEdit):
 
     def is_truncated(self) -> bool:
         """True when only part of the text is shown (its beginning, or long lines cut)."""
-        return self._shown_chars < self._display_chars or self._folded is not None
+        return (
+            self._shown_chars < self._display_chars
+            or self._folded is not None
+            or self._whole is not None
+        )
 
     def shown_text(self) -> str:
         """The text as it is shown: cut, with a marker at the end of each cut line."""
@@ -495,6 +558,8 @@ class CodeView(QPlainTextEdit):
         """Load the whole text of a cut text, long lines in full."""
         if not self.is_truncated():
             return
+        if self._whole is not None:
+            self._text, self._whole = self._whole(), None
         self._load(whole=True)
         self.shown_all.emit()
 
@@ -530,23 +595,32 @@ class CodeView(QPlainTextEdit):
         if not whole and shown > self._large_text_chars:
             cut = display.rfind("\n", 0, self._large_text_chars)
             shown = cut + 1 if cut > self._large_text_chars // 2 else self._large_text_chars
+        if not whole and self._whole is not None and shown == len(display):
+            # The beginning given is all shown, cut lines and all: show the whole text instead.
+            self._text, self._whole = self._whole(), None
+            self._load(whole=False)
+            return
         self._display_chars = len(display)
         self._shown_chars = shown
         text = display[:shown]
         body = http_body_language(text) if self._language == "http" else "text"
-        self._highlighter.prepare(self._language, body)
-        self.setPlainText(text)
-        self._highlighter.start()
-        bar.setValue(min(position, bar.maximum()))
+        if not self._edit_in_place(text, body):
+            self._highlighter.prepare(self._language, body)
+            self.setPlainText(text)
+            self._highlighter.start()
+            bar.setValue(min(position, bar.maximum()))
+        self._shown_text = text
         if self.is_truncated():
             notes = []
-            if shown < len(display):
+            if self._whole is not None:  # the size of the whole is not known yet
+                notes.append(f"Large text: showing the first {human_size(shown)}.")
+            elif shown < len(display):
                 notes.append(
                     f"Large text: showing the first {human_size(shown)} "
                     f"of {human_size(len(self._text))}."
                 )
             if self._folded is not None:
-                count = len(self._folded.cuts)
+                count = self._folded.cuts_before(shown)
                 notes.append(
                     f"{count:,} long line{'s' if count != 1 else ''} cut at "
                     f"{self._long_line_chars:,} characters."
@@ -555,6 +629,39 @@ class CodeView(QPlainTextEdit):
         self._bar.setVisible(self.is_truncated())
         self._update_margins()
         self._apply_extra_highlights()
+
+    def _edit_in_place(self, text: str, body_language: str) -> bool:
+        """Turn the text shown into ``text`` by replacing only what differs; False: not done.
+
+        A new preview after a keystroke differs from the one shown in a few characters: Qt then
+        lays out and the highlighter colours only the lines that changed, instead of a whole
+        200 KB text (and the scroll position stays). Done when every line is coloured and the
+        language is the same, and when at least half of ``text`` is unchanged.
+        """
+        old = self._shown_text
+        highlighter = self._highlighter
+        if (
+            not old
+            or highlighter.language != self._language
+            or highlighter.body_language != body_language
+            or not highlighter.is_finished()
+            or "\r" in text  # Qt reads "\r\n" as one line break: offsets would differ
+            or "\r" in old
+        ):
+            return False
+        prefix = _common_prefix(old, text)
+        suffix = _common_prefix(old[prefix:][::-1], text[prefix:][::-1])
+        if 2 * (prefix + suffix) < len(text):
+            return False
+        start = _utf16_length(old[:prefix])
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(start)
+        cursor.setPosition(
+            start + _utf16_length(old[prefix : len(old) - suffix]), QTextCursor.MoveMode.KeepAnchor
+        )
+        highlighter.colour_edits_at_once()
+        cursor.insertText(text[prefix : len(text) - suffix])
+        return True
 
     def _apply_extra_highlights(self) -> None:
         background = QColor(colours(self.palette()).highlight_background)
@@ -659,13 +766,124 @@ class CodeView(QPlainTextEdit):
 def pretty_json(text: str) -> str | None:
     """``text`` re-indented with two spaces when it parses as JSON, else ``None``.
 
-    Cached: the preview pane and the Message types tab show the same bodies, and switching the
-    alert type or revealing secrets should not re-indent a large body again. Four entries hold
-    the three message bodies of the newest preview (the worker fills them) and one more; each
-    entry of a 1 MB body keeps about 6 MB (the body and its indented text), so a bigger cache
-    made typing in a large body look like a leak.
+    Cached: a response, a history record or a "Show all" of a preview body may ask for the same
+    text again. Views of the live preview use :func:`pretty_json_head` instead: indenting a
+    1 MB body whole takes tens of milliseconds (``json`` has no C encoder with an indent).
     """
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     except (ValueError, RecursionError):
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class PrettyJson:
+    """JSON text re-indented with two spaces, or only the part of it a :class:`CodeView` shows.
+
+    Attributes:
+        text: The indented text; when not ``complete``, its beginning: whole lines, more than a
+            view with the default limits shows (see :func:`pretty_json_head`).
+        complete: True when ``text`` is all of it.
+        source: The JSON text that was indented.
+    """
+
+    text: str
+    complete: bool
+    source: str
+
+    def whole(self) -> str:
+        """All of the indented text (indents the rest of a long text now)."""
+        if self.complete:
+            return self.text
+        return pretty_json(self.source) or self.source
+
+
+def _indented_head(text: str, chars: int, long_line_chars: int) -> PrettyJson | None:
+    """The indented ``text`` until its lines, cut as a view cuts them, are over ``chars`` long."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+    parts: list[str] = []
+    size = 0
+    target = chars
+    try:
+        for chunk in encoder.iterencode(value):
+            parts.append(chunk)
+            size += len(chunk)
+            if size <= target or "\n" not in chunk:
+                continue
+            joined = "".join(parts)
+            head = joined[: joined.rfind("\n") + 1]  # whole lines only
+            shown = len(FoldedText(head, long_line_chars).text)
+            if shown > chars:
+                return PrettyJson(head, complete=False, source=text)
+            # Long lines are shown cut: go on until enough is shown.
+            parts = [joined]
+            target = size + chars - shown + 1
+    except RecursionError:
+        return None
+    return PrettyJson("".join(parts), complete=True, source=text)
+
+
+_PRETTY_HEADS_MAX = 12
+"""The most texts :func:`pretty_json_head` keeps (the oldest go first)."""
+
+
+class _PrettyHeads:
+    """The cache of :func:`pretty_json_head`: the bodies of the preview on screen, and newer.
+
+    The preview worker fills it (another thread: a lock guards the entries) and the views read
+    it. :func:`keep_pretty_json_heads` drops every entry but the bodies of the preview just
+    delivered, so it never holds old bodies: with 1 MB bodies, each entry keeps megabytes (the
+    body, and its indented beginning with its very long lines), and a cache with room for a
+    few old ones made typing look like a leak.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, PrettyJson | None] = {}
+
+    def get(self, text: str) -> PrettyJson | None:
+        with self._lock:
+            if text in self._entries:
+                return self._entries[text]
+        found = _indented_head(text, LARGE_TEXT_CHARS, LONG_LINE_CHARS)
+        with self._lock:
+            self._entries[text] = found
+            while len(self._entries) > _PRETTY_HEADS_MAX:  # without a controller to prune it
+                del self._entries[next(iter(self._entries))]
+        return found
+
+    def keep(self, texts: Iterable[str]) -> None:
+        wanted = dict.fromkeys(texts)
+        with self._lock:
+            self._entries = {k: v for k, v in self._entries.items() if k in wanted}
+
+
+_HEADS = _PrettyHeads()
+
+
+def pretty_json_head(text: str) -> PrettyJson | None:
+    """What a :class:`CodeView` shows of ``text`` re-indented, when it parses as JSON.
+
+    A view shows at most :data:`LARGE_TEXT_CHARS` characters, and lines over
+    :data:`LONG_LINE_CHARS` cut. Indenting stops at the first line break after that much
+    (counted as shown), so a 1 MB body costs about a fifth of indenting it whole; "Show all"
+    indents the rest (:meth:`PrettyJson.whole`). The beginning is exactly that of the whole
+    text, so the view shows the same either way.
+
+    Cached until :func:`keep_pretty_json_heads` says the text is no longer needed: the preview
+    worker fills the cache for the bodies of a new preview, so the preview pane and the Message
+    types tab find them ready on the UI thread.
+    """
+    return _HEADS.get(text)
+
+
+def keep_pretty_json_heads(texts: Iterable[str]) -> None:
+    """Forget the cached :func:`pretty_json_head` of every text but ``texts``.
+
+    The preview controller calls it with the bodies of each preview it delivers.
+    """
+    _HEADS.keep(texts)

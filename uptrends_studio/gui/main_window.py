@@ -162,11 +162,6 @@ class MainWindow(QMainWindow):
         self.staged = StagedStart(self)
         """What the window builds after its first preview is painted (see ``gui/staged``)."""
 
-        # The first preview is computed on the worker while the window is being built.
-        self.controller = PreviewController(
-            document, samples, catalogue, debounce_ms=debounce_ms, parent=self
-        )
-        self.controller.refresh_now()
         self.context = StudioEditorContext(document, samples, catalogue)
         # The tabs are built when first shown or asked for, and at the latest right after the
         # first preview is painted: before it, only the tab on screen and the preview exist.
@@ -185,6 +180,18 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.preview_pane)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        # The first preview is computed on the worker while the rest of the window is built.
+        self.controller = PreviewController(
+            document, samples, catalogue, debounce_ms=debounce_ms, parent=self
+        )
+        self.controller.set_shown_types(  # all (None) while the comparison is on screen
+            lambda: (
+                None
+                if self.tabs.currentIndex() == TAB_MESSAGE_TYPES
+                else (self.preview_pane.alert_type(),)
+            )
+        )
+        self.controller.refresh_now()
         # Above the tabs: the banner about secret values (no keyring, or missing on open).
         self.secrets_banner = SecretsBanner()
         central = QWidget()

@@ -8,7 +8,10 @@ highlighted (:func:`uptrends_studio.core.rendering.request_diff.diff_segments`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
+from functools import partial
+from typing import NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -42,7 +45,7 @@ from uptrends_studio.core.rendering.messages import RenderedRequest, coverage, s
 from uptrends_studio.core.rendering.preview import Preview
 from uptrends_studio.core.rendering.request_diff import diff_segments
 from uptrends_studio.core.secrets import Masker, masked_request, masker_for
-from uptrends_studio.gui.code_view import CodeView
+from uptrends_studio.gui.code_view import CodeView, PrettyJson
 from uptrends_studio.gui.preview_pane import (
     masked,
     pretty_body,
@@ -90,9 +93,30 @@ _CELL_TEXT = {
 }
 
 
-def request_text(request: RenderedRequest, secrets: list[str] | None) -> str:
-    """``METHOD URL``, the headers, a blank line and the pretty body, masked unless revealed."""
-    return f"{request_head(request, secrets)}\n\n{masked(pretty_body(request), secrets)}"
+class RequestText(NamedTuple):
+    """What a column shows of a request: its text, or its beginning and how to get the rest."""
+
+    text: str
+    """``METHOD URL``, the headers, a blank line and the pretty body (or its beginning)."""
+    whole: Callable[[], str] | None
+    """The whole text when ``text`` is only its beginning (a long JSON body), else ``None``."""
+
+
+def request_text(request: RenderedRequest, secrets: list[str] | None) -> RequestText:
+    """``METHOD URL``, the headers, a blank line and the pretty body, masked unless revealed.
+
+    Of a long JSON body only what a view shows is indented; ``whole`` indents the rest.
+    """
+    head = request_head(request, secrets)
+    pretty = pretty_body(request)
+    text = f"{head}\n\n{masked(pretty.text, secrets)}"
+    if pretty.complete:
+        return RequestText(text, None)
+    return RequestText(text, partial(_whole_text, head, pretty, secrets))
+
+
+def _whole_text(head: str, pretty: PrettyJson, secrets: list[str] | None) -> str:
+    return f"{head}\n\n{masked(pretty.whole(), secrets)}"
 
 
 class StepMatrixModel(QAbstractTableModel):
@@ -290,7 +314,7 @@ class MessageTypesTab(QWidget):
         self._preview = Preview()
         self._integration: Integration | None = None
         self._sample: SampleSet | None = None
-        self._texts: dict[AlertType, str] = {}
+        self._texts: dict[AlertType, RequestText] = {}
         self._syncing = False
 
         self.model = StepMatrixModel(self)
@@ -410,7 +434,10 @@ class MessageTypesTab(QWidget):
 
     def compare_text(self, alert_type: AlertType) -> str:
         """The text shown for ``alert_type`` in the comparison (``""``: nothing is sent)."""
-        return self._texts.get(alert_type, "")
+        found = self._texts.get(alert_type)
+        if found is None:
+            return ""
+        return found.text if found.whole is None else found.whole()
 
     def compare_view(self, alert_type: AlertType) -> CodeView:
         """The comparison view of ``alert_type``."""
@@ -566,10 +593,12 @@ class MessageTypesTab(QWidget):
                 message = masked_request(message, masker)
             self._texts[alert_type] = request_text(message, None)
         shown = [t for t in ALERT_TYPES if t in self._texts]
-        segments = diff_segments([self._texts[t] for t in shown])
+        # Only the beginning of each text is compared (MAX_DIFF_CHARS: what a view shows).
+        segments = diff_segments([self._texts[t].text for t in shown])
         for alert_type, column in self.columns.items():
             if alert_type in self._texts:
-                column.view.set_code(self._texts[alert_type], "http")
+                text, whole = self._texts[alert_type]
+                column.view.set_code(text, "http", whole=whole)
                 column.view.set_extra_highlights(segments[shown.index(alert_type)])
             else:
                 column.view.set_extra_highlights([])

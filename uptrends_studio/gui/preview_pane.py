@@ -8,7 +8,8 @@ and as sent. Secret values are masked unless the user reveals them.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPalette, QResizeEvent
@@ -36,7 +37,7 @@ from uptrends_studio.core.document.samples import SampleSet
 from uptrends_studio.core.rendering.messages import RenderedRequest
 from uptrends_studio.core.rendering.preview import Preview
 from uptrends_studio.core.secrets import MASK, Masker, masked_request, masker_for
-from uptrends_studio.gui.code_view import CodeView, body_language, pretty_json
+from uptrends_studio.gui.code_view import CodeView, PrettyJson, body_language, pretty_json_head
 from uptrends_studio.gui.theme import Colours, banner_style, colours
 
 PARTS: tuple[str, ...] = ("url", "headers", "auth", "pretty", "raw", "badge", "message", "error")
@@ -80,13 +81,21 @@ class _SegmentButton(QToolButton):
         return QSize(max(hint.width(), self._text_width()), hint.height())
 
 
-def pretty_body(request: RenderedRequest) -> str:
-    """The body re-indented when it is valid JSON, else as sent."""
+def pretty_body(request: RenderedRequest) -> PrettyJson:
+    """The body re-indented when it is valid JSON, else as sent.
+
+    Of a long JSON body only what a view shows is indented (:func:`pretty_json_head`); the
+    result's :meth:`~PrettyJson.whole` gives the rest.
+    """
     if request.body_kind is BodyKind.JSON:
-        pretty = pretty_json(request.body)
+        pretty = pretty_json_head(request.body)
         if pretty is not None:
             return pretty
-    return request.body
+    return PrettyJson(request.body, complete=True, source=request.body)
+
+
+def _masked_whole(pretty: PrettyJson, secrets: Sequence[str] | None) -> str:
+    return masked(pretty.whole(), secrets)
 
 
 def syntax_error(request: RenderedRequest) -> Diagnostic | None:
@@ -203,6 +212,7 @@ class _RequestView(QFrame):
         layout.addWidget(self.auth)
         layout.addWidget(self.tabs, 1)
         self._texts = {"head": "", "pretty": "", "raw": "", "auth": ""}
+        self._pretty_whole: Callable[[], str] | None = None
         self._language = "text"
         self._helper = False
 
@@ -252,8 +262,14 @@ class _RequestView(QFrame):
             "head": request_head(request, secrets),
             "auth": auth_summary(request, secrets),
             "raw": masked(request.body, secrets),
-            "pretty": masked(pretty_body(request), secrets),
         }
+        pretty = pretty_body(request)
+        self._texts["pretty"] = masked(pretty.text, secrets)
+        self._pretty_whole = (
+            None
+            if pretty.complete
+            else partial(_masked_whole, pretty, None if secrets is None else tuple(secrets))
+        )
         self._language = body_language(request.body_kind)
         self.head.set_code(self._texts["head"], "http")
         self._fit_head()
@@ -272,6 +288,8 @@ class _RequestView(QFrame):
             return self._texts["head"].split("\n", 1)[0]
         if part == "headers":
             return self._texts["head"].partition("\n")[2]
+        if part == "pretty" and self._pretty_whole is not None:
+            return self._pretty_whole()
         return self._texts[part]
 
     def _fit_head(self) -> None:
@@ -289,7 +307,9 @@ class _RequestView(QFrame):
         """Load the body into the visible tab only (the other one loads when it is opened)."""
         view = self.raw if self.tabs.currentWidget() is self.raw else self.pretty
         key = "raw" if view is self.raw else "pretty"
-        view.set_code(self._texts[key], self._language)
+        view.set_code(
+            self._texts[key], self._language, whole=self._pretty_whole if key == "pretty" else None
+        )
         self._fit_body()
 
     def _on_tabs_current_changed(self, _index: int) -> None:

@@ -81,6 +81,8 @@ class TemplateEditor(QPlainTextEdit):
         self._single_line = single_line
         self._setting_text = False
         self._last_text = ""
+        self._last_key = (-1, -1)
+        """The document's (revision, character count) when ``_last_text`` was read."""
 
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.setFont(font)
@@ -128,8 +130,23 @@ class TemplateEditor(QPlainTextEdit):
     # -- text ----------------------------------------------------------------------------------
 
     def text(self) -> str:
-        """The whole text."""
-        return self.toPlainText()
+        """The whole text.
+
+        Read from the document once per change: the window asks for it several times per
+        keystroke, and with a 1 MB body each copy costs a millisecond.
+        """
+        if self._document_key() != self._last_key:
+            return self._read_text()
+        return self._last_text
+
+    def _document_key(self) -> tuple[int, int]:
+        document = self.document()
+        return document.revision(), document.characterCount()
+
+    def _read_text(self) -> str:
+        self._last_text = self.toPlainText()
+        self._last_key = self._document_key()
+        return self._last_text
 
     def set_text(self, text: str) -> None:
         """Replace the text without emitting ``text_edited``; clears undo and diagnostics."""
@@ -139,8 +156,8 @@ class TemplateEditor(QPlainTextEdit):
             self.setPlainText(text)
         finally:
             self._setting_text = False
-        self._last_text = self.toPlainText()
         self.document().clearUndoRedoStacks()
+        self._read_text()
         self.set_diagnostics(())
 
     @property
@@ -175,10 +192,10 @@ class TemplateEditor(QPlainTextEdit):
         if self._setting_text:
             return
         # textChanged also fires when only formats change (re-highlighting): compare the text.
-        text = self.toPlainText()
-        if text == self._last_text:
+        before = self._last_text
+        text = self._read_text()
+        if text == before:
             return
-        self._last_text = text
         self.diagnostics_overlay.mark_stale()
         self.text_edited.emit(text)
 

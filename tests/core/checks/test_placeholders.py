@@ -38,6 +38,25 @@ def test_real_values_are_not_placeholders(value: str) -> None:
     assert placeholder_diagnostics(integration) == []
 
 
+@pytest.mark.parametrize(
+    ("placeholder", "filler"),
+    [
+        ("Replace_With-Key", "x"),
+        ("YOUR_team-here", "x"),
+        ("your-key-HERE", "é"),  # a text that is not ASCII is searched the slow way
+        ("REPLACE-WITH-ID", "🙂"),
+    ],
+)
+def test_a_placeholder_deep_in_a_long_body_is_found_in_any_case(
+    placeholder: str, filler: str
+) -> None:
+    body = '{"a": "' + filler * 300_000 + f'", "key": "{placeholder}"}}'
+    step = Step("s", body=body)
+    [found] = placeholder_diagnostics(Integration(name="x", steps=(step,)))
+    assert (found.field, found.line) == ("steps[0].body", 1)
+    assert body[found.start : found.end] == placeholder
+
+
 def test_an_xml_body_keeps_its_tags_but_not_its_placeholders() -> None:
     body = "<alert>\n  <key>REPLACE-WITH-KEY</key>\n  <your-tag>x</your-tag>\n</alert>"
     step = Step("s", body=body, headers=(Header("X-Token", "<your token>"),))

@@ -23,6 +23,21 @@ _EVERYWHERE = re.compile(
 """Placeholders looked for in every field, bodies included."""
 _ANGLED = re.compile(r"<(?:your|insert|enter|replace|api|put)[ _-][A-Za-z0-9 _-]{1,40}>", re.I)
 """``<your api key>`` style: looked for outside bodies only (an XML body has ``<tags>``)."""
+_EVERYWHERE_NEEDLES = tuple(f"{first}{sep}" for first in ("replace", "your") for sep in "-_")
+"""Every match of :data:`_EVERYWHERE` in an ASCII text has one of these, in lower case."""
+
+
+def _may_match_everywhere(text: str) -> bool:
+    """False when :data:`_EVERYWHERE` cannot match ``text`` (found at C speed, unlike the regex).
+
+    The case-insensitive regex takes tens of milliseconds over a 1 MB body, and the live
+    preview checks it on every edit; a body without ``your-`` or ``replace-`` is skipped.
+    Only ASCII texts are skipped: Unicode case folding matches more than ``str.lower`` maps.
+    """
+    if not text.isascii():
+        return True
+    lower = text.lower()
+    return any(needle in lower for needle in _EVERYWHERE_NEEDLES)
 
 
 def _fields(integration: Integration) -> Iterator[tuple[FieldPath, str, bool, bool]]:
@@ -45,7 +60,11 @@ def placeholder_diagnostics(integration: Integration) -> list[Diagnostic]:
     for field, text, body, secret in _fields(integration):
         if not text:
             continue
-        patterns = (_EVERYWHERE,) if body else (_EVERYWHERE, _ANGLED)
+        patterns = [_EVERYWHERE] if _may_match_everywhere(text) else []
+        if not body:
+            patterns.append(_ANGLED)
+        if not patterns:
+            continue
         index = LineIndex(text)
         for pattern in patterns:
             for match in pattern.finditer(text):
