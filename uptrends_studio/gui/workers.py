@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -25,7 +27,22 @@ Job = Callable[[threading.Event], Any]
 """A job of :class:`LatestOnlyRunner`: called with its cancel event (set when not wanted)."""
 
 
+_EXITING = threading.Event()
+atexit.register(_EXITING.set)
+
+
+def _interpreter_exiting() -> bool:
+    """True once Python has begun to exit (after the window closed, or SIGTERM).
+
+    A job thread that ends then must not emit: the objects its signals are queued to are being
+    torn down, and a signal emitted into them crashed the process at exit (SIGSEGV).
+    """
+    return _EXITING.is_set() or sys.is_finalizing()
+
+
 def _emit(job_id: int, signal: Any, *args: object) -> None:
+    if _interpreter_exiting():
+        return
     try:
         signal.emit(job_id, *args)
     except RuntimeError:  # the window (and the signals object) is gone: nobody to tell
@@ -150,6 +167,8 @@ def _run_task(job_id: int, task: Task, cancel: threading.Event, signals: _TaskSi
     """The body of a task thread: run, then report through queued signals."""
 
     def emit(signal: Any, *args: object) -> None:
+        if _interpreter_exiting():
+            return
         try:
             signal.emit(*args)
         except RuntimeError:  # the window (and the signals object) is gone: nobody to tell
