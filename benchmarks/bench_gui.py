@@ -683,15 +683,23 @@ def _open_for_typing(
 
     Returns the window, its probe and the time from construction to the first preview painted.
     """
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtWidgets import QApplication
+
+    from uptrends_studio.gui.first_paint import after_preview_painted
 
     started = time.perf_counter()
     window = _build(body, debounce_ms, settings_path, sample)
     probe = _Probe(window)
+    # The first preview painted, as --quit-after-start sees it (the window may hold it before
+    # it is shown, so the probe's `updated` would never come).
+    painted: list[float] = []
+    after_preview_painted(window, lambda: painted.append(time.perf_counter()))
     window.show()
-    probe.reset(started)
-    probe.wait()  # first preview painted
-    first = probe.painted if probe.painted is not None else probe.handled or 0.0
+    give_up = started + KEY_TIMEOUT_S
+    while not painted and time.perf_counter() < give_up:
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    first = painted[0] - started if painted else float("nan")
     window.show_tab(window.customizations_tab)
     editor = window.customizations_tab.step_editor.body
     window.activateWindow()
