@@ -528,29 +528,36 @@ def _receive(args: argparse.Namespace) -> int:
         out.write(masker.mask(format_capture(capture)) + "\n\n")
         out.flush()
 
-    def on_sigterm(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
+    stopping = False
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        # Only a flag: an exception raised here could land inside the queue's lock and leave
+        # it held, and stopping would then wait on it for ever.
+        nonlocal stopping
+        stopping = True
 
     main_thread = threading.current_thread() is threading.main_thread()
     receiver.start()
-    previous = signal.signal(signal.SIGTERM, on_sigterm) if main_thread else None
+    previous_term = signal.signal(signal.SIGTERM, on_signal) if main_thread else None
+    previous_int = signal.signal(signal.SIGINT, on_signal) if main_thread else None
     try:
         out.write(f"Listening on {receiver.url} (loopback only). Press Ctrl+C to stop.\n")
         out.flush()
-        while True:
+        while not stopping:  # a signal is noticed within the 0.2 s wait
             try:
-                show(arrived.get(timeout=0.2))
+                capture = arrived.get(timeout=0.2)
             except queue.Empty:
                 continue
-    except KeyboardInterrupt:
+            show(capture)
+    except KeyboardInterrupt:  # not on the main thread: Python's own Ctrl+C
         pass
     finally:
         if main_thread:  # a second Ctrl+C while stopping must not give a traceback
-            previous_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         receiver.stop()
         if main_thread:
             signal.signal(signal.SIGINT, previous_int or signal.SIG_DFL)
-            signal.signal(signal.SIGTERM, previous or signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, previous_term or signal.SIG_DFL)
     while not arrived.empty():
         show(arrived.get_nowait())
     out.write(f"{shown} request{'s' if shown != 1 else ''} received\n")
