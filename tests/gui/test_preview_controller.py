@@ -110,26 +110,13 @@ def test_preview_keeps_up_while_the_user_types_without_a_pause(qtbot: QtBot) -> 
     controller = PreviewController(
         document, samples, catalogue, debounce_ms=600_000, max_wait_ms=40
     )
-    step = document.integration.steps[0]
     typed: list[int] = []
     received: list[str] = []
     controller.updated.connect(
         lambda preview: received.append(preview.requests[AlertType.ERROR][0].url)
     )
-
-    def type_a_key() -> None:
-        typed.append(len(typed))
-        document.apply(
-            replace(
-                document.integration, steps=(replace(step, url=f"{{{{ApiUrl}}}}/{len(typed)}"),)
-            ),
-            "Edit",
-            merge_key="url",
-        )
-
-    typing = QTimer()
+    typing = _typist(document, typed)
     typing.setInterval(5)
-    typing.timeout.connect(type_a_key)
     typing.start()
     qtbot.waitUntil(lambda: len(received) >= 3, timeout=10_000)
     typing.stop()

@@ -47,17 +47,18 @@ def after_preview_painted(
     before it is painted (at once when the window already holds it).
     """
 
-    def updated(_preview: object) -> None:
-        window.controller.updated.disconnect(updated)
+    def watch_the_paint() -> None:
         if on_updated is not None:
             on_updated()
         PaintWatch(window.preview_pane.code_view("pretty").viewport(), callback)
 
+    def updated(_preview: object) -> None:
+        window.controller.updated.disconnect(updated)
+        watch_the_paint()
+
     if window.controller.delivered:
         # The window waited for its first preview before being shown (``MainWindow``): its
         # first paint is the one that shows it.
-        if on_updated is not None:
-            on_updated()
-        PaintWatch(window.preview_pane.code_view("pretty").viewport(), callback)
-        return
-    window.controller.updated.connect(updated)
+        watch_the_paint()
+    else:
+        window.controller.updated.connect(updated)

@@ -122,8 +122,6 @@ class PreviewController(QObject):
         self._samples = samples
         self._catalogue = catalogue
         self.preview = Preview()
-        self.delivered = False
-        """True once a computed preview (or its failure) has been delivered."""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
@@ -173,6 +171,11 @@ class PreviewController(QObject):
         view first shows it (a 1 MB body costs about 10 ms, twice saved on every edit).
         """
         self._shown = shown
+
+    @property
+    def delivered(self) -> bool:
+        """True once a computed preview (or its failure) has been delivered."""
+        return self._delivered_at is not None
 
     def is_idle(self) -> bool:
         """True when no edit waits for its preview and no computation runs."""
@@ -236,7 +239,6 @@ class PreviewController(QObject):
     def _on_runner_finished(self, preview: object) -> None:
         assert isinstance(preview, Preview)
         self.preview = preview
-        self.delivered = True
         # The indented bodies of older previews are not shown any more: megabytes each.
         keep_pretty_json_heads(
             request.body for requests in (preview.masked or {}).values() for request in requests
@@ -260,7 +262,6 @@ class PreviewController(QObject):
 
     def _on_runner_failed(self, message: str) -> None:
         self.preview = Preview(error=f"internal error while rendering: {message}")
-        self.delivered = True
         self._delivered()
         self.busy_changed.emit(self._runner.is_busy())
         self.updated.emit(self.preview)
