@@ -6,13 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from uptrends_studio.core.document import integration_file
 from uptrends_studio.core.document.model import AlertType
+from uptrends_studio.gui.app import build_window
 from uptrends_studio.gui.main_window import MainWindow
+from uptrends_studio.gui.settings import Settings
 
 BROKEN = (
     '{"format": "uptrends-studio.integration", "version": 1, "name": "x", '
@@ -330,3 +332,21 @@ def test_a_missing_custom_field_is_added_to_the_sample_by_its_quick_fix(
         ),
     )
     assert "{{@CustomField(Region)}}" in body.text()  # the template itself is unchanged
+
+
+def test_a_studio_restarted_in_presentation_mode_gives_the_room_to_the_editor(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    Settings(store).set_presentation(True)  # left on when the Studio last quit
+    window, _problems = build_window([], store)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitUntil(window.staged.is_finished, timeout=10_000)
+    assert window.presentation_action.isChecked()
+    # As with F11: the docks step aside (they were judged before the window was shown, when
+    # nothing counted as visible, and stayed).
+    assert not window.sample_dock.isVisible()
+    window.set_presentation_mode(False)
+    assert window.sample_dock.isVisible()

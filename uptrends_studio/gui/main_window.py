@@ -598,7 +598,7 @@ class MainWindow(QMainWindow):
         # Room for the editor and the preview: the docks step aside (and come back after).
         if on:
             self._docks_before = [
-                d for d in (self.sample_dock, self.problems_dock) if d.isVisible()
+                d for d in (self.sample_dock, self.problems_dock) if not d.isHidden()
             ]
             for dock in self._docks_before:
                 dock.hide()
